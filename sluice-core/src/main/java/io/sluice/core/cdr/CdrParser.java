@@ -1,0 +1,21 @@
+package io.sluice.core.cdr;
+
+/** Turns one framed, decoded record of a known format into fields (CDR-2). Implementations are stateless. */
+public interface CdrParser {
+
+    CdrFormat format();
+
+    /**
+     * @param raw  the record as framed, for position and original bytes in a rejection
+     * @param text the record decoded as UTF-8
+     */
+    Parsed parse(RawRecord raw, String text);
+
+    static CdrParser of(CdrFormat format) {
+        return switch (format) {
+            case ASTERISK -> new AsteriskCsvParser();
+            case FREESWITCH -> new FreeSwitchCsvParser();
+            case JSONL -> new JsonLinesCdrParser();
+        };
+    }
+}

@@ -1,0 +1,128 @@
+package io.sluice.core.cdr;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * Cuts a byte stream into records without decoding it, so that every record keeps its exact bytes and the
+ * line it started on (CDR-3), in bounded memory (CDR-11).
+ *
+ * <p>A record ends at LF (a CR before it is dropped). With {@code quotedNewlines} an LF inside double
+ * quotes belongs to the record, as Asterisk writes it (RFC 4180). Empty lines carry no record and are
+ * skipped. A record longer than {@code maxRecordBytes} is returned truncated, flagged, and the rest of it
+ * skipped, so one runaway line (or an unterminated quote) costs one rejection, not the file.
+ */
+public final class RecordFramer implements AutoCloseable {
+    public static final int DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
+
+    private final InputStream in;
+    private final String source;
+    private final boolean quotedNewlines;
+    private final int maxRecordBytes;
+    private final byte[] buf = new byte[1 << 16];
+    private int pos;
+    private int limit;
+    private long line = 1;
+    private long bytesRead;
+    private byte[] record = new byte[512];
+
+    public RecordFramer(InputStream in, String source, boolean quotedNewlines, int maxRecordBytes) {
+        this.in = in;
+        this.source = source;
+        this.quotedNewlines = quotedNewlines;
+        this.maxRecordBytes = maxRecordBytes;
+    }
+
+    /** Bytes consumed from the stream so far, for progress. */
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    /** The next record, or null at the end of the stream. */
+    public RawRecord next() throws IOException {
+        while (true) {
+            long startLine = line;
+            int len = 0;
+            long total = 0;
+            boolean inQuotes = false;
+            boolean sawAny = false;
+            boolean ended = false;
+            while (!ended) {
+                if (pos == limit && !fill()) {
+                    break;
+                }
+                sawAny = true;
+                int i = pos;
+                // Scan the buffer for the end of the record.
+                while (i < limit) {
+                    byte b = buf[i];
+                    if (b == '\n') {
+                        line++;
+                        // Past the size limit an LF ends the record whatever the quotes say: an unterminated
+                        // quote must not swallow the rest of the input.
+                        if (!inQuotes || total + (i - pos) >= maxRecordBytes) {
+                            ended = true;
+                            break;
+                        }
+                    } else if (b == '"' && quotedNewlines) {
+                        inQuotes = !inQuotes;
+                    }
+                    i++;
+                }
+                int chunk = i - pos;
+                if (len < maxRecordBytes) {
+                    int keep = Math.min(chunk, maxRecordBytes - len);
+                    if (len + keep > record.length) {
+                        record = Arrays.copyOf(record, Math.max(len + keep, Math.min(record.length * 2, maxRecordBytes)));
+                    }
+                    System.arraycopy(buf, pos, record, len, keep);
+                    len += keep;
+                }
+                total += chunk;
+                pos = ended ? i + 1 : i;
+            }
+            if (!sawAny) {
+                return null;
+            }
+            boolean truncated = total > maxRecordBytes;
+            if (!truncated && len > 0 && record[len - 1] == '\r') {
+                len--;
+                total--;
+            }
+            if (!truncated && isBlank(record, len)) {
+                if (ended) {
+                    continue; // an empty line is not a record
+                }
+                return null;
+            }
+            return new RawRecord(source, startLine, Arrays.copyOf(record, len), total, truncated, inQuotes && !ended);
+        }
+    }
+
+    private static boolean isBlank(byte[] b, int len) {
+        for (int i = 0; i < len; i++) {
+            if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean fill() throws IOException {
+        int n = in.read(buf, 0, buf.length);
+        if (n <= 0) {
+            pos = limit = 0;
+            return false;
+        }
+        pos = 0;
+        limit = n;
+        bytesRead += n;
+        return true;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}

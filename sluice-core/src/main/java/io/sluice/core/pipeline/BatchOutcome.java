@@ -1,0 +1,22 @@
+package io.sluice.core.pipeline;
+
+import io.sluice.core.cdr.Rejection;
+import java.util.List;
+
+/**
+ * What became of a batch. Always {@code recordsIn == accepted + rejected + duplicates} (CDR-3).
+ *
+ * @param unknownSubscribers accepted records whose caller has no profile (flagged, not dropped: CDR-6)
+ * @param rejections         the rejected records, for reporting their first lines to the user
+ */
+public record BatchOutcome(long recordsIn, long accepted, long rejected, long duplicates, long unknownSubscribers,
+                           List<Rejection> rejections) {
+
+    public BatchOutcome {
+        if (recordsIn != accepted + rejected + duplicates) {
+            throw new IllegalStateException("Record conservation broken: in " + recordsIn + " != accepted " + accepted
+                    + " + rejected " + rejected + " + duplicates " + duplicates);
+        }
+        rejections = List.copyOf(rejections);
+    }
+}

@@ -1,0 +1,52 @@
+package io.sluice.core.pipeline;
+
+import io.sluice.core.cdr.RecordFramer;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Settings of the CDR pipeline, one typed object for both homes (OPS-4).
+ *
+ * @param sourceZone      zone the CSV timestamps were written in; they carry none (CDR-4). Default UTC.
+ * @param defaultCountry  ISO 3166 region used for numbers without a country code. Default US.
+ * @param maxRecordBytes  longest accepted record in bytes (SEC-5). Default 65536.
+ * @param numberCacheSize normalized numbers kept in memory. Default 500000.
+ */
+public record CdrPipelineConfig(ZoneId sourceZone, String defaultCountry, int maxRecordBytes, long numberCacheSize) {
+
+    public static final ZoneId DEFAULT_SOURCE_ZONE = ZoneId.of("UTC");
+    public static final String DEFAULT_COUNTRY = "US";
+    public static final long DEFAULT_NUMBER_CACHE_SIZE = 500_000;
+
+    public CdrPipelineConfig {
+        List<String> problems = new ArrayList<>();
+        if (sourceZone == null) {
+            problems.add("The 'sourceZone' value is missing: name the zone the CDR timestamps were written in, e.g. UTC or Europe/Berlin");
+        }
+        if (defaultCountry == null || !defaultCountry.matches("[A-Za-z]{2}")) {
+            problems.add("The 'defaultCountry' value '" + defaultCountry + "' is invalid: use a two-letter ISO 3166 region such as US or DE");
+        }
+        if (maxRecordBytes < 256 || maxRecordBytes > 16 * 1024 * 1024) {
+            problems.add("The 'maxRecordBytes' value '" + maxRecordBytes + "' is invalid: it must be between 256 and 16777216");
+        }
+        if (numberCacheSize < 0) {
+            problems.add("The 'numberCacheSize' value '" + numberCacheSize + "' is invalid: it must not be negative");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+    }
+
+    public static CdrPipelineConfig defaults() {
+        return new CdrPipelineConfig(DEFAULT_SOURCE_ZONE, DEFAULT_COUNTRY, RecordFramer.DEFAULT_MAX_RECORD_BYTES, DEFAULT_NUMBER_CACHE_SIZE);
+    }
+
+    public CdrPipelineConfig withSourceZone(ZoneId zone) {
+        return new CdrPipelineConfig(zone, defaultCountry, maxRecordBytes, numberCacheSize);
+    }
+
+    public CdrPipelineConfig withDefaultCountry(String country) {
+        return new CdrPipelineConfig(sourceZone, country, maxRecordBytes, numberCacheSize);
+    }
+}

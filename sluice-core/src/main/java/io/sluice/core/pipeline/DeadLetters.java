@@ -1,0 +1,10 @@
+package io.sluice.core.pipeline;
+
+import io.sluice.core.cdr.Rejection;
+import java.util.List;
+
+/** Where rejected records go, with their original bytes, position and reason (CDR-3). */
+public interface DeadLetters {
+
+    void append(BatchId batch, List<Rejection> rejections);
+}

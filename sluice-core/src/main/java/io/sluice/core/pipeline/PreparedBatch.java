@@ -1,0 +1,18 @@
+package io.sluice.core.pipeline;
+
+import io.sluice.core.cdr.Cdr;
+import io.sluice.core.cdr.Rejection;
+import java.util.List;
+
+/**
+ * A batch after the pure, CPU-only steps (parse, validate, normalize, in-batch de-duplication) and before
+ * anything is written. Splitting here lets a runtime prepare the next batch while the previous one commits.
+ *
+ * @param id              the batch identity
+ * @param recordsIn       records framed from the input
+ * @param candidates      valid records, distinct within the batch
+ * @param rejections      invalid records with reasons
+ * @param batchDuplicates records that repeated another record of the same batch
+ */
+public record PreparedBatch(BatchId id, int recordsIn, List<Cdr> candidates, List<Rejection> rejections, int batchDuplicates) {
+}
