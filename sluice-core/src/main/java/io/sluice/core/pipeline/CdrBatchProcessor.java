@@ -129,7 +129,7 @@ public final class CdrBatchProcessor {
             archive.append(batch.id(), accepted);
         }
         if (!batch.rejections().isEmpty()) {
-            deadLetters.append(batch.id(), batch.rejections());
+            deadLetters.store(batch.id(), batch.rejections());
         }
         long duplicates = batch.batchDuplicates() + (candidates.size() - accepted.size());
         return new BatchOutcome(batch.recordsIn(), accepted.size(), batch.rejections().size(), duplicates, unknown,

@@ -6,5 +6,5 @@ import java.util.List;
 /** Where rejected records go, with their original bytes, position and reason (CDR-3). */
 public interface DeadLetters {
 
-    void append(BatchId batch, List<Rejection> rejections);
+    void store(BatchId batch, List<Rejection> rejections);
 }
