@@ -1,0 +1,13 @@
+-- International traffic per destination country (ANA-2).
+-- Parameters, in order: first day, last day (YYYY-MM-DD, inclusive).
+SELECT
+  callee_country AS country,
+  count(*) AS calls,
+  sum(CASE WHEN disposition = 'ANSWERED' THEN 1 ELSE 0 END) AS answered,
+  round(sum(billsec) / 60.0, 1) AS minutes,
+  count(DISTINCT caller) AS callers
+FROM cdr
+WHERE dt BETWEEN ? AND ?
+  AND international
+GROUP BY callee_country
+ORDER BY minutes DESC, country

@@ -1,0 +1,78 @@
+package io.sluice.local.cli;
+
+import io.sluice.core.cdr.Rejection;
+import io.sluice.local.ingest.IngestListener;
+import java.io.PrintStream;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Reports an ingest run on the terminal: a progress bar (on a terminal only, on stderr), one line per
+ * unreadable file, and the first rejected records as {@code file:line: reason: detail}, then a count.
+ */
+final class ConsoleIngestListener implements IngestListener {
+    static final int MAX_REJECTION_LINES = 10;
+
+    private final PrintStream err;
+    private final boolean showProgress;
+    private ProgressBar bar;
+    private long rejections;
+
+    ConsoleIngestListener(PrintStream err, boolean showProgress) {
+        this.err = err;
+        this.showProgress = showProgress;
+    }
+
+    @Override
+    public void started(long totalBytes) {
+        if (showProgress && totalBytes > 0) {
+            bar = new ProgressBarBuilder().setTaskName("ingest").setInitialMax(totalBytes).setUnit(" MiB", 1 << 20)
+                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).setConsumer(
+                            new me.tongfei.progressbar.ConsoleProgressBarConsumer(err)).showSpeed().build();
+        }
+    }
+
+    @Override
+    public void progress(long bytesDone) {
+        if (bar != null) {
+            bar.stepTo(bytesDone);
+        }
+    }
+
+    @Override
+    public void fileFailed(String path, String reason) {
+        line("sluice: " + path + ": " + reason);
+    }
+
+    @Override
+    public void fileSkipped(String path, long records) {
+        line("sluice: " + path + ": already ingested (" + records + " records), skipped");
+    }
+
+    @Override
+    public void rejected(Rejection r) {
+        rejections++;
+        if (rejections <= MAX_REJECTION_LINES) {
+            line("rejected " + r.describe());
+        }
+    }
+
+    @Override
+    public void finished() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+        if (rejections > MAX_REJECTION_LINES) {
+            err.println("... and " + (rejections - MAX_REJECTION_LINES) + " more rejected records: see 'sluice dlq list'");
+        }
+    }
+
+    private void line(String text) {
+        if (bar != null) {
+            err.print("\r\033[K");
+        }
+        err.println(text);
+    }
+}

@@ -1,0 +1,73 @@
+package io.sluice.local.cli;
+
+import io.sluice.core.cdr.CdrFormat;
+import io.sluice.core.cdr.PhoneNumberNormalizer;
+import io.sluice.core.report.ReportCatalog;
+import io.sluice.local.generate.CdrGenerator;
+import io.sluice.local.generate.GeneratorSpec;
+import io.sluice.local.ingest.IngestJob;
+import io.sluice.local.ingest.IngestSummary;
+import io.sluice.local.ingest.LocalCdrPipeline;
+import io.sluice.local.report.ReportPrinter;
+import io.sluice.local.report.ReportRunner;
+import io.sluice.local.store.LocalStore;
+import io.sluice.local.store.ProfileImporter;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code sluice demo}: the whole local pipeline on generated data, in one command. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {
+            "Generate sample CDRs (with some invalid and duplicate records), import the subscriber profiles,",
+            "ingest the CDRs, then print every standard report and the first dead letters.",
+            "Uses --data-dir (default ./sluice-data); generated files go to <data-dir>/demo-input."
+        })
+final class DemoCommand implements Callable<Integer> {
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--records", defaultValue = "200000", paramLabel = "N", description = "Records to generate. Default: ${DEFAULT-VALUE}.")
+    long records;
+
+    @Option(names = "--subscribers", defaultValue = "5000", paramLabel = "M", description = "Subscribers. Default: ${DEFAULT-VALUE}.")
+    int subscribers;
+
+    @Option(names = "--days", defaultValue = "7", paramLabel = "D", description = "Days of traffic. Default: ${DEFAULT-VALUE}.")
+    int days;
+
+    @Override
+    public Integer call() throws Exception {
+        Path input = store.dataDir.resolve("demo-input");
+        LocalDate end = LocalDate.now(ZoneOffset.UTC);
+        GeneratorSpec spec = new GeneratorSpec(records, subscribers, days, CdrFormat.ASTERISK, 0.01, 0.01, 42, end, 2, "US");
+        System.out.println("== generating " + records + " Asterisk CDRs for " + subscribers + " subscribers over " + days + " days in " + input);
+        CdrGenerator.GenerationResult g = CdrGenerator.generate(spec, input, n -> { });
+        try (LocalStore s = LocalStore.open(store.dataDir)) {
+            System.out.println("== importing subscriber profiles from " + g.profilesCsv());
+            ProfileImporter.Result p = new ProfileImporter(s, new PhoneNumberNormalizer(store.defaultCountry, 100_000)).importCsv(g.profilesCsv());
+            System.out.printf("profiles: %d imported%n", p.imported());
+            System.out.println("== ingesting " + g.files().size() + " file(s)");
+            ConsoleIngestListener listener = new ConsoleIngestListener(System.err, System.console() != null);
+            IngestSummary sum = new IngestJob(new LocalCdrPipeline(s, store.pipelineConfig()), Optional.empty(),
+                    IngestJob.DEFAULT_CHUNK_RECORDS, IngestJob.DEFAULT_EXPORT_ROWS, listener).run(List.copyOf(g.files()));
+            System.out.println(IngestCommand.toJson(sum));
+            ReportRunner runner = new ReportRunner(s);
+            for (String name : ReportCatalog.NAMES) {
+                System.out.println();
+                System.out.println("== sluice report " + name + "   -- " + ReportCatalog.description(name));
+                ReportPrinter.print(runner.run(name, end.minusDays(days), end, 12), ReportPrinter.Format.table, System.out);
+            }
+        }
+        System.out.println();
+        System.out.println("Next: 'sluice dlq list' shows the rejected records, 'sluice report --help' the reports,");
+        System.out.println("'sluice ingest FILE' loads your own CDRs (running the demo again changes nothing: same files).");
+        return ExitCodes.OK;
+    }
+}

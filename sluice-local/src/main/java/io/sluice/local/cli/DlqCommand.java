@@ -1,0 +1,134 @@
+package io.sluice.local.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.core.cdr.RejectReason;
+import io.sluice.local.store.DeadLetterQueries;
+import io.sluice.local.store.DeadLetterQueries.DeadLetter;
+import io.sluice.local.store.LocalStore;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sluice dlq}: the rejected records, with where and why (CDR-3). */
+@Command(name = "dlq", mixinStandardHelpOptions = true,
+        description = "Inspect dead letters: records rejected by validation, kept with their original bytes, source position and reason.",
+        subcommands = {DlqCommand.ListDeadLetters.class, DlqCommand.Show.class})
+final class DlqCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static String text(byte[] original) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(original)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return "hex:" + HexFormat.of().formatHex(original);
+        }
+    }
+
+    static ObjectNode json(DeadLetter d) {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        o.put("id", d.id());
+        o.put("source", d.source());
+        o.put("line", d.line());
+        o.put("reason", d.reason());
+        o.put("detail", d.detail());
+        o.put("original", text(d.original()));
+        o.put("original_bytes", d.original().length);
+        o.put("batch_id", d.batchId());
+        o.put("received_at", String.valueOf(d.receivedAt()));
+        return o;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List dead letters, oldest first.")
+    static final class ListDeadLetters implements Callable<Integer> {
+        @Mixin
+        StoreOptions store;
+
+        @Option(names = "--reason", paramLabel = "REASON", description = "Only this reason: ${COMPLETION-CANDIDATES}.")
+        RejectReason reason;
+
+        @Option(names = "--limit", defaultValue = "50", paramLabel = "N", description = "At most N entries. Default: ${DEFAULT-VALUE}.")
+        int limit;
+
+        @Option(names = "--json", description = "Print a JSON array.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            List<DeadLetter> letters;
+            long total;
+            try (LocalStore s = LocalStore.open(store.dataDir)) {
+                DeadLetterQueries q = new DeadLetterQueries(s);
+                letters = q.list(Optional.ofNullable(reason).map(Enum::name), limit);
+                total = q.count();
+            }
+            if (json) {
+                ArrayNode a = new ObjectMapper().createArrayNode();
+                letters.forEach(d -> a.add(json(d)));
+                System.out.println(a);
+            } else {
+                for (DeadLetter d : letters) {
+                    System.out.printf("%6d  %s:%d  %s  %s%n", d.id(), d.source(), d.line(), d.reason(), d.detail());
+                }
+                System.out.printf("(%d shown, %d dead letters in all; 'sluice dlq show ID' prints one with its original bytes)%n",
+                        letters.size(), total);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one dead letter with its original record.")
+    static final class Show implements Callable<Integer> {
+        @Mixin
+        StoreOptions store;
+
+        @Parameters(paramLabel = "ID", description = "Dead letter id, from 'sluice dlq list'.")
+        long id;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Option(names = "--raw", description = "Write only the original bytes to stdout, exactly as received.")
+        boolean raw;
+
+        @Override
+        public Integer call() throws Exception {
+            Optional<DeadLetter> found;
+            try (LocalStore s = LocalStore.open(store.dataDir)) {
+                found = new DeadLetterQueries(s).find(id);
+            }
+            if (found.isEmpty()) {
+                System.err.println("sluice: no dead letter with id " + id + "; see 'sluice dlq list'");
+                return ExitCodes.USAGE;
+            }
+            DeadLetter d = found.get();
+            if (raw) {
+                System.out.write(d.original());
+                System.out.flush();
+            } else if (json) {
+                System.out.println(json(d));
+            } else {
+                System.out.printf("id:       %d%nsource:   %s:%d%nreason:   %s%ndetail:   %s%nreceived: %s%nbatch:    %s%noriginal (%d bytes):%n%s%n",
+                        d.id(), d.source(), d.line(), d.reason(), d.detail(), d.receivedAt(), d.batchId(), d.original().length,
+                        text(d.original()));
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

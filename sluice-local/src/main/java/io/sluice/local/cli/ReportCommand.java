@@ -1,0 +1,73 @@
+package io.sluice.local.cli;
+
+import io.sluice.core.report.ReportCatalog;
+import io.sluice.local.report.ReportPrinter;
+import io.sluice.local.report.ReportResult;
+import io.sluice.local.report.ReportRunner;
+import io.sluice.local.store.LocalStore;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sluice report}: the standard reports over the archive (ANA-2). */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = {
+            "Run a standard report over the archived CDRs. Each report is one SQL file, shared with Athena on AWS.",
+            "Reports: asr-acd (ASR/ACD per route per day), top-talkers (top 20 by minutes), busy-hour (traffic per",
+            "hour of day, UTC), international-minutes (per destination country), daily-usage (per subscriber per day)."
+        })
+final class ReportCommand implements Callable<Integer> {
+    @Mixin
+    StoreOptions store;
+
+    @Parameters(paramLabel = "NAME", completionCandidates = Names.class,
+            description = "One of: ${COMPLETION-CANDIDATES}.")
+    String name;
+
+    @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "First day (UTC), inclusive. Default: the beginning.")
+    LocalDate from;
+
+    @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Last day (UTC), inclusive. Default: the end.")
+    LocalDate to;
+
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
+            description = "Output: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    ReportPrinter.Format format;
+
+    @Option(names = "--json", description = "Same as --format json.")
+    boolean json;
+
+    @Option(names = "--limit", defaultValue = "100", paramLabel = "N",
+            description = "At most N rows; 0 for all. Default: ${DEFAULT-VALUE}.")
+    int limit;
+
+    static final class Names implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return ReportCatalog.NAMES.iterator();
+        }
+    }
+
+    @Override
+    public Integer call() {
+        if (!ReportCatalog.NAMES.contains(name)) {
+            System.err.println("sluice: unknown report '" + name + "'; choose one of " + String.join(", ", ReportCatalog.NAMES));
+            return ExitCodes.USAGE;
+        }
+        LocalDate first = from == null ? LocalDate.of(1990, 1, 1) : from;
+        LocalDate last = to == null ? LocalDate.of(2199, 12, 31) : to;
+        if (last.isBefore(first)) {
+            System.err.println("sluice: --to " + last + " is before --from " + first);
+            return ExitCodes.USAGE;
+        }
+        ReportResult r;
+        try (LocalStore s = LocalStore.open(store.dataDir)) {
+            r = new ReportRunner(s).run(name, first, last, limit);
+        }
+        ReportPrinter.print(r, json ? ReportPrinter.Format.json : format, System.out);
+        return ExitCodes.OK;
+    }
+}

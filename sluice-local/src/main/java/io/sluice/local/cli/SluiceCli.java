@@ -1,0 +1,53 @@
+package io.sluice.local.cli;
+
+import io.sluice.local.store.StoreException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code sluice} command line: the one-machine home of the Sluice core. */
+@Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
+        description = {
+            "Ingest and process telecom call detail records (CDRs) on one machine: validate, normalize to E.164,",
+            "de-duplicate, enrich with subscriber profiles, aggregate, archive as Parquet and report, with the",
+            "same core that runs on AWS Lambda. State lives in --data-dir (default ./sluice-data)."
+        },
+        subcommands = {
+            DemoCommand.class, GenerateCommand.class, IngestCommand.class, ProfilesCommand.class, ReportCommand.class,
+            DlqCommand.class, CommandLine.HelpCommand.class
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:Success: every record accepted or a known duplicate.",
+            "1:Failure: the command could not run (store locked or unreadable, disk error).",
+            "2:Usage error: unknown option or missing argument.",
+            "3:Done, but some records were rejected (see 'sluice dlq list') or some inputs could not be read."
+        })
+public final class SluiceCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new SluiceCli());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            String message = e instanceof StoreException || e instanceof IllegalArgumentException
+                    ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            commandLine.getErr().println("sluice: " + message);
+            if (System.getenv("SLUICE_DEBUG") != null) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            return ExitCodes.FAILED;
+        });
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

@@ -1,0 +1,298 @@
+package io.sluice.local.ingest;
+
+import com.dynatrace.hash4j.hashing.HashStream128;
+import com.dynatrace.hash4j.hashing.HashValue128;
+import com.dynatrace.hash4j.hashing.Hashing;
+import io.sluice.core.cdr.CdrFormat;
+import io.sluice.core.cdr.CdrFormatDetector;
+import io.sluice.core.cdr.CdrParser;
+import io.sluice.core.cdr.RawRecord;
+import io.sluice.core.cdr.RecordFramer;
+import io.sluice.core.cdr.Rejection;
+import io.sluice.core.pipeline.BatchId;
+import io.sluice.core.pipeline.BatchOutcome;
+import io.sluice.core.pipeline.PreparedBatch;
+import io.sluice.local.store.FileManifest;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * {@code sluice ingest}: streams files through the core in bounded memory (CDR-1, CDR-11).
+ *
+ * <p>A file is cut into chunks of {@code chunkRecords} framed records. One thread frames and commits, a
+ * second prepares (parse, validate, normalize: the CPU-heavy part), at most two chunks ahead, so memory is a
+ * few chunks whatever the file size. Each chunk commits in one transaction with the file's progress, so a
+ * run killed at any point resumes after the last committed chunk, and a file whose content was ingested
+ * before is skipped: ingesting the same file twice changes nothing.
+ */
+public final class IngestJob {
+    public static final int DEFAULT_CHUNK_RECORDS = 50_000;
+    public static final long DEFAULT_EXPORT_ROWS = 2_000_000;
+
+    private final LocalCdrPipeline pipeline;
+    private final Optional<CdrFormat> format;
+    private final int chunkRecords;
+    private final long exportRows;
+    private final IngestListener listener;
+
+    private long files, filesSkipped, filesFailed, recordsIn, accepted, rejected, duplicates, unknown;
+    private long bytesBefore;
+
+    public IngestJob(LocalCdrPipeline pipeline, Optional<CdrFormat> format, int chunkRecords, long exportRows,
+                     IngestListener listener) {
+        this.pipeline = pipeline;
+        this.format = format;
+        this.chunkRecords = chunkRecords;
+        this.exportRows = exportRows;
+        this.listener = listener;
+    }
+
+    public IngestSummary run(List<Path> inputs) {
+        long t0 = System.nanoTime();
+        List<Path> paths = new ArrayList<>();
+        for (Path input : inputs) {
+            expand(input, paths);
+        }
+        long totalBytes = 0;
+        for (Path p : paths) {
+            try {
+                totalBytes += Files.size(p);
+            } catch (IOException e) {
+                // reported when the file is read
+            }
+        }
+        listener.started(totalBytes);
+        ExecutorService preparer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sluice-prepare");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (Path p : paths) {
+                files++;
+                ingestFile(p, preparer);
+                try {
+                    bytesBefore += Files.size(p);
+                } catch (IOException e) {
+                    // already reported
+                }
+                listener.progress(bytesBefore);
+            }
+            pipeline.archive().export();
+        } finally {
+            preparer.shutdownNow();
+            listener.finished();
+        }
+        return new IngestSummary(files, filesSkipped, filesFailed, recordsIn, accepted, rejected, duplicates, unknown,
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    private void expand(Path input, List<Path> out) {
+        if (Files.isDirectory(input)) {
+            try (Stream<Path> walk = Files.walk(input)) {
+                walk.filter(Files::isRegularFile)
+                        .filter(p -> !p.getFileName().toString().startsWith("."))
+                        .sorted(Comparator.naturalOrder())
+                        .forEach(out::add);
+            } catch (IOException e) {
+                files++;
+                fail(input, "cannot list the folder: " + e.getMessage());
+            }
+        } else {
+            out.add(input);
+        }
+    }
+
+    private void fail(Path path, String reason) {
+        filesFailed++;
+        listener.fileFailed(path.toString(), reason);
+    }
+
+    private void ingestFile(Path path, ExecutorService preparer) {
+        String name = path.toString();
+        long size;
+        try {
+            if (!Files.exists(path)) {
+                throw new NoSuchFileException(name);
+            }
+            size = Files.size(path);
+        } catch (NoSuchFileException e) {
+            fail(path, "no such file or directory");
+            return;
+        } catch (IOException e) {
+            fail(path, "cannot read: " + e.getMessage());
+            return;
+        }
+        if (size == 0) {
+            fail(path, "the file is empty: no records");
+            return;
+        }
+        String hash;
+        byte[] head;
+        try {
+            hash = contentHash(path);
+            head = head(path, 8192);
+        } catch (IOException e) {
+            fail(path, "cannot read: " + e.getMessage());
+            return;
+        }
+        FileManifest manifest = pipeline.manifest();
+        Optional<FileManifest.Entry> entry = manifest.find(hash);
+        if (entry.isPresent() && FileManifest.DONE.equals(entry.get().status())) {
+            filesSkipped++;
+            recordsIn += entry.get().recordsIn();
+            duplicates += entry.get().recordsIn();
+            listener.fileSkipped(name, entry.get().recordsIn());
+            return;
+        }
+        for (int i = 0; i < head.length; i++) {
+            if (head[i] == 0) {
+                fail(path, "not a text file (NUL byte at offset " + i + ")");
+                return;
+            }
+        }
+        CdrFormat fmt;
+        if (format.isPresent()) {
+            fmt = format.get();
+        } else {
+            Optional<CdrFormat> detected = detect(path);
+            if (detected.isEmpty()) {
+                fail(path, "cannot tell the format from the first record; pass --format asterisk|freeswitch|jsonl");
+                return;
+            }
+            fmt = detected.get();
+        }
+        manifest.begin(hash, name, size, fmt.cliName());
+        long resumeAfter = entry.map(FileManifest.Entry::chunksDone).orElse(0L);
+        if (entry.isPresent()) {
+            recordsIn += entry.get().recordsIn();
+            accepted += entry.get().accepted();
+            rejected += entry.get().rejected();
+            duplicates += entry.get().duplicates();
+        }
+        CdrParser parser = CdrParser.of(fmt);
+        int maxBytes = pipeline.processor().config().maxRecordBytes();
+        Deque<Future<PreparedBatch>> inFlight = new ArrayDeque<>();
+        try (RecordFramer framer = new RecordFramer(new BufferedInputStream(Files.newInputStream(path), 1 << 20), name,
+                fmt.quotedNewlines(), maxBytes)) {
+            long chunk = 0;
+            List<RawRecord> records;
+            while (!(records = readChunk(framer)).isEmpty()) {
+                chunk++;
+                if (chunk <= resumeAfter) {
+                    continue; // committed by an earlier, interrupted run
+                }
+                BatchId id = BatchId.ofFileChunk(hash, chunk);
+                List<RawRecord> batch = records;
+                inFlight.add(preparer.submit(() -> pipeline.processor().prepare(id, parser, batch)));
+                if (inFlight.size() >= 2) {
+                    commit(hash, inFlight.poll());
+                }
+                listener.progress(bytesBefore + framer.bytesRead());
+            }
+            while (!inFlight.isEmpty()) {
+                commit(hash, inFlight.poll());
+            }
+            manifest.finish(hash, FileManifest.DONE, null);
+        } catch (IOException e) {
+            for (Future<PreparedBatch> f : inFlight) {
+                f.cancel(true);
+            }
+            manifest.finish(hash, FileManifest.FAILED, e.getMessage());
+            fail(path, "read error: " + e.getMessage());
+        }
+    }
+
+    private void commit(String hash, Future<PreparedBatch> future) {
+        PreparedBatch prepared;
+        try {
+            prepared = future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while preparing a batch", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Preparing a batch failed: " + e.getCause(), e.getCause());
+        }
+        BatchOutcome outcome = pipeline.store().inTransaction(c -> {
+            BatchOutcome o = pipeline.processor().commit(prepared);
+            pipeline.manifest().chunkDone(c, hash, o.recordsIn(), o.accepted(), o.rejected(), o.duplicates());
+            return o;
+        });
+        recordsIn += outcome.recordsIn();
+        accepted += outcome.accepted();
+        rejected += outcome.rejected();
+        duplicates += outcome.duplicates();
+        unknown += outcome.unknownSubscribers();
+        for (Rejection r : outcome.rejections()) {
+            listener.rejected(r);
+        }
+        if (exportRows > 0 && pipeline.archive().pendingRows() >= exportRows) {
+            pipeline.archive().export();
+        }
+    }
+
+    private List<RawRecord> readChunk(RecordFramer framer) throws IOException {
+        List<RawRecord> records = new ArrayList<>(chunkRecords);
+        RawRecord r;
+        while (records.size() < chunkRecords && (r = framer.next()) != null) {
+            records.add(r);
+        }
+        return records;
+    }
+
+    private Optional<CdrFormat> detect(Path path) {
+        try (RecordFramer framer = new RecordFramer(Files.newInputStream(path), path.toString(), true,
+                pipeline.processor().config().maxRecordBytes())) {
+            RawRecord first = framer.next();
+            return first == null ? Optional.empty() : CdrFormatDetector.detect(first.bytes());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static byte[] head(Path path, int max) throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            return in.readNBytes(max);
+        }
+    }
+
+    /** File identity: a 128-bit hash of the content (fast, not cryptographic: it names content, it guards nothing). */
+    static String contentHash(Path path) throws IOException {
+        HashStream128 h = Hashing.xxh3_128().hashStream();
+        ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+        byte[] arr = buf.array();
+        long total = 0;
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            int n;
+            while ((n = ch.read(buf)) >= 0) {
+                if (n > 0) {
+                    h.putBytes(arr, 0, n);
+                    total += n;
+                }
+                buf.clear();
+            }
+        }
+        h.putLong(total);
+        HashValue128 v = h.get();
+        return HexFormat.of().toHexDigits(v.getMostSignificantBits()) + HexFormat.of().toHexDigits(v.getLeastSignificantBits());
+    }
+}

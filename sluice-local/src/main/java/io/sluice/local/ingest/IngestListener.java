@@ -1,0 +1,27 @@
+package io.sluice.local.ingest;
+
+import io.sluice.core.cdr.Rejection;
+
+/** What an ingest run tells its caller as it goes: progress, per-file problems, rejected records. */
+public interface IngestListener {
+
+    default void started(long totalBytes) {
+    }
+
+    default void progress(long bytesDone) {
+    }
+
+    /** A file that could not be read at all (missing, empty, binary, unknown format, I/O error). */
+    default void fileFailed(String path, String reason) {
+    }
+
+    /** A file whose content was ingested before and is skipped. */
+    default void fileSkipped(String path, long records) {
+    }
+
+    default void rejected(Rejection rejection) {
+    }
+
+    default void finished() {
+    }
+}

@@ -1,0 +1,46 @@
+package io.sluice.local.ingest;
+
+import io.sluice.core.pipeline.CachingProfileStore;
+import io.sluice.core.pipeline.CdrBatchProcessor;
+import io.sluice.core.pipeline.CdrPipelineConfig;
+import io.sluice.local.store.DuckDbDeadLetters;
+import io.sluice.local.store.DuckDbDedupStore;
+import io.sluice.local.store.DuckDbProfileStore;
+import io.sluice.local.store.DuckDbUsageStore;
+import io.sluice.local.store.FileManifest;
+import io.sluice.local.store.LocalStore;
+import io.sluice.local.store.ParquetArchive;
+import java.time.Duration;
+
+/** The core's {@link CdrBatchProcessor} wired to the embedded adapters of one machine. */
+public final class LocalCdrPipeline {
+    private final LocalStore store;
+    private final ParquetArchive archive;
+    private final FileManifest manifest;
+    private final CdrBatchProcessor processor;
+
+    public LocalCdrPipeline(LocalStore store, CdrPipelineConfig config) {
+        this.store = store;
+        this.archive = new ParquetArchive(store);
+        this.manifest = new FileManifest(store);
+        this.processor = new CdrBatchProcessor(config,
+                new CachingProfileStore(new DuckDbProfileStore(store), 1_000_000, Duration.ofMinutes(5)),
+                new DuckDbDedupStore(store), new DuckDbUsageStore(store), archive, new DuckDbDeadLetters(store));
+    }
+
+    public LocalStore store() {
+        return store;
+    }
+
+    public ParquetArchive archive() {
+        return archive;
+    }
+
+    public FileManifest manifest() {
+        return manifest;
+    }
+
+    public CdrBatchProcessor processor() {
+        return processor;
+    }
+}

@@ -1,0 +1,69 @@
+package io.sluice.local.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads the dead letters back for {@code sluice dlq} (CDR-3). */
+public final class DeadLetterQueries {
+    private final LocalStore store;
+
+    public DeadLetterQueries(LocalStore store) {
+        this.store = store;
+    }
+
+    /** One dead letter. */
+    public record DeadLetter(long id, String batchId, String source, long line, String reason, String detail, byte[] original,
+                             LocalDateTime receivedAt) {
+    }
+
+    public List<DeadLetter> list(Optional<String> reason, int limit) {
+        String sql = "SELECT id, batch_id, source, line, reason, detail, original, received_at FROM dead_letters"
+                + (reason.isPresent() ? " WHERE reason = ?" : "") + " ORDER BY id LIMIT ?";
+        try (PreparedStatement p = store.connection().prepareStatement(sql)) {
+            int i = 1;
+            if (reason.isPresent()) {
+                p.setString(i++, reason.get());
+            }
+            p.setInt(i, limit);
+            return read(p);
+        } catch (SQLException e) {
+            throw new StoreException("Cannot list dead letters: " + LocalStore.firstLine(e.getMessage()), e);
+        }
+    }
+
+    public Optional<DeadLetter> find(long id) {
+        try (PreparedStatement p = store.connection().prepareStatement(
+                "SELECT id, batch_id, source, line, reason, detail, original, received_at FROM dead_letters WHERE id = ?")) {
+            p.setLong(1, id);
+            return read(p).stream().findFirst();
+        } catch (SQLException e) {
+            throw new StoreException("Cannot read dead letter " + id + ": " + LocalStore.firstLine(e.getMessage()), e);
+        }
+    }
+
+    public long count() {
+        try (PreparedStatement p = store.connection().prepareStatement("SELECT count(*) FROM dead_letters");
+             ResultSet rs = p.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new StoreException("Cannot count dead letters: " + LocalStore.firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static List<DeadLetter> read(PreparedStatement p) throws SQLException {
+        List<DeadLetter> out = new ArrayList<>();
+        try (ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                out.add(new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5),
+                        rs.getString(6), rs.getBytes(7), rs.getObject(8, LocalDateTime.class)));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,178 @@
+package io.sluice.local.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The embedded store of one machine: a DuckDB database under the data dir for profiles, dedup marks,
+ * aggregates, dead letters and file manifests, and Parquet files under {@code archive/} for the archive
+ * (ARCHITECTURE.md, "Where state lives"). One process owns it at a time.
+ *
+ * <p>All adapters share this one connection, so that one batch's dedup claims, aggregates, pending archive
+ * rows, dead letters and file progress commit in one transaction: a crash at any point leaves either all
+ * or none of a batch (CDR-8).
+ */
+public final class LocalStore implements AutoCloseable {
+    public static final int SCHEMA_VERSION = 1;
+    public static final String DB_FILE = "sluice.duckdb";
+
+    private final Path dataDir;
+    private final Path archiveDir;
+    private final DuckDBConnection connection;
+
+    private LocalStore(Path dataDir, DuckDBConnection connection) {
+        this.dataDir = dataDir;
+        this.archiveDir = dataDir.resolve("archive");
+        this.connection = connection;
+    }
+
+    /** Opens (creating if needed) the store under {@code dataDir}. */
+    public static LocalStore open(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            Files.createDirectories(dataDir.resolve("archive"));
+        } catch (IOException e) {
+            throw new StoreException("Cannot create the data dir " + dataDir.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+        Path db = dataDir.resolve(DB_FILE);
+        Connection c;
+        try {
+            Properties props = new Properties();
+            // Bounded memory whatever the input (CDR-11); DuckDB spills to temp_directory beyond it.
+            props.setProperty("memory_limit", System.getProperty("sluice.duckdb.memory", "1GB"));
+            props.setProperty("temp_directory", dataDir.resolve("tmp").toString());
+            c = DriverManager.getConnection("jdbc:duckdb:" + db.toAbsolutePath(), props);
+        } catch (SQLException e) {
+            String m = String.valueOf(e.getMessage());
+            if (m.contains("lock")) {
+                throw new StoreException("The data dir " + dataDir.toAbsolutePath() + " is in use by another sluice process; "
+                        + "stop it or use another --data-dir", e);
+            }
+            throw new StoreException("Cannot open the store " + db.toAbsolutePath() + ": " + firstLine(m), e);
+        }
+        LocalStore store = new LocalStore(dataDir, (DuckDBConnection) c);
+        store.migrate();
+        return store;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path archiveDir() {
+        return archiveDir;
+    }
+
+    public DuckDBConnection connection() {
+        return connection;
+    }
+
+    private void migrate() {
+        try (Statement s = connection.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
+            int version = 0;
+            try (ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
+                if (rs.next()) {
+                    version = rs.getInt(1);
+                }
+            }
+            if (version > SCHEMA_VERSION) {
+                throw new StoreException("The store in " + dataDir + " has schema version " + version
+                        + ", newer than this sluice understands (" + SCHEMA_VERSION + "); upgrade sluice");
+            }
+            if (version < 1) {
+                for (String ddl : SCHEMA_V1) {
+                    s.execute(ddl);
+                }
+                s.execute("INSERT INTO schema_version VALUES (1)");
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot create the store schema in " + dataDir + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Columns of the archive, in order: the same schema on both homes (CDR-9). {@code dt} is the partition. */
+    public static final String ARCHIVE_COLUMNS = """
+            dt VARCHAR, start_time TIMESTAMP, answer_time TIMESTAMP, end_time TIMESTAMP, duration INTEGER, billsec INTEGER,
+            disposition VARCHAR, caller VARCHAR, callee VARCHAR, caller_e164 BOOLEAN, callee_e164 BOOLEAN,
+            caller_withheld BOOLEAN, callee_country VARCHAR, international BOOLEAN, route VARCHAR, account VARCHAR,
+            unique_id VARCHAR, plan VARCHAR, subscriber_status VARCHAR, known_subscriber BOOLEAN, record_key VARCHAR,
+            source VARCHAR, source_line BIGINT""";
+
+    private static final String[] SCHEMA_V1 = {
+        """
+        CREATE TABLE IF NOT EXISTS profiles(msisdn VARCHAR PRIMARY KEY, plan VARCHAR NOT NULL, home_country VARCHAR NOT NULL,
+            status VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)""",
+        "CREATE TABLE IF NOT EXISTS cdr_seen(k_hi BIGINT NOT NULL, k_lo BIGINT NOT NULL, PRIMARY KEY(k_hi, k_lo))",
+        "CREATE TABLE IF NOT EXISTS applied_batches(batch_id VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)",
+        """
+        CREATE TABLE IF NOT EXISTS usage_daily(msisdn VARCHAR NOT NULL, day DATE NOT NULL, calls BIGINT NOT NULL,
+            answered BIGINT NOT NULL, seconds BIGINT NOT NULL, intl_calls BIGINT NOT NULL, intl_seconds BIGINT NOT NULL,
+            PRIMARY KEY(msisdn, day))""",
+        """
+        CREATE TABLE IF NOT EXISTS route_hourly(route VARCHAR NOT NULL, hour TIMESTAMP NOT NULL, attempts BIGINT NOT NULL,
+            answered BIGINT NOT NULL, seconds BIGINT NOT NULL, PRIMARY KEY(route, hour))""",
+        "CREATE SEQUENCE IF NOT EXISTS dead_letter_ids START 1",
+        """
+        CREATE TABLE IF NOT EXISTS dead_letters(id BIGINT PRIMARY KEY DEFAULT nextval('dead_letter_ids'), batch_id VARCHAR NOT NULL,
+            source VARCHAR NOT NULL, line BIGINT NOT NULL, reason VARCHAR NOT NULL, detail VARCHAR NOT NULL,
+            original BLOB NOT NULL, received_at TIMESTAMP NOT NULL)""",
+        """
+        CREATE TABLE IF NOT EXISTS ingested_files(content_hash VARCHAR PRIMARY KEY, path VARCHAR NOT NULL, size BIGINT NOT NULL,
+            format VARCHAR NOT NULL, status VARCHAR NOT NULL, chunks_done BIGINT NOT NULL, records_in BIGINT NOT NULL,
+            accepted BIGINT NOT NULL, rejected BIGINT NOT NULL, duplicates BIGINT NOT NULL, error VARCHAR,
+            started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP)""",
+        "CREATE TABLE IF NOT EXISTS archive_pending(" + ARCHIVE_COLUMNS + ")",
+        "CREATE TABLE IF NOT EXISTS archive_exports(export_id BIGINT PRIMARY KEY, rows BIGINT NOT NULL, exported_at TIMESTAMP NOT NULL)"
+    };
+
+    /** Runs {@code work} in one transaction: all of it commits, or none (a crash or exception rolls back). */
+    public <T> T inTransaction(SqlWork<T> work) {
+        try {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (RuntimeException | SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Store transaction failed: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** A unit of work on the store's connection. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "(no message)";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw new StoreException("Cannot close the store in " + dataDir + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+}
