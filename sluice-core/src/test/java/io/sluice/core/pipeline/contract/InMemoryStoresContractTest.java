@@ -1,0 +1,59 @@
+package io.sluice.core.pipeline.contract;
+
+import io.sluice.core.cdr.SubscriberProfile;
+import io.sluice.core.pipeline.DedupStore;
+import io.sluice.core.pipeline.ProfileStore;
+import io.sluice.core.pipeline.UsageDelta.RouteCounters;
+import io.sluice.core.pipeline.UsageDelta.RouteHour;
+import io.sluice.core.pipeline.UsageDelta.SubscriberDay;
+import io.sluice.core.pipeline.UsageDelta.UsageCounters;
+import io.sluice.core.pipeline.UsageStore;
+import io.sluice.core.pipeline.memory.InMemoryStores;
+import java.util.List;
+import org.junit.jupiter.api.Nested;
+
+/** The port contracts run against the in-memory adapters. */
+class InMemoryStoresContractTest {
+
+    @Nested
+    class Dedup extends DedupStoreContract {
+        private final InMemoryStores stores = new InMemoryStores();
+
+        @Override
+        protected DedupStore store() {
+            return stores;
+        }
+    }
+
+    @Nested
+    class Usage extends UsageStoreContract {
+        private final InMemoryStores stores = new InMemoryStores();
+
+        @Override
+        protected UsageStore store() {
+            return stores;
+        }
+
+        @Override
+        protected long[] usage(String msisdn, int epochDay) {
+            UsageCounters c = stores.usage().getOrDefault(new SubscriberDay(msisdn, epochDay), new UsageCounters());
+            return new long[] {c.calls, c.answered, c.seconds, c.internationalCalls, c.internationalSeconds};
+        }
+
+        @Override
+        protected long[] route(String route, long hour) {
+            RouteCounters c = stores.routes().getOrDefault(new RouteHour(route, hour), new RouteCounters());
+            return new long[] {c.attempts, c.answered, c.seconds};
+        }
+    }
+
+    @Nested
+    class Profiles extends ProfileStoreContract {
+        @Override
+        protected ProfileStore storeWith(List<SubscriberProfile> profiles) {
+            InMemoryStores s = new InMemoryStores();
+            profiles.forEach(s::putProfile);
+            return s;
+        }
+    }
+}
