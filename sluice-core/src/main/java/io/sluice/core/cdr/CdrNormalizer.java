@@ -22,7 +22,8 @@ public final class CdrNormalizer {
     public Cdr normalize(RawRecord raw, CdrFields f, CallTimes t) {
         String callerText = f.caller().trim();
         boolean withheld = callerText.isEmpty() || callerText.equalsIgnoreCase("anonymous");
-        NormalizedNumber caller = withheld ? NormalizedNumber.asWritten(callerText) : numbers.normalize(callerText);
+        // Every way of withholding ("", "anonymous") is one subscriber: the empty one.
+        NormalizedNumber caller = withheld ? NormalizedNumber.asWritten("") : numbers.normalize(callerText);
         NormalizedNumber callee = numbers.normalize(f.callee().trim());
         int homeCountry = caller.e164() ? caller.countryCode() : numbers.defaultCountryCode();
         boolean international = callee.e164() && callee.countryCode() != homeCountry;

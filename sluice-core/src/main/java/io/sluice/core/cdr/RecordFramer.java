@@ -11,7 +11,8 @@ import java.util.Arrays;
  * <p>A record ends at LF (a CR before it is dropped). With {@code quotedNewlines} an LF inside double
  * quotes belongs to the record, as Asterisk writes it (RFC 4180). Empty lines carry no record and are
  * skipped. A record longer than {@code maxRecordBytes} is returned truncated, flagged, and the rest of it
- * skipped, so one runaway line (or an unterminated quote) costs one rejection, not the file.
+ * skipped, so one runaway line (or an unterminated quote) costs one rejection, not the file. A UTF-8
+ * byte order mark at the start of the input is skipped.
  */
 public final class RecordFramer implements AutoCloseable {
     public static final int DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
@@ -26,6 +27,7 @@ public final class RecordFramer implements AutoCloseable {
     private long line = 1;
     private long bytesRead;
     private byte[] record = new byte[512];
+    private boolean resync;
 
     public RecordFramer(InputStream in, String source, boolean quotedNewlines, int maxRecordBytes) {
         this.in = in;
@@ -45,32 +47,37 @@ public final class RecordFramer implements AutoCloseable {
             long startLine = line;
             int len = 0;
             long total = 0;
+            boolean honorQuotes = quotedNewlines && !resync;
+            resync = false;
             boolean inQuotes = false;
             boolean sawAny = false;
             boolean ended = false;
+            byte last = 0;
             while (!ended) {
                 if (pos == limit && !fill()) {
                     break;
                 }
                 sawAny = true;
                 int i = pos;
-                // Scan the buffer for the end of the record.
                 while (i < limit) {
                     byte b = buf[i];
                     if (b == '\n') {
                         line++;
                         // Past the size limit an LF ends the record whatever the quotes say: an unterminated
                         // quote must not swallow the rest of the input.
-                        if (!inQuotes || total + (i - pos) >= maxRecordBytes) {
+                        if (!inQuotes || total + (i - pos) > maxRecordBytes) {
                             ended = true;
                             break;
                         }
-                    } else if (b == '"' && quotedNewlines) {
+                    } else if (b == '"' && honorQuotes) {
                         inQuotes = !inQuotes;
                     }
                     i++;
                 }
                 int chunk = i - pos;
+                if (chunk > 0) {
+                    last = buf[i - 1];
+                }
                 if (len < maxRecordBytes) {
                     int keep = Math.min(chunk, maxRecordBytes - len);
                     if (len + keep > record.length) {
@@ -85,10 +92,15 @@ public final class RecordFramer implements AutoCloseable {
             if (!sawAny) {
                 return null;
             }
+            if (last == '\r' && total > 0) {
+                total--; // CRLF: the CR belongs to the line end, not the record
+                len = (int) Math.min(len, total);
+            }
             boolean truncated = total > maxRecordBytes;
-            if (!truncated && len > 0 && record[len - 1] == '\r') {
-                len--;
-                total--;
+            if (truncated && inQuotes && ended) {
+                // Cut inside quotes: the rest of the quoted text follows on the next line with its quotes out of
+                // step, so read that line without quote tracking to get back in step.
+                resync = true;
             }
             if (!truncated && isBlank(record, len)) {
                 if (ended) {
@@ -117,6 +129,9 @@ public final class RecordFramer implements AutoCloseable {
         }
         pos = 0;
         limit = n;
+        if (bytesRead == 0 && n >= 3 && buf[0] == (byte) 0xEF && buf[1] == (byte) 0xBB && buf[2] == (byte) 0xBF) {
+            pos = 3; // a UTF-8 byte order mark, as some editors and spreadsheets write, is not part of the first record
+        }
         bytesRead += n;
         return true;
     }

@@ -9,5 +9,6 @@ import java.util.List;
  */
 public interface Archive {
 
+    /** Archives a batch's accepted records; a batch id already archived is ignored (a retried batch). */
     void append(BatchId batch, List<Cdr> records);
 }

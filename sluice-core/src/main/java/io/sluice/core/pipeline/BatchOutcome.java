@@ -4,7 +4,9 @@ import io.sluice.core.cdr.Rejection;
 import java.util.List;
 
 /**
- * What became of a batch. Always {@code recordsIn == accepted + rejected + duplicates} (CDR-3).
+ * What became of a batch. Always {@code recordsIn == accepted + rejected + duplicates} (CDR-3). A batch
+ * replayed under the same id reports the same outcome as its first run (its records are its own, not
+ * duplicates) while the stores change nothing: the outcome follows the input, the effects happen once.
  *
  * @param unknownSubscribers accepted records whose caller has no profile (flagged, not dropped: CDR-6)
  * @param rejections         the rejected records, for reporting their first lines to the user

@@ -101,7 +101,7 @@ public final class CdrBatchProcessor {
         for (Cdr c : candidates) {
             keys.add(c.key());
         }
-        Set<RecordKey> fresh = candidates.isEmpty() ? Set.of() : dedup.claim(keys);
+        Set<RecordKey> fresh = candidates.isEmpty() ? Set.of() : dedup.claim(batch.id(), keys);
 
         Set<String> callers = new HashSet<>();
         for (Cdr c : candidates) {

@@ -6,5 +6,6 @@ import java.util.List;
 /** Where rejected records go, with their original bytes, position and reason (CDR-3). */
 public interface DeadLetters {
 
+    /** Stores a batch's rejections; a batch id already stored is ignored (a retried batch). */
     void store(BatchId batch, List<Rejection> rejections);
 }

@@ -6,14 +6,16 @@ import java.util.Set;
 
 /**
  * Marks of records already counted (CDR-5). Conditional writes on AWS, a keyed table on one machine.
- * A claim must commit together with the aggregates it guards, or a crash between the two loses or
- * double-counts records: the store decides how (a transaction, or batch markers).
+ *
+ * <p>A claim belongs to the batch that made it. When a batch fails after claiming (a throttled write, a
+ * crash) and is retried under the same {@link BatchId}, its keys are granted again, so its records are
+ * counted by the retry instead of being lost as "duplicates". Another batch never gets them.
  */
 public interface DedupStore {
 
     /**
-     * Marks the keys as seen and returns those that had not been seen before: the records to count.
-     * The keys passed are distinct.
+     * Marks the keys as seen by {@code batch} and returns those the batch owns: keys not seen before, and
+     * keys an earlier attempt of the same batch claimed. The keys passed are distinct.
      */
-    Set<RecordKey> claim(Collection<RecordKey> keys);
+    Set<RecordKey> claim(BatchId batch, Collection<RecordKey> keys);
 }

@@ -207,6 +207,45 @@ class RecordFramerTest {
         assertThat(records.get(0).totalLength()).isEqualTo(16);
     }
 
+    /**
+     * Shows a bug: inside quotes an LF ends the record once it holds {@code >= maxRecordBytes} bytes (line 64),
+     * but the record is flagged truncated only when it holds {@code > maxRecordBytes} (line 88). A quoted
+     * record cut at exactly the limit therefore comes back unflagged, as if it were complete, and its tail
+     * ({@code bb"}) starts a new record with the quote parity inverted.
+     */
+    @Test
+    @DisplayName("CDR-11: a quoted record cut at exactly the limit is flagged truncated")
+    void aQuotedRecordCutAtExactlyTheLimitIsFlaggedTruncated() throws IOException {
+        String cut = "\"" + "a".repeat(15); // 16 bytes, then an LF inside the quotes
+        byte[] input = (cut + "\nbb\"\n").getBytes(UTF_8);
+
+        List<RawRecord> records = frame(Delivery.WHOLE, input, true, 16);
+
+        assertThat(records.get(0).bytes()).isEqualTo(cut.getBytes(UTF_8));
+        assertThat(records.get(0).truncated()).as("truncated flag of the 20-byte record \"aaa..\\nbb\" with a 16-byte limit")
+                .isTrue();
+    }
+
+    /**
+     * Shows a bug: the class promises that a record over the limit is returned truncated "and the rest of it
+     * skipped, so one runaway line costs one rejection, not the file". For a quoted field that spans lines the
+     * framer cuts at the first LF past the limit and starts the next record inside the quoted field with the
+     * quote state reset, so the tail ({@code tail","b"}) has an odd number of quotes and swallows the valid
+     * records after it ({@code "next",1} here).
+     */
+    @Test
+    @DisplayName("CDR-3, CDR-11: an overlong record with a quoted newline does not swallow the records after it")
+    void anOverlongMultiLineRecordDoesNotSwallowTheNextRecords() throws IOException {
+        String overlong = "\"a\",\"" + "x".repeat(70) + "\ntail\",\"b\"";
+        byte[] input = (overlong + "\n\"next\",1\n\"last\",2\n").getBytes(UTF_8);
+
+        List<RawRecord> records = frame(Delivery.WHOLE, input, true, 64);
+
+        assertThat(records.get(0).truncated()).isTrue();
+        assertThat(texts(records)).as("records framed after the overlong one").endsWith("\"next\",1", "\"last\",2");
+        assertThat(records.get(records.size() - 2).line()).isEqualTo(3);
+    }
+
     @ParameterizedTest
     @EnumSource(Delivery.class)
     @DisplayName("CDR-3: an unterminated quote at the end of the input is flagged openQuote")

@@ -5,6 +5,7 @@ import static io.sluice.core.pipeline.AsteriskLines.line;
 import static io.sluice.core.pipeline.AsteriskLines.unanswered;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sluice.core.cdr.AsteriskCsvParser;
@@ -29,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -233,7 +235,7 @@ class CdrBatchProcessorTest {
     }
 
     @Test
-    @DisplayName("CDR-8: replaying a batch (same id, same records) accepts nothing and leaves every counter as it was")
+    @DisplayName("CDR-8: replaying a batch (same id, same records) reports the same outcome and leaves every counter as it was")
     void replayingABatchChangesNothing() throws IOException {
         List<RawRecord> batch = frame(threeCalls());
         CdrBatchProcessor processor = processor();
@@ -243,9 +245,61 @@ class CdrBatchProcessorTest {
         BatchOutcome second = processor.process(new BatchId("kinesis:shard-0:1-3"), asterisk, batch);
 
         assertOutcome(first, 3, 3, 0, 0);
-        assertOutcome(second, 3, 0, 0, 3);
+        assertOutcome(second, 3, 3, 0, 0);
         assertThat(counters(stores)).isEqualTo(before);
         assertThat(stores.archivedCount()).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("CDR-5: the same records in another batch are duplicates and change no counter")
+    void theSameRecordsInAnotherBatchAreDuplicates() throws IOException {
+        List<RawRecord> batch = frame(threeCalls());
+        CdrBatchProcessor processor = processor();
+        processor.process(new BatchId("kinesis:shard-0:1-3"), asterisk, batch);
+        Map<Object, List<Long>> before = counters(stores);
+
+        BatchOutcome other = processor.process(new BatchId("kinesis:shard-1:7-9"), asterisk, batch);
+
+        assertOutcome(other, 3, 0, 0, 3);
+        assertThat(counters(stores)).isEqualTo(before);
+        assertThat(stores.archivedCount()).isEqualTo(3);
+    }
+
+    /**
+     * Shows a bug: commit claims the records' keys (CdrBatchProcessor line 104) before the usage write (line 128)
+     * and the archive write (line 129), and InMemoryStores.claim marks them seen for good. When a write fails
+     * (throttling, an I/O error) and the batch is retried, as Lambda and the local runtime do, every record is
+     * already "seen": the retry reports 3 duplicates and 0 accepted, and the calls are never archived nor
+     * aggregated. DedupStore's Javadoc asks the store to commit the claim together with the aggregates, but
+     * claim(keys) is not told the batch id, so no store can tie the two.
+     */
+    @Test
+    @DisplayName("CDR-3, CDR-8: a batch retried after a failed usage write is counted, not lost as duplicates")
+    void aBatchRetriedAfterAFailedWriteIsNotLost() throws IOException {
+        UsageStore throttledOnce = new UsageStore() {
+            private boolean failed;
+
+            @Override
+            public void apply(BatchId batch, UsageDelta delta) {
+                if (!failed) {
+                    failed = true;
+                    throw new IllegalStateException("usage write throttled (simulated ProvisionedThroughputExceeded)");
+                }
+                stores.apply(batch, delta);
+            }
+        };
+        CdrBatchProcessor processor = new CdrBatchProcessor(CdrPipelineConfig.defaults(), stores, stores, throttledOnce,
+                stores, stores);
+        List<RawRecord> batch = frame(threeCalls());
+        BatchId id = new BatchId("kinesis:shard-0:1-3");
+        assertThatIllegalStateException().isThrownBy(() -> processor.process(id, asterisk, batch))
+                .withMessageContaining("throttled");
+
+        BatchOutcome retry = processor.process(id, asterisk, batch);
+
+        assertOutcome(retry, 3, 3, 0, 0);
+        assertThat(stores.archivedCount()).isEqualTo(3);
+        assertThat(stores.usage().values().stream().mapToLong(u -> u.calls).sum()).isEqualTo(3);
     }
 
     @Test
@@ -381,9 +435,9 @@ class CdrBatchProcessorTest {
         long accepted = 0;
         long answeredCount = 0;
         long billsec = 0;
-        for (String batch : List.of(threeCalls(), threeCalls(), day2, day2 + threeCalls())) {
-            BatchOutcome o = processor.process(new BatchId("batch-" + accepted + "-" + batch.length()), asterisk, frame(batch));
-            accepted += o.accepted();
+        List<String> batches = List.of(threeCalls(), threeCalls(), day2, day2 + threeCalls());
+        for (int i = 0; i < batches.size(); i++) {
+            accepted += processor.process(new BatchId("batch-" + i), asterisk, frame(batches.get(i))).accepted();
         }
         for (Cdr c : stores.archived()) {
             answeredCount += c.disposition() == Disposition.ANSWERED ? 1 : 0;
@@ -400,7 +454,7 @@ class CdrBatchProcessorTest {
         UsageCounters day1 = stores.usage().get(new SubscriberDay("+12125550100", epochDay(T0)));
         assertThat(List.of(day1.calls, day1.answered, day1.seconds)).containsExactly(2L, 1L, 60L);
         RouteCounters carrier = stores.routes().get(new UsageDelta.RouteHour("SIP/carrier",
-                LocalDate.of(2024, 1, 15).atTime(10, 0).toEpochSecond(java.time.ZoneOffset.UTC)));
+                LocalDate.of(2024, 1, 15).atTime(10, 0).toEpochSecond(ZoneOffset.UTC)));
         assertThat(List.of(carrier.attempts, carrier.answered, carrier.seconds)).containsExactly(3L, 2L, 180L);
     }
 
@@ -413,9 +467,9 @@ class CdrBatchProcessorTest {
         byte[] billsecTooLong = line("2125550100", "2125550199", "2024-01-15 10:00:00", "2024-01-15 10:00:01",
                 "2024-01-15 10:00:06", "5", "7", "ANSWERED", "2").getBytes(UTF_8);
         byte[] notUtf8 = answered("2125550100", "2125550199", T0.plusMinutes(1), 5, 60, "3").getBytes(UTF_8);
-        notUtf8[30] = (byte) 0xFF;
+        notUtf8[24] = (byte) 0xFF; // a digit of dst
         byte[] withNul = answered("2125550100", "2125550199", T0.plusMinutes(2), 5, 60, "4").getBytes(UTF_8);
-        withNul[31] = 0;
+        withNul[25] = 0; // a digit of dst
         byte[] tooLong = ("\"" + "x".repeat(600) + "\"").getBytes(UTF_8);
         byte[] accented = answered("2125550100", "2125550199", T0.plusMinutes(3), 5, 60, "5")
                 .replace("Test Caller", "J\u00e9r\u00f4me").getBytes(UTF_8);

@@ -20,6 +20,13 @@ public final class DuckDbDeadLetters implements DeadLetters {
     @Override
     public void store(BatchId batch, List<Rejection> rejections) {
         LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
+        try {
+            if (!BatchMarks.firstTime(store, "dead_letters", batch)) {
+                return;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot mark dead letters of batch " + batch.value() + ": " + LocalStore.firstLine(e.getMessage()), e);
+        }
         try (DuckDBAppender a = store.connection().createAppender("dead_letters")) {
             for (Rejection r : rejections) {
                 a.beginRow().appendDefault().append(batch.value()).append(r.source()).append(r.line())

@@ -3,15 +3,13 @@ package io.sluice.local.store;
 import io.sluice.core.pipeline.BatchId;
 import io.sluice.core.pipeline.UsageDelta;
 import io.sluice.core.pipeline.UsageStore;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.duckdb.DuckDBAppender;
 
 /**
  * Usage and route aggregates in DuckDB (CDR-7, CDR-8): a batch's counters are upserted with
- * {@code ON CONFLICT DO UPDATE SET x = x + excluded.x}, once per batch id: {@code applied_batches} records
+ * {@code ON CONFLICT DO UPDATE SET x = x + excluded.x}, once per batch id: {@code batch_marks} records
  * each application in the same transaction, so a replayed batch is a no-op.
  */
 public final class DuckDbUsageStore implements UsageStore {
@@ -25,7 +23,7 @@ public final class DuckDbUsageStore implements UsageStore {
     @Override
     public void apply(BatchId batch, UsageDelta delta) {
         try {
-            if (!firstApplication(batch) || delta.isEmpty()) {
+            if (!BatchMarks.firstTime(store, "usage", batch) || delta.isEmpty()) {
                 return;
             }
             prepare();
@@ -59,16 +57,6 @@ public final class DuckDbUsageStore implements UsageStore {
             }
         } catch (SQLException e) {
             throw new StoreException("Cannot apply aggregates of batch " + batch.value() + ": " + LocalStore.firstLine(e.getMessage()), e);
-        }
-    }
-
-    private boolean firstApplication(BatchId batch) throws SQLException {
-        try (PreparedStatement p = store.connection().prepareStatement(
-                "INSERT INTO applied_batches VALUES (?, now()) ON CONFLICT DO NOTHING RETURNING batch_id")) {
-            p.setString(1, batch.value());
-            try (ResultSet rs = p.executeQuery()) {
-                return rs.next();
-            }
         }
     }
 

@@ -111,8 +111,8 @@ public final class LocalStore implements AutoCloseable {
         """
         CREATE TABLE IF NOT EXISTS profiles(msisdn VARCHAR PRIMARY KEY, plan VARCHAR NOT NULL, home_country VARCHAR NOT NULL,
             status VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)""",
-        "CREATE TABLE IF NOT EXISTS cdr_seen(k_hi BIGINT NOT NULL, k_lo BIGINT NOT NULL, PRIMARY KEY(k_hi, k_lo))",
-        "CREATE TABLE IF NOT EXISTS applied_batches(batch_id VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS cdr_seen(k_hi BIGINT NOT NULL, k_lo BIGINT NOT NULL, batch_tag BIGINT NOT NULL, PRIMARY KEY(k_hi, k_lo))",
+        "CREATE TABLE IF NOT EXISTS batch_marks(kind VARCHAR NOT NULL, batch_id VARCHAR NOT NULL, marked_at TIMESTAMP NOT NULL, PRIMARY KEY(kind, batch_id))",
         """
         CREATE TABLE IF NOT EXISTS usage_daily(msisdn VARCHAR NOT NULL, day DATE NOT NULL, calls BIGINT NOT NULL,
             answered BIGINT NOT NULL, seconds BIGINT NOT NULL, intl_calls BIGINT NOT NULL, intl_seconds BIGINT NOT NULL,

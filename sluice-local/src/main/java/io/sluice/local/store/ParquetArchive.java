@@ -33,6 +33,13 @@ public final class ParquetArchive implements Archive {
 
     @Override
     public void append(BatchId batch, List<Cdr> records) {
+        try {
+            if (!BatchMarks.firstTime(store, "archive", batch)) {
+                return;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot mark archive rows of batch " + batch.value() + ": " + LocalStore.firstLine(e.getMessage()), e);
+        }
         try (DuckDBAppender a = store.connection().createAppender("archive_pending")) {
             for (Cdr r : records) {
                 a.beginRow()

@@ -30,8 +30,10 @@ import java.util.Set;
  */
 public final class InMemoryStores implements ProfileStore, DedupStore, UsageStore, Archive, DeadLetters {
     private final Map<String, SubscriberProfile> profiles = new HashMap<>();
-    private final Set<RecordKey> seen = new HashSet<>();
+    private final Map<RecordKey, BatchId> seen = new HashMap<>();
     private final Set<BatchId> appliedBatches = new HashSet<>();
+    private final Set<BatchId> archivedBatches = new HashSet<>();
+    private final Set<BatchId> deadLetterBatches = new HashSet<>();
     private final Map<SubscriberDay, UsageCounters> usage = new HashMap<>();
     private final Map<RouteHour, RouteCounters> routes = new HashMap<>();
     private final List<Cdr> archived = new ArrayList<>();
@@ -64,14 +66,15 @@ public final class InMemoryStores implements ProfileStore, DedupStore, UsageStor
     }
 
     @Override
-    public synchronized Set<RecordKey> claim(Collection<RecordKey> keys) {
-        Set<RecordKey> fresh = new HashSet<>();
+    public synchronized Set<RecordKey> claim(BatchId batch, Collection<RecordKey> keys) {
+        Set<RecordKey> owned = new HashSet<>();
         for (RecordKey k : keys) {
-            if (seen.add(k)) {
-                fresh.add(k);
+            BatchId owner = seen.putIfAbsent(k, batch);
+            if (owner == null || owner.equals(batch)) {
+                owned.add(k);
             }
         }
-        return fresh;
+        return owned;
     }
 
     @Override
@@ -88,6 +91,9 @@ public final class InMemoryStores implements ProfileStore, DedupStore, UsageStor
 
     @Override
     public synchronized void append(BatchId batch, List<Cdr> records) {
+        if (!archivedBatches.add(batch)) {
+            return;
+        }
         archivedCount += records.size();
         if (keepRecords) {
             archived.addAll(records);
@@ -96,6 +102,9 @@ public final class InMemoryStores implements ProfileStore, DedupStore, UsageStor
 
     @Override
     public synchronized void store(BatchId batch, List<Rejection> rejections) {
+        if (!deadLetterBatches.add(batch)) {
+            return;
+        }
         deadLetterCount += rejections.size();
         if (keepRecords) {
             deadLetters.addAll(rejections);

@@ -1,0 +1,277 @@
+package io.sluice.local.generate;
+
+import io.sluice.core.cdr.CdrFormat;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.function.LongConsumer;
+
+/**
+ * {@code sluice generate}: writes realistic synthetic CDR files and a subscriber profile file, for demos, tests
+ * and benchmarks of the CDR pipeline (CDR-1..CDR-6, CDR-11).
+ *
+ * <p>The output is a stream: lines are built in a reused byte buffer and written in 1 MiB blocks, and the only
+ * state is bounded (a few hundred recent lines for duplicates, one minute's call fingerprints, an array per
+ * hour of the window), so memory does not depend on the record count. One seeded {@link SplittableRandom}
+ * drives everything, hence the same spec gives byte-identical files.
+ *
+ * <p>Lines come in time order, minute by minute over the window, each minute getting its share of the total
+ * from the diurnal profile (rotated logs, like Master.csv). Exactly {@code round(records * invalidRate)} lines
+ * are invalid and {@code round(records * duplicateRate)} repeat an earlier valid line (both spread at random,
+ * by selection sampling); every other line is a distinct valid call, with a unique call id and a
+ * (caller, start, callee) that no other generated call has.
+ */
+public final class CdrGenerator {
+    /** Progress is reported every this many lines, and once at the end. */
+    public static final int PROGRESS_EVERY = 100_000;
+    public static final String PROFILES_FILE = "profiles.csv";
+    private static final int WRITE_BUFFER = 1 << 20;
+    private static final int MAX_PLACEMENT_TRIES = 64;
+
+    private CdrGenerator() {
+    }
+
+    /**
+     * Writes {@code spec.files()} CDR files ({@code cdr-0001.csv}, or {@code .jsonl}) and {@code profiles.csv}
+     * into {@code outDir}, creating it if missing and replacing files of those names.
+     *
+     * @param progress told the number of lines written so far, every {@value #PROGRESS_EVERY} lines and at the end;
+     *                 may be null
+     */
+    public static GenerationResult generate(GeneratorSpec spec, Path outDir, LongConsumer progress) throws IOException {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(outDir, "outDir");
+        Files.createDirectories(outDir);
+        NumberPlan plan = new NumberPlan(spec.seed(), spec.subscribers());
+        Path profiles = outDir.resolve(PROFILES_FILE);
+        writeProfiles(plan, profiles);
+        return new Run(spec, plan, outDir, progress == null ? n -> { } : progress).execute(profiles);
+    }
+
+    /**
+     * {@code msisdn,plan,home_country,status} for about 90% of the subscribers, so that the rest show up as unknown
+     * subscribers when CDRs are enriched (CDR-6).
+     */
+    private static void writeProfiles(NumberPlan plan, Path file) throws IOException {
+        byte[] header = AsciiLine.ascii("msisdn,plan,home_country,status\n");
+        byte[][] plans = {AsciiLine.ascii(",prepaid-basic,US,"), AsciiLine.ascii(",postpaid-standard,US,"),
+                AsciiLine.ascii(",postpaid-unlimited,US,"), AsciiLine.ascii(",business,US,")};
+        byte[][] statuses = {AsciiLine.ascii("active\n"), AsciiLine.ascii("suspended\n"), AsciiLine.ascii("barred\n")};
+        AsciiLine line = new AsciiLine(64);
+        try (BlockSink out = new BlockSink(Files.newOutputStream(file))) {
+            out.write(line.clear().bytes(header));
+            for (int i = 0; i < plan.subscribers; i++) {
+                if (!plan.hasProfile(i)) {
+                    continue;
+                }
+                long traits = plan.traits(i);
+                int p = (int) ((traits >>> 4) % 100);
+                int tariff = NumberPlan.account(traits) >= 0 ? 3 : p < 40 ? 0 : p < 85 ? 1 : 2;
+                int s = (int) ((traits >>> 52) % 100);
+                int status = s < 95 ? 0 : s < 99 ? 1 : 2;
+                line.clear().ch('+').ch('1').digits(plan.subscriber(i), 10).bytes(plans[tariff]).bytes(statuses[status]);
+                out.write(line);
+            }
+        }
+    }
+
+    /** One generation: the random stream, the counters and the open file. */
+    private static final class Run {
+        private final GeneratorSpec spec;
+        private final Path outDir;
+        private final LongConsumer progress;
+        private final SplittableRandom rnd;
+        private final TrafficModel model;
+        private final CdrLineWriter writer;
+        private final Call call = new Call();
+        private final AsciiLine line = new AsciiLine(1024);
+        private final RecentLines recent = new RecentLines();
+        private final CallFingerprints fingerprints = new CallFingerprints();
+        private final List<Path> files = new ArrayList<>();
+        private BlockSink sink;
+        private long fileEnd;
+        private long written;
+        private long valid;
+        private long invalid;
+        private long duplicates;
+        private long invalidLeft;
+        private long duplicatesLeft;
+        private long seq;
+
+        Run(GeneratorSpec spec, NumberPlan plan, Path outDir, LongConsumer progress) {
+            this.spec = spec;
+            this.outDir = outDir;
+            this.progress = progress;
+            this.rnd = new SplittableRandom(spec.seed());
+            this.model = new TrafficModel(rnd, plan, spec.northAmerican());
+            this.writer = CdrLineWriter.of(spec.format(), spec.seed());
+            long n = spec.records();
+            this.invalidLeft = Math.min(Math.round(n * spec.invalidRate()), n / 2);
+            this.duplicatesLeft = Math.min(Math.round(n * spec.duplicateRate()), n / 2 - invalidLeft);
+        }
+
+        GenerationResult execute(Path profiles) throws IOException {
+            long n = spec.records();
+            try {
+                nextFile();
+                if (n > 0) {
+                    generateLines(n);
+                }
+                while (files.size() < spec.files()) {
+                    nextFile();
+                }
+            } finally {
+                if (sink != null) {
+                    sink.close();
+                }
+            }
+            if (written % PROGRESS_EVERY != 0 || written == 0) {
+                progress.accept(written);
+            }
+            return new GenerationResult(files, profiles, written, valid, invalid, duplicates);
+        }
+
+        private void generateLines(long n) throws IOException {
+            DiurnalProfile diurnal = new DiurnalProfile(spec.endDate(), spec.days());
+            TrafficModel.Burst[] bursts = model.bursts(n, diurnal);
+            long burstLines = 0;
+            for (TrafficModel.Burst b : bursts) {
+                burstLines += b.calls();
+            }
+            long ordinaryLines = n - burstLines;
+            double total = diurnal.totalWeight();
+            double cumulative = 0;
+            long placed = 0;
+            for (long m = 0, minutes = diurnal.minutes(); m < minutes; m++) {
+                cumulative += diurnal.minuteWeight(m);
+                long target = m == minutes - 1 ? ordinaryLines : Math.min(ordinaryLines, (long) (ordinaryLines * (cumulative / total)));
+                int ordinary = (int) (target - placed);
+                placed = target;
+                int inBursts = 0;
+                for (TrafficModel.Burst b : bursts) {
+                    inBursts += b.linesInMinute(m);
+                }
+                if (ordinary + inBursts == 0) {
+                    continue;
+                }
+                fingerprints.reset(ordinary + inBursts);
+                long minuteStart = diurnal.firstEpochSecond + m * 60;
+                for (int i = 0; i < ordinary; i++) {
+                    emit(minuteStart, null);
+                }
+                for (TrafficModel.Burst b : bursts) {
+                    for (int i = b.linesInMinute(m); i > 0; i--) {
+                        emit(minuteStart, b);
+                    }
+                }
+            }
+        }
+
+        /** One line: invalid, a duplicate or a valid call, chosen so that the totals come out exact. */
+        private void emit(long minuteStart, TrafficModel.Burst burst) throws IOException {
+            if (written == fileEnd) {
+                nextFile();
+            }
+            long pick = rnd.nextLong(spec.records() - written);
+            if (pick < invalidLeft) {
+                invalidLeft--;
+                buildCall(minuteStart, burst, false);
+                call.defect = Defect.INVALID[model.nextInt(Defect.INVALID.length)];
+                call.variant = model.nextInt(60);
+                model.breakNumbers(call);
+                writer.write(call, line);
+                sink.write(line);
+                invalid++;
+            } else if (pick < invalidLeft + duplicatesLeft && !recent.isEmpty()) {
+                duplicatesLeft--;
+                sink.write(recent.pick(rnd));
+                duplicates++;
+            } else {
+                // A duplicate drawn before any valid line exists becomes valid; it stays owed, and is drawn later.
+                buildCall(minuteStart, burst, true);
+                call.defect = Defect.NONE;
+                writer.write(call, line);
+                sink.write(line);
+                recent.add(line, rnd);
+                valid++;
+            }
+            written++;
+            if (written % PROGRESS_EVERY == 0) {
+                progress.accept(written);
+            }
+        }
+
+        private void buildCall(long minuteStart, TrafficModel.Burst burst, boolean unique) {
+            if (burst == null) {
+                model.ordinary(call);
+            } else {
+                model.burst(call, burst);
+            }
+            call.seq = seq++;
+            int second = model.nextInt(60);
+            if (unique) {
+                for (int tries = 1; !fingerprints.add(call.caller, second, call.calleeId) && tries < MAX_PLACEMENT_TRIES; tries++) {
+                    if (tries % 8 == 0) {
+                        model.redial(call, burst);
+                    }
+                    second = model.nextInt(60);
+                }
+            }
+            call.place(minuteStart + second);
+        }
+
+        private void nextFile() throws IOException {
+            if (sink != null) {
+                sink.close();
+                sink = null;
+            }
+            int index = files.size();
+            Path file = outDir.resolve(String.format("cdr-%04d%s", index + 1, spec.fileExtension()));
+            sink = new BlockSink(Files.newOutputStream(file));
+            files.add(file);
+            // Lines are split evenly; the first (records % files) files take one more.
+            fileEnd = spec.records() / spec.files() * (index + 1) + Math.min(index + 1, spec.records() % spec.files());
+        }
+    }
+
+    /** Appends lines to a stream in large blocks; the generator's only I/O. */
+    static final class BlockSink implements Closeable {
+        private final OutputStream out;
+        private final byte[] block = new byte[WRITE_BUFFER];
+        private int used;
+
+        BlockSink(OutputStream out) {
+            this.out = out;
+        }
+
+        void write(AsciiLine line) throws IOException {
+            if (used + line.len > block.length) {
+                flush();
+                if (line.len > block.length) {
+                    out.write(line.buf, 0, line.len);
+                    return;
+                }
+            }
+            System.arraycopy(line.buf, 0, block, used, line.len);
+            used += line.len;
+        }
+
+        private void flush() throws IOException {
+            out.write(block, 0, used);
+            used = 0;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (out) {
+                flush();
+            }
+        }
+    }
+}

@@ -1,0 +1,313 @@
+package io.sluice.local.generate;
+
+import io.sluice.core.cdr.Disposition;
+import java.util.SplittableRandom;
+
+/**
+ * Who calls whom, how the call ends and how long it lasts. Draws from the one seeded generator, and the same
+ * draws whatever the output format, so that a seed gives the same traffic in every format.
+ *
+ * <p>Shape: callers skewed towards heavy users; destinations about 80% domestic (other subscribers and an
+ * external pool five times the subscriber count), 12% international dialled with 011, 5% internal extensions
+ * and 3% N11 short codes. Dispositions 70% answered, 15% no answer, 8% busy, 6% failed, 1% congestion.
+ * Answered calls ring 0-30 s, then talk a log-normal time (median about 90 s) with a share of calls under 10 s.
+ */
+final class TrafficModel {
+
+    /** A fraud-like burst: one subscriber calling premium international numbers many times within an hour. */
+    record Burst(int caller, long startMinute, int calls, int target) {
+        int linesInMinute(long minute) {
+            long k = minute - startMinute;
+            if (k < 0 || k >= 60) {
+                return 0;
+            }
+            return (int) ((calls * (k + 1)) / 60 - (calls * k) / 60);
+        }
+    }
+
+    /** A destination range: country code, fixed leading digits of the national number, random digits after them. */
+    private record Range(byte[] countryCode, byte[] lead, int randomDigits, int weight) {
+        static Range of(String cc, String lead, int randomDigits, int weight) {
+            return new Range(AsciiLine.ascii(cc), AsciiLine.ascii(lead), randomDigits, weight);
+        }
+    }
+
+    private static final Range[] INTERNATIONAL = {
+            Range.of("44", "7", 9, 10), Range.of("44", "20", 8, 6), Range.of("49", "30", 8, 4),
+            Range.of("49", "1512", 7, 5), Range.of("33", "6", 8, 6), Range.of("91", "9", 9, 14),
+            Range.of("234", "803", 7, 6), Range.of("52", "55", 8, 12), Range.of("52", "33", 8, 4),
+            Range.of("63", "917", 7, 8), Range.of("86", "138", 8, 6), Range.of("55", "119", 8, 4),
+            Range.of("353", "87", 7, 3), Range.of("61", "4", 8, 3), Range.of("81", "90", 8, 3),
+            Range.of("39", "3", 9, 3)};
+    private static final int INTERNATIONAL_WEIGHT = totalWeight(INTERNATIONAL);
+    /** Destinations typical of international revenue share fraud: Cuba, Latvia, Guinea, Sierra Leone. */
+    private static final Range[] PREMIUM = {
+            Range.of("53", "5", 7, 1), Range.of("371", "2", 7, 1), Range.of("224", "62", 7, 1), Range.of("232", "76", 6, 1)};
+    private static final int[] SHORT_CODES = {611, 611, 611, 611, 411, 411, 311, 311, 311, 511, 711, 911};
+    private static final long[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
+            1_000_000_000L, 10_000_000_000L};
+    private static final byte[] INTERNATIONAL_PREFIX = AsciiLine.ascii("011");
+
+    private static final byte[] NORMAL_CLEARING = AsciiLine.ascii("NORMAL_CLEARING");
+    private static final byte[] NO_ANSWER = AsciiLine.ascii("NO_ANSWER");
+    private static final byte[] NO_USER_RESPONSE = AsciiLine.ascii("NO_USER_RESPONSE");
+    private static final byte[] USER_BUSY = AsciiLine.ascii("USER_BUSY");
+    private static final byte[] CALL_REJECTED = AsciiLine.ascii("CALL_REJECTED");
+    private static final byte[] UNALLOCATED_NUMBER = AsciiLine.ascii("UNALLOCATED_NUMBER");
+    private static final byte[] NORMAL_TEMPORARY_FAILURE = AsciiLine.ascii("NORMAL_TEMPORARY_FAILURE");
+    private static final byte[] NORMAL_CIRCUIT_CONGESTION = AsciiLine.ascii("NORMAL_CIRCUIT_CONGESTION");
+
+    private static final long TAG_SUBSCRIBER = 1L << 56;
+    private static final long TAG_EXTERNAL = 2L << 56;
+    private static final long TAG_INTERNATIONAL = 3L << 56;
+    private static final long TAG_PREMIUM = 4L << 56;
+    private static final long TAG_EXTENSION = 5L << 56;
+    private static final long TAG_SHORT_CODE = 6L << 56;
+
+    private static final double MEDIAN_TALK_SECONDS = 90;
+    private static final double TALK_SIGMA = 1.0;
+    private static final int MAX_TALK_SECONDS = 4 * 3600;
+
+    private final SplittableRandom rnd;
+    private final NumberPlan plan;
+    private final boolean northAmerican;
+
+    TrafficModel(SplittableRandom rnd, NumberPlan plan, boolean northAmerican) {
+        this.rnd = rnd;
+        this.plan = plan;
+        this.northAmerican = northAmerican;
+    }
+
+    /** An ordinary call: caller, destination, outcome and durations; the start second is placed by the caller. */
+    void ordinary(Call c) {
+        int caller = skewed(plan.subscribers);
+        setCaller(c, caller);
+        destination(c);
+        outcome(c);
+    }
+
+    /** One call of a fraud burst: short, mostly answered, to premium international ranges. */
+    void burst(Call c, Burst b) {
+        setCaller(c, b.caller());
+        premium(c, b);
+        int r = rnd.nextInt(100);
+        if (r < 85) {
+            c.disposition = Disposition.ANSWERED;
+            c.ring = 1 + rnd.nextInt(6);
+            c.billsec = 3 + rnd.nextInt(43);
+            c.duration = c.ring + c.billsec;
+        } else if (r < 95) {
+            c.disposition = Disposition.NO_ANSWER;
+            c.ring = 0;
+            c.billsec = 0;
+            c.duration = 10 + rnd.nextInt(21);
+        } else {
+            c.disposition = Disposition.FAILED;
+            c.ring = 0;
+            c.billsec = 0;
+            c.duration = rnd.nextInt(3);
+        }
+        hangupCause(c);
+    }
+
+    /** Picks another destination of the same kind, when (caller, start, callee) would repeat an earlier call. */
+    void redial(Call c, Burst b) {
+        if (b != null) {
+            premium(c, b);
+        } else {
+            destination(c);
+        }
+    }
+
+    /** The numeric part of a defect; the writers apply the textual ones. */
+    void breakNumbers(Call c) {
+        switch (c.defect) {
+            case BILLSEC_OVER_DURATION -> c.billsec = c.duration + 1 + rnd.nextInt(60);
+            case NEGATIVE_DURATION -> c.duration = -(1 + rnd.nextInt(60));
+            case END_BEFORE_START -> c.end = c.start - 1 - rnd.nextInt(300);
+            case EMPTY_DESTINATION -> {
+                c.callee.clear();
+                if ((c.variant & 1) == 1) {
+                    c.callee.ch(' ');
+                }
+            }
+            default -> { /* textual */ }
+        }
+    }
+
+    /** Distinct subscribers for the bursts, each in a night hour (local time) of the traffic window. */
+    Burst[] bursts(long records, DiurnalProfile diurnal) {
+        int count = records >= 100_000 ? 5 : records >= 10_000 ? 3 : records >= 2_000 ? 1 : 0;
+        count = Math.min(count, plan.subscribers);
+        Burst[] bursts = new Burst[count];
+        int perBurst = (int) Math.max(30, Math.min(400, records / 2_500));
+        for (int i = 0; i < count; i++) {
+            int caller;
+            boolean fresh;
+            do {
+                caller = rnd.nextInt(plan.subscribers);
+                fresh = true;
+                for (int j = 0; j < i; j++) {
+                    fresh &= bursts[j].caller() != caller;
+                }
+            } while (!fresh);
+            long minute = diurnal.nightMinute(rnd);
+            int calls = perBurst * 3 / 4 + rnd.nextInt(perBurst / 2 + 1);
+            bursts[i] = new Burst(caller, minute, calls, rnd.nextInt(PREMIUM.length));
+        }
+        return bursts;
+    }
+
+    int nextInt(int bound) {
+        return rnd.nextInt(bound);
+    }
+
+    private void setCaller(Call c, int caller) {
+        c.caller = caller;
+        c.callerNational = plan.subscriber(caller);
+        c.callerTraits = plan.traits(caller);
+        boolean e164 = rnd.nextInt(10) == 0;
+        c.callerE164 = e164 || !northAmerican;
+    }
+
+    private void destination(Call c) {
+        c.callee.clear();
+        int kind = rnd.nextInt(100);
+        if (kind < 80) {
+            long national;
+            if (rnd.nextInt(10) < 3 && plan.subscribers > 1) {
+                int other = skewed(plan.subscribers);
+                if (other == c.caller) {
+                    other = (other + 1) % plan.subscribers;
+                }
+                national = plan.subscriber(other);
+                c.calleeId = TAG_SUBSCRIBER | other;
+            } else {
+                long j = skewed(plan.externalPool);
+                national = plan.external(j);
+                c.calleeId = TAG_EXTERNAL | j;
+            }
+            int form = rnd.nextInt(20);
+            if (!northAmerican || form == 19) {
+                c.callee.ch('+').ch('1');
+            } else if (form >= 17) {
+                c.callee.ch('1');
+            }
+            c.callee.digits(national, 10);
+            c.route = rnd.nextInt(5) < 3 ? Route.CARRIER_A : Route.CARRIER_B;
+        } else if (kind < 92) {
+            int pick = rnd.nextInt(INTERNATIONAL_WEIGHT);
+            int i = 0;
+            while (pick >= INTERNATIONAL[i].weight()) {
+                pick -= INTERNATIONAL[i].weight();
+                i++;
+            }
+            long digits = international(c, INTERNATIONAL[i]);
+            c.calleeId = TAG_INTERNATIONAL | ((long) i << 40) | digits;
+            c.route = Route.INTL_GW;
+        } else if (kind < 97) {
+            int extension = rnd.nextInt(10) < 7 ? 100 + rnd.nextInt(900) : 1000 + rnd.nextInt(1000);
+            c.callee.num(extension);
+            c.calleeId = TAG_EXTENSION | extension;
+            c.route = Route.LOCAL;
+        } else {
+            int code = SHORT_CODES[rnd.nextInt(SHORT_CODES.length)];
+            c.callee.num(code);
+            c.calleeId = TAG_SHORT_CODE | code;
+            c.route = code == 611 ? Route.LOCAL : Route.CARRIER_A;
+        }
+    }
+
+    private void premium(Call c, Burst b) {
+        c.callee.clear();
+        int target = rnd.nextInt(10) < 7 ? b.target() : (b.target() + 1) % PREMIUM.length;
+        long digits = international(c, PREMIUM[target]);
+        c.calleeId = TAG_PREMIUM | ((long) target << 40) | digits;
+        c.route = Route.INTL_GW;
+    }
+
+    private long international(Call c, Range range) {
+        long digits = rnd.nextLong(POW10[range.randomDigits()]);
+        if (northAmerican) {
+            c.callee.bytes(INTERNATIONAL_PREFIX);
+        } else {
+            c.callee.ch('+');
+        }
+        c.callee.bytes(range.countryCode()).bytes(range.lead()).digits(digits, range.randomDigits());
+        return digits;
+    }
+
+    private void outcome(Call c) {
+        int r = rnd.nextInt(100);
+        c.ring = 0;
+        c.billsec = 0;
+        if (r < 70) {
+            c.disposition = Disposition.ANSWERED;
+            c.ring = rnd.nextInt(10) < 9 ? 2 + rnd.nextInt(19) : rnd.nextInt(31);
+            c.billsec = talkSeconds();
+            c.duration = c.ring + c.billsec;
+        } else if (r < 85) {
+            c.disposition = Disposition.NO_ANSWER;
+            c.duration = rnd.nextInt(10) < 8 ? 15 + rnd.nextInt(31) : rnd.nextInt(15);
+        } else if (r < 93) {
+            c.disposition = Disposition.BUSY;
+            c.duration = rnd.nextInt(5);
+        } else if (r < 99) {
+            c.disposition = Disposition.FAILED;
+            c.duration = rnd.nextInt(3);
+        } else {
+            c.disposition = Disposition.CONGESTION;
+            c.duration = rnd.nextInt(2);
+        }
+        hangupCause(c);
+    }
+
+    /** 12% very short calls (1-9 s), 1% long ones (30 min to 2 h), otherwise log-normal around the median. */
+    private int talkSeconds() {
+        int r = rnd.nextInt(100);
+        if (r < 12) {
+            return 1 + rnd.nextInt(9);
+        }
+        if (r == 99) {
+            return 1800 + rnd.nextInt(5401);
+        }
+        // Irwin-Hall: the sum of four uniforms, scaled to unit variance, is close enough to a normal deviate.
+        double z = (rnd.nextDouble() + rnd.nextDouble() + rnd.nextDouble() + rnd.nextDouble() - 2.0) * 1.7320508075688772;
+        // StrictMath: the same bytes on every JVM and platform.
+        long talk = Math.round(MEDIAN_TALK_SECONDS * StrictMath.exp(TALK_SIGMA * z));
+        return (int) Math.max(1, Math.min(MAX_TALK_SECONDS, talk));
+    }
+
+    /** FreeSWITCH's cause for the outcome; drawn for every format so the random sequence does not depend on it. */
+    private void hangupCause(Call c) {
+        int r = rnd.nextInt(100);
+        c.hangupCause = switch (c.disposition) {
+            case ANSWERED -> NORMAL_CLEARING;
+            case NO_ANSWER -> r < 40 ? NORMAL_CLEARING : r < 85 ? NO_ANSWER : NO_USER_RESPONSE;
+            case BUSY -> USER_BUSY;
+            case FAILED -> r < 50 ? CALL_REJECTED : r < 75 ? UNALLOCATED_NUMBER : NORMAL_TEMPORARY_FAILURE;
+            case CONGESTION, CANCEL -> NORMAL_CIRCUIT_CONGESTION;
+        };
+    }
+
+    /** Half uniform, half concentrated on low indexes (density falling as 1/sqrt): heavy users and popular numbers. */
+    private int skewed(int n) {
+        return (int) skewed((long) n);
+    }
+
+    private long skewed(long n) {
+        double u = rnd.nextDouble();
+        if (rnd.nextBoolean()) {
+            u *= u;
+        }
+        return Math.min(n - 1, (long) (u * n));
+    }
+
+    private static int totalWeight(Range[] ranges) {
+        int total = 0;
+        for (Range r : ranges) {
+            total += r.weight();
+        }
+        return total;
+    }
+}
