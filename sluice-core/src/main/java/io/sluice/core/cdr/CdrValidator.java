@@ -13,7 +13,8 @@ import java.time.zone.ZoneRules;
  *
  * <p>CSV CDRs carry no zone: {@code yyyy-MM-dd HH:mm:ss} is read in the configured source zone (Asterisk
  * writes UTC only with {@code usegmtime=yes}; FreeSWITCH writes process local time). In a DST overlap the
- * earlier offset is taken, as {@link java.time.ZonedDateTime#of} does. JSON-lines timestamps may carry an
+ * earlier offset is taken, as {@link java.time.ZonedDateTime#of} does; a time inside a DST gap never
+ * happened and is rejected as impossible. JSON-lines timestamps may carry an
  * offset or be epoch seconds.
  */
 public final class CdrValidator {
@@ -109,8 +110,14 @@ public final class CdrValidator {
             } catch (DateTimeException e) {
                 return IMPOSSIBLE;
             }
-            long utcSeconds = local.toEpochSecond(ZoneOffset.UTC);
-            return utc ? utcSeconds : local.atZone(sourceZone).toEpochSecond();
+            if (utc) {
+                return local.toEpochSecond(ZoneOffset.UTC);
+            }
+            java.time.zone.ZoneOffsetTransition transition = rules.getTransition(local);
+            if (transition != null && transition.isGap()) {
+                return IMPOSSIBLE; // a wall-clock time the source zone skipped (spring forward) never happened
+            }
+            return local.atZone(sourceZone).toEpochSecond();
         }
         if (n == 0) {
             return UNPARSEABLE;

@@ -179,6 +179,19 @@ class CdrValidatorTest {
     }
 
     @Test
+    @DisplayName("CDR-3: a wall-clock time inside the source zone's DST gap never happened: IMPOSSIBLE_TIME")
+    void rejectsATimeInsideTheDstGap() {
+        CdrValidator berlin = new CdrValidator(ZoneId.of("Europe/Berlin"));
+
+        Validated v = berlin.validate(RAW, times("2024-03-31 02:30:00", "", "2024-03-31 03:01:00", "60", "0"));
+
+        assertThat(v).isInstanceOfSatisfying(Rejection.class, r -> {
+            assertThat(r.reason()).isEqualTo(RejectReason.IMPOSSIBLE_TIME);
+            assertThat(r.detail()).contains("start").contains("2024-03-31 02:30:00");
+        });
+    }
+
+    @Test
     @DisplayName("CDR-4: JSONL ISO-8601 times with an offset or Z are exact, whatever the source zone")
     void acceptsIsoTimesWithAnOffset() {
         CdrValidator berlin = new CdrValidator(ZoneId.of("Europe/Berlin"));
