@@ -6,6 +6,22 @@ import java.util.Arrays;
 /** A reusable line of ASCII bytes: the generator builds every line here, without String or Formatter garbage. */
 final class AsciiLine {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** "00" to "99": two digits per division. */
+    private static final byte[] PAIRS = new byte[200];
+
+    /** "00" to "ff". */
+    private static final byte[] HEX_PAIRS = new byte[512];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            HEX_PAIRS[2 * i] = HEX[i >>> 4];
+            HEX_PAIRS[2 * i + 1] = HEX[i & 15];
+        }
+        for (int i = 0; i < 100; i++) {
+            PAIRS[2 * i] = (byte) ('0' + i / 10);
+            PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
 
     byte[] buf;
     int len;
@@ -21,10 +37,6 @@ final class AsciiLine {
     AsciiLine clear() {
         len = 0;
         return this;
-    }
-
-    boolean isEmpty() {
-        return len == 0;
     }
 
     AsciiLine ch(char c) {
@@ -43,7 +55,16 @@ final class AsciiLine {
         if (len + n > buf.length) {
             grow(n);
         }
-        System.arraycopy(b, off, buf, len, n);
+        if (n <= 32) {
+            // The fields are short: a plain loop beats System.arraycopy's fixed cost here.
+            byte[] dst = buf;
+            int at = len;
+            for (int i = 0; i < n; i++) {
+                dst[at + i] = b[off + i];
+            }
+        } else {
+            System.arraycopy(b, off, buf, len, n);
+        }
         len += n;
         return this;
     }
@@ -67,7 +88,7 @@ final class AsciiLine {
             v = -v;
         }
         int digits = 1;
-        for (long t = v; t >= 10; t /= 10) {
+        for (long bound = 10; digits < 19 && v >= bound; bound *= 10) {
             digits++;
         }
         return digits(v, digits);
@@ -78,9 +99,26 @@ final class AsciiLine {
         if (len + width > buf.length) {
             grow(width);
         }
-        for (int i = len + width - 1; i >= len; i--) {
-            buf[i] = (byte) ('0' + (int) (v % 10));
-            v /= 10;
+        int i = len + width;
+        while (v > Integer.MAX_VALUE && i - len >= 2) {
+            long q = v / 100;
+            int pair = (int) (v - q * 100) * 2;
+            i -= 2;
+            buf[i] = PAIRS[pair];
+            buf[i + 1] = PAIRS[pair + 1];
+            v = q;
+        }
+        int rest = (int) v; // int division is cheaper than long division
+        while (i - len >= 2) {
+            int q = rest / 100;
+            int pair = (rest - q * 100) * 2;
+            i -= 2;
+            buf[i] = PAIRS[pair];
+            buf[i + 1] = PAIRS[pair + 1];
+            rest = q;
+        }
+        if (i > len) {
+            buf[len] = (byte) ('0' + rest % 10);
         }
         len += width;
         return this;
@@ -91,8 +129,8 @@ final class AsciiLine {
         if (len + 2 > buf.length) {
             grow(2);
         }
-        buf[len] = (byte) ('0' + v / 10);
-        buf[len + 1] = (byte) ('0' + v % 10);
+        buf[len] = PAIRS[2 * v];
+        buf[len + 1] = PAIRS[2 * v + 1];
         len += 2;
         return this;
     }
@@ -102,9 +140,16 @@ final class AsciiLine {
         if (len + width > buf.length) {
             grow(width);
         }
-        for (int i = len + width - 1; i >= len; i--) {
-            buf[i] = HEX[(int) (v & 15)];
-            v >>>= 4;
+        int i = len + width;
+        while (i - len >= 2) {
+            int pair = (int) (v & 0xFF) * 2;
+            i -= 2;
+            buf[i] = HEX_PAIRS[pair];
+            buf[i + 1] = HEX_PAIRS[pair + 1];
+            v >>>= 8;
+        }
+        if (i > len) {
+            buf[len] = HEX[(int) (v & 15)];
         }
         len += width;
         return this;

@@ -48,7 +48,7 @@ final class AsteriskLineWriter extends CdrLineWriter {
         o.ch('"').line(c.callee).ch('"').ch(',');
         o.bytes(CONTEXT);
         clid(o, c, brokenQuotes && flavour == 0);
-        o.bytes(CHANNEL).digits(c.callerNational, 10).ch('-').hex(2 * c.seq, 8).ch('"').ch(',');
+        o.bytes(CHANNEL).bytes(c.callerText.buf, c.callerE164 ? 2 : 0, 10).ch('-').hex(2 * c.seq, 8).ch('"').ch(',');
         o.ch('"').bytes(c.route.channel).ch('-').hex(2 * c.seq + 1, 8).ch('"').ch(',');
         o.bytes(DIAL);
         o.ch('"').bytes(c.route.channel).ch('/').line(c.callee).bytes(DIAL_OPTIONS);

@@ -9,6 +9,8 @@ final class Call {
     /** Caller's subscriber index, national number, traits, and whether this line writes it in E.164. */
     int caller;
     long callerNational;
+    /** The caller as written on this line, national 10 digits or E.164, computed once per call. */
+    final AsciiLine callerText = new AsciiLine(16);
     long callerTraits;
     boolean callerE164;
     /** The destination as dialled. */

@@ -1,7 +1,5 @@
 package io.sluice.local.generate;
 
-import java.util.Arrays;
-
 /**
  * The (caller, start second, callee) triples of one minute's valid calls, so that no two generated calls share
  * them by accident: calls start in the minute being generated, so one minute's set is all that must be kept.
@@ -9,17 +7,21 @@ import java.util.Arrays;
  */
 final class CallFingerprints {
     private long[] table = new long[1024];
+    /** Occupied slots, so that emptying costs the number of entries, not the table size. */
+    private int[] used = new int[512];
     private int size;
 
     /** Empties the set, sized for about {@code expected} calls. */
     void reset(int expected) {
+        for (int i = 0; i < size; i++) {
+            table[used[i]] = 0;
+        }
+        size = 0;
         int wanted = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
         if (wanted > table.length) {
             table = new long[wanted];
-        } else if (size > 0) {
-            Arrays.fill(table, 0L);
+            used = new int[wanted / 2];
         }
-        size = 0;
     }
 
     /** Adds the triple; false if it is already there. */
@@ -36,7 +38,7 @@ final class CallFingerprints {
             long t = table[i];
             if (t == 0) {
                 table[i] = f;
-                size++;
+                used[size++] = i;
                 return true;
             }
             if (t == f) {
@@ -47,16 +49,18 @@ final class CallFingerprints {
 
     private void grow() {
         long[] old = table;
+        int[] oldUsed = used;
         table = new long[old.length * 2];
+        used = new int[table.length / 2];
         int mask = table.length - 1;
-        for (long f : old) {
-            if (f != 0) {
-                int i = (int) f & mask;
-                while (table[i] != 0) {
-                    i = (i + 1) & mask;
-                }
-                table[i] = f;
+        for (int k = 0; k < size; k++) {
+            long f = old[oldUsed[k]];
+            int i = (int) f & mask;
+            while (table[i] != 0) {
+                i = (i + 1) & mask;
             }
+            table[i] = f;
+            used[k] = i;
         }
     }
 }

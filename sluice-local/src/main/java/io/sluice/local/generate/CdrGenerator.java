@@ -1,9 +1,6 @@
 package io.sluice.local.generate;
 
-import io.sluice.core.cdr.CdrFormat;
-import java.io.Closeable;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,23 +13,47 @@ import java.util.function.LongConsumer;
  * {@code sluice generate}: writes realistic synthetic CDR files and a subscriber profile file, for demos, tests
  * and benchmarks of the CDR pipeline (CDR-1..CDR-6, CDR-11).
  *
- * <p>The output is a stream: lines are built in a reused byte buffer and written in 1 MiB blocks, and the only
- * state is bounded (a few hundred recent lines for duplicates, one minute's call fingerprints, an array per
- * hour of the window), so memory does not depend on the record count. One seeded {@link SplittableRandom}
- * drives everything, hence the same spec gives byte-identical files.
+ * <p>The output is a stream: lines are built in a reused byte buffer and written in 1 MiB blocks (by a second
+ * thread, so that the kernel's copy overlaps generation), and the only state is bounded (a few hundred recent
+ * lines for duplicates, one minute's call fingerprints, an array per hour of the window), so memory does not
+ * depend on the record count. One seeded {@link SplittableRandom} drives everything, hence the same spec gives
+ * byte-identical files; the sequence of calls depends neither on the format nor on the number of files.
  *
  * <p>Lines come in time order, minute by minute over the window, each minute getting its share of the total
  * from the diurnal profile (rotated logs, like Master.csv). Exactly {@code round(records * invalidRate)} lines
- * are invalid and {@code round(records * duplicateRate)} repeat an earlier valid line (both spread at random,
- * by selection sampling); every other line is a distinct valid call, with a unique call id and a
- * (caller, start, callee) that no other generated call has.
+ * are invalid and {@code round(records * duplicateRate)} repeat an earlier valid line (spread at random by
+ * selection sampling; together at most half the lines); every other line is a distinct valid call, with a
+ * unique call id and, as far as the number space allows, a (caller, start second, callee) no other call has.
  */
 public final class CdrGenerator {
     /** Progress is reported every this many lines, and once at the end. */
     public static final int PROGRESS_EVERY = 100_000;
     public static final String PROFILES_FILE = "profiles.csv";
-    private static final int WRITE_BUFFER = 1 << 20;
     private static final int MAX_PLACEMENT_TRIES = 64;
+
+    /**
+     * What {@link #generate} wrote. Always {@code records == validRecords + invalidRecords + duplicateRecords}:
+     * ingesting the files accepts exactly the valid records, rejects the invalid ones and counts the duplicates
+     * (CDR-3, CDR-5).
+     *
+     * @param files            the CDR files, in order ({@code cdr-0001.csv}, ...)
+     * @param profilesCsv      subscriber profiles ({@code msisdn,plan,home_country,status}) for about 90% of the subscribers
+     * @param records          lines written, including invalid lines and duplicates
+     * @param validRecords     distinct valid calls
+     * @param invalidRecords   lines the core rejects
+     * @param duplicateRecords lines that repeat an earlier valid line byte for byte
+     */
+    public record GenerationResult(List<Path> files, Path profilesCsv, long records, long validRecords,
+                                   long invalidRecords, long duplicateRecords) {
+
+        public GenerationResult {
+            files = List.copyOf(files);
+            if (records != validRecords + invalidRecords + duplicateRecords) {
+                throw new IllegalStateException("Generated line counts do not add up: " + records + " != valid "
+                        + validRecords + " + invalid " + invalidRecords + " + duplicates " + duplicateRecords);
+            }
+        }
+    }
 
     private CdrGenerator() {
     }
@@ -64,7 +85,7 @@ public final class CdrGenerator {
                 AsciiLine.ascii(",postpaid-unlimited,US,"), AsciiLine.ascii(",business,US,")};
         byte[][] statuses = {AsciiLine.ascii("active\n"), AsciiLine.ascii("suspended\n"), AsciiLine.ascii("barred\n")};
         AsciiLine line = new AsciiLine(64);
-        try (BlockSink out = new BlockSink(Files.newOutputStream(file))) {
+        try (BlockWriter out = new BlockWriter(file)) {
             out.write(line.clear().bytes(header));
             for (int i = 0; i < plan.subscribers; i++) {
                 if (!plan.hasProfile(i)) {
@@ -94,7 +115,7 @@ public final class CdrGenerator {
         private final RecentLines recent = new RecentLines();
         private final CallFingerprints fingerprints = new CallFingerprints();
         private final List<Path> files = new ArrayList<>();
-        private BlockSink sink;
+        private BlockWriter sink;
         private long fileEnd;
         private long written;
         private long valid;
@@ -151,7 +172,7 @@ public final class CdrGenerator {
             for (long m = 0, minutes = diurnal.minutes(); m < minutes; m++) {
                 cumulative += diurnal.minuteWeight(m);
                 long target = m == minutes - 1 ? ordinaryLines : Math.min(ordinaryLines, (long) (ordinaryLines * (cumulative / total)));
-                int ordinary = (int) (target - placed);
+                long ordinary = target - placed;
                 placed = target;
                 int inBursts = 0;
                 for (TrafficModel.Burst b : bursts) {
@@ -160,9 +181,9 @@ public final class CdrGenerator {
                 if (ordinary + inBursts == 0) {
                     continue;
                 }
-                fingerprints.reset(ordinary + inBursts);
+                fingerprints.reset((int) Math.min(ordinary + inBursts, 1 << 24));
                 long minuteStart = diurnal.firstEpochSecond + m * 60;
-                for (int i = 0; i < ordinary; i++) {
+                for (long i = 0; i < ordinary; i++) {
                     emit(minuteStart, null);
                 }
                 for (TrafficModel.Burst b : bursts) {
@@ -233,45 +254,10 @@ public final class CdrGenerator {
             }
             int index = files.size();
             Path file = outDir.resolve(String.format("cdr-%04d%s", index + 1, spec.fileExtension()));
-            sink = new BlockSink(Files.newOutputStream(file));
+            sink = new BlockWriter(file);
             files.add(file);
             // Lines are split evenly; the first (records % files) files take one more.
             fileEnd = spec.records() / spec.files() * (index + 1) + Math.min(index + 1, spec.records() % spec.files());
-        }
-    }
-
-    /** Appends lines to a stream in large blocks; the generator's only I/O. */
-    static final class BlockSink implements Closeable {
-        private final OutputStream out;
-        private final byte[] block = new byte[WRITE_BUFFER];
-        private int used;
-
-        BlockSink(OutputStream out) {
-            this.out = out;
-        }
-
-        void write(AsciiLine line) throws IOException {
-            if (used + line.len > block.length) {
-                flush();
-                if (line.len > block.length) {
-                    out.write(line.buf, 0, line.len);
-                    return;
-                }
-            }
-            System.arraycopy(line.buf, 0, block, used, line.len);
-            used += line.len;
-        }
-
-        private void flush() throws IOException {
-            out.write(block, 0, used);
-            used = 0;
-        }
-
-        @Override
-        public void close() throws IOException {
-            try (out) {
-                flush();
-            }
         }
     }
 }

@@ -28,10 +28,7 @@ abstract class CdrLineWriter {
 
     /** The caller as this line writes it: national 10 digits, or E.164. */
     static void caller(AsciiLine o, Call c) {
-        if (c.callerE164) {
-            o.ch('+').ch('1');
-        }
-        o.digits(c.callerNational, 10);
+        o.line(c.callerText);
     }
 
     /** {@code yyyy-MM-dd<sep>HH:mm:ss} in UTC. */

@@ -70,9 +70,8 @@ public record GeneratorSpec(long records, int subscribers, int days, CdrFormat f
             ratesOk = false;
         }
         if (ratesOk && invalidRate + duplicateRate > MAX_INVALID_PLUS_DUPLICATE) {
-            problems.add(problem("duplicateRate", duplicateRate, "invalidRate + duplicateRate is "
-                    + (invalidRate + duplicateRate) + ", but at most " + MAX_INVALID_PLUS_DUPLICATE
-                    + " of the lines may be invalid or duplicates"));
+            problems.add(problem("invalidRate + duplicateRate", invalidRate + duplicateRate, "at most "
+                    + MAX_INVALID_PLUS_DUPLICATE + " of the lines may be invalid or duplicates, so that valid lines remain"));
         }
         if (daysOk && (endDate.minusDays(days - 1L).isBefore(FIRST_DAY) || endDate.isAfter(LAST_DAY))) {
             problems.add(problem("endDate", endDate, "with " + days + " day(s) of traffic, all calls must fall between "

@@ -12,8 +12,9 @@ final class NumberPlan {
     static final int[] AREA_CODES = {212, 305, 312, 415, 617, 702, 917, 646, 718, 213, 310, 404, 713, 206, 303, 214};
     private static final long PER_AREA = 8_000_000L;
     private static final long SPACE = AREA_CODES.length * PER_AREA;
-    private static final int HALF_BITS = 14;
-    private static final int HALF_MASK = (1 << HALF_BITS) - 1;
+    private static final int LOW_BITS = 14;
+    private static final long LOW_MASK = (1L << LOW_BITS) - 1;
+    private static final long HIGH_MASK = (1L << 13) - 1;
 
     static final String[] FIRST_NAMES = {"James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda",
             "David", "Elizabeth", "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah",
@@ -90,7 +91,7 @@ final class NumberPlan {
         return AREA_CODES[(int) (v / PER_AREA)] * 10_000_000L + (200 + rest / 10_000) * 10_000 + rest % 10_000;
     }
 
-    /** A permutation of [0, SPACE): Feistel over 28 bits, walking the cycle until it lands inside. */
+    /** A permutation of [0, SPACE): a keyed Feistel network over 27 bits, walking the cycle until it lands inside. */
     private long permute(long x) {
         do {
             x = feistel(x);
@@ -98,15 +99,23 @@ final class NumberPlan {
         return x;
     }
 
+    /**
+     * Unbalanced Feistel over 27 bits (13 high, 14 low): each round xors one part with a keyed hash of the other,
+     * which is invertible, so the whole is a bijection of [0, 2^27); 2^27 is just above SPACE, so the cycle walk
+     * rarely takes a second step.
+     */
     private long feistel(long x) {
-        int l = (int) (x >>> HALF_BITS) & HALF_MASK;
-        int r = (int) x & HALF_MASK;
-        for (long k : roundKeys) {
-            int t = l ^ ((int) mix64(r ^ k) & HALF_MASK);
-            l = r;
-            r = t;
-        }
-        return ((long) l << HALF_BITS) | r;
+        long high = x >>> LOW_BITS;
+        long low = x & LOW_MASK;
+        high ^= round(low, roundKeys[0]) & HIGH_MASK;
+        low ^= round(high, roundKeys[1]) & LOW_MASK;
+        high ^= round(low, roundKeys[2]) & HIGH_MASK;
+        low ^= round(high, roundKeys[3]) & LOW_MASK;
+        return (high << LOW_BITS) | low;
+    }
+
+    private static long round(long half, long key) {
+        return ((half ^ key) * 0x9E3779B97F4A7C15L) >>> 37;
     }
 
     /** SplitMix64's finalizer: a bijection of 64-bit values with good avalanche. */

@@ -30,7 +30,7 @@ public final class DuckDbDeadLetters implements DeadLetters {
         try (DuckDBAppender a = store.connection().createAppender("dead_letters")) {
             for (Rejection r : rejections) {
                 a.beginRow().appendDefault().append(batch.value()).append(r.source()).append(r.line())
-                        .append(r.reason().name()).append(r.detail()).appendByteArray(r.original()).append(now).endRow();
+                        .append(r.reason().name()).append(r.detail()).append(r.original()).append(now).endRow();
             }
         } catch (SQLException e) {
             throw new StoreException("Cannot store " + rejections.size() + " dead letters of batch " + batch.value() + ": "

@@ -38,7 +38,7 @@ public final class DuckDbUsageStore implements UsageStore {
             try (DuckDBAppender a = store.connection().createAppender("temp", "main", "route_in")) {
                 for (var e : delta.routes().entrySet()) {
                     var c = e.getValue();
-                    a.beginRow().append(e.getKey().route()).appendEpochSeconds(e.getKey().hourEpochSecond())
+                    a.beginRow().append(e.getKey().route()).appendEpochMicros(e.getKey().hourEpochSecond() * 1_000_000L)
                             .append(c.attempts).append(c.answered).append(c.seconds).endRow();
                 }
             }

@@ -44,13 +44,13 @@ public final class ParquetArchive implements Archive {
             for (Cdr r : records) {
                 a.beginRow()
                         .append(LocalDate.ofEpochDay(r.startDay()).toString())
-                        .appendEpochSeconds(r.times().start());
+                        .appendEpochMicros(r.times().start() * 1_000_000L);
                 if (r.times().answered()) {
-                    a.appendEpochSeconds(r.times().answer());
+                    a.appendEpochMicros(r.times().answer() * 1_000_000L);
                 } else {
                     a.appendNull();
                 }
-                a.appendEpochSeconds(r.times().end())
+                a.appendEpochMicros(r.times().end() * 1_000_000L)
                         .append(r.times().duration()).append(r.times().billsec())
                         .append(r.disposition().name())
                         .append(r.caller().text()).append(r.callee().text())

@@ -17,6 +17,7 @@ import io.sluice.core.pipeline.BatchOutcome;
 import io.sluice.core.pipeline.CdrBatchProcessor;
 import io.sluice.core.pipeline.CdrPipelineConfig;
 import io.sluice.core.pipeline.memory.InMemoryStores;
+import io.sluice.local.generate.CdrGenerator.GenerationResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -204,8 +205,8 @@ class CdrGeneratorTest {
                 .hasMessageContaining("The 'files' value '0' is invalid")
                 .hasMessageContaining("The 'defaultCountry' value 'Germany' is invalid");
         assertThatThrownBy(() -> new GeneratorSpec(10, 1, 1, null, 0.3, 0.3, 1, END, 1, null))
-                .hasMessage("The 'duplicateRate' value '0.3' is invalid: invalidRate + duplicateRate is 0.6, "
-                        + "but at most 0.5 of the lines may be invalid or duplicates");
+                .hasMessage("The 'invalidRate + duplicateRate' value '0.6' is invalid: "
+                        + "at most 0.5 of the lines may be invalid or duplicates, so that valid lines remain");
         assertThatThrownBy(() -> GeneratorSpec.of(10, 1, 30).withEndDate(LocalDate.of(1990, 1, 10)))
                 .hasMessageStartingWith("The 'endDate' value '1990-01-10' is invalid");
     }
