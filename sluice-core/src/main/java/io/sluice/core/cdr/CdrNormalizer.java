@@ -43,6 +43,6 @@ public final class CdrNormalizer {
                 .putString(caller.text()).putString(callee.text()).putString(f.route())
                 .putString(f.account()).putString(f.uniqueId()).putString(f.leg());
         HashValue128 v = h.get();
-        return new RecordKey(v.getMostSignificantBits(), v.getLeastSignificantBits());
+        return RecordKey.of(Math.floorDiv(t.start(), 86_400L), v.getMostSignificantBits(), v.getLeastSignificantBits());
     }
 }

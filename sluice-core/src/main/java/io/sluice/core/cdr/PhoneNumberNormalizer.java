@@ -5,23 +5,38 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Numbers to E.164 with libphonenumber (CDR-4), behind a bounded cache: the same few hundred thousand
- * subscribers and destinations recur in every batch, and a libphonenumber parse costs microseconds.
+ * Numbers to E.164 with libphonenumber (CDR-4), behind a bounded cache: subscribers recur in every batch.
  *
- * <p>A number is normalized when libphonenumber parses it in the default region and finds it a possible
- * number for its country (length check, not an allocation check, so test ranges such as 555 still
- * normalize). Anything else (extensions, short codes, text) is kept as written and flagged; that alone
- * never rejects a record.
+ * <p>A number is normalized when it parses in the default region and is a possible number for its country
+ * (a length check, not an allocation check, so test ranges such as 555 still normalize). Anything else
+ * (extensions, short codes, text) is kept as written and flagged; that alone never rejects a record.
+ *
+ * <p>Destinations are many and mostly new, so a cache miss must be cheap: libphonenumber's {@code parse}
+ * costs around ten microseconds, most of it regular expressions that clean free text. CDR numbers are
+ * digits already, so the common shapes ({@code +CC...}, the default region's international prefix, its
+ * national prefix, a national number) are split here and only checked with libphonenumber's metadata
+ * ({@code isPossibleNumber} on a built {@link PhoneNumber}). Whatever that fast path cannot place goes to
+ * {@code parse}; a test holds the two paths to the same answers.
  */
 public final class PhoneNumberNormalizer {
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+    private static final Set<Integer> CALLING_CODES = UTIL.getSupportedCallingCodes();
 
     private final String defaultRegion;
     private final int defaultCountryCode;
+    private final String internationalPrefix;
+    private final String nationalPrefix;
     private final Cache<String, NormalizedNumber> cache;
+    /** NANP regions by area code: +1 covers 25 countries, and libphonenumber tells them apart by pattern matching. */
+    private final Map<Integer, String> nanpRegions = new ConcurrentHashMap<>();
+    private final Map<Integer, String> nationalPrefixes = new ConcurrentHashMap<>();
 
     public PhoneNumberNormalizer(String defaultRegion, long cacheSize) {
         String region = defaultRegion.toUpperCase(Locale.ROOT);
@@ -32,7 +47,23 @@ public final class PhoneNumberNormalizer {
         }
         this.defaultRegion = region;
         this.defaultCountryCode = cc;
-        this.cache = Caffeine.newBuilder().maximumSize(cacheSize).build();
+        this.internationalPrefix = internationalPrefixOf(region);
+        String ndd = UTIL.getNddPrefixForRegion(region, true);
+        this.nationalPrefix = ndd == null ? "" : ndd;
+        this.cache = Caffeine.newBuilder().maximumSize(cacheSize).executor(Runnable::run).build();
+    }
+
+    /** The digits a caller in {@code region} dials before a foreign country code ("011" in the US, "00" in most of Europe). */
+    private static String internationalPrefixOf(String region) {
+        try {
+            PhoneNumber foreign = UTIL.parse(region.equals("GB") ? "+33140000000" : "+442079460000", "ZZ");
+            String dialled = UTIL.formatOutOfCountryCallingNumber(foreign, region).replaceAll("[^0-9]", "");
+            String cc = String.valueOf(foreign.getCountryCode());
+            int at = dialled.indexOf(cc);
+            return at > 0 ? dialled.substring(0, at) : "";
+        } catch (NumberParseException e) {
+            throw new IllegalStateException("libphonenumber cannot parse its own example number", e);
+        }
     }
 
     public String defaultRegion() {
@@ -56,33 +87,132 @@ public final class PhoneNumberNormalizer {
     }
 
     private NormalizedNumber compute(String raw) {
-        if (raw.length() > 32 || !hasEnoughDigits(raw)) {
+        if (raw.length() > 32) {
             return NormalizedNumber.asWritten(raw);
         }
+        StringBuilder digits = new StringBuilder(20);
+        boolean plus = false;
+        boolean plain = true;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits.append(c);
+            } else if (c == '+' && digits.isEmpty() && !plus) {
+                plus = true;
+            } else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')' && c != '/') {
+                plain = false;
+            }
+        }
+        if (digits.length() < 6) {
+            return NormalizedNumber.asWritten(raw); // extensions and short codes
+        }
+        if (plain) {
+            NormalizedNumber fast = fastPath(raw, digits.toString(), plus);
+            if (fast != null) {
+                return fast;
+            }
+        }
+        return reference(raw);
+    }
+
+    /**
+     * The shapes where libphonenumber's parse has nothing left to decide: an explicit country code (after
+     * {@code +} or the international prefix) followed by a national number that does not begin with that
+     * country's national prefix, or a national number that begins with neither the national prefix, the
+     * international prefix nor the default country code. Null sends the number to {@link #reference}.
+     */
+    private NormalizedNumber fastPath(String raw, String digits, boolean plus) {
+        if (plus) {
+            return international(raw, digits);
+        }
+        if (!internationalPrefix.isEmpty() && digits.startsWith(internationalPrefix)) {
+            return international(raw, digits.substring(internationalPrefix.length()));
+        }
+        if (digits.startsWith(nationalPrefix) || digits.startsWith(String.valueOf(defaultCountryCode))
+                || digits.charAt(0) == '0') {
+            return null;
+        }
+        return possible(raw, defaultCountryCode, digits);
+    }
+
+    private NormalizedNumber international(String raw, String digits) {
+        if (digits.isEmpty() || digits.charAt(0) == '0') {
+            return null;
+        }
+        for (int len = 1; len <= 3 && len < digits.length(); len++) {
+            int cc = Integer.parseInt(digits, 0, len, 10);
+            if (CALLING_CODES.contains(cc)) {
+                String nsn = digits.substring(len);
+                String ndd = nddOf(cc);
+                if (nsn.charAt(0) == '0' || !ndd.isEmpty() && nsn.startsWith(ndd)) {
+                    return null; // libphonenumber may strip a national prefix written after the country code
+                }
+                return possible(raw, cc, nsn);
+            }
+        }
+        return null;
+    }
+
+    private String nddOf(int cc) {
+        return nationalPrefixes.computeIfAbsent(cc, c -> {
+            String ndd = UTIL.getNddPrefixForRegion(UTIL.getRegionCodeForCountryCode(c), true);
+            return ndd == null ? "" : ndd;
+        });
+    }
+
+    private NormalizedNumber possible(String raw, int cc, String nsn) {
+        if (nsn.length() < 7 || nsn.length() > 17) {
+            return null; // short numbers may carry regional rewrite rules (Norfolk Island's leading 3): let parse decide
+        }
+        PhoneNumber number = new PhoneNumber().setCountryCode(cc).setNationalNumber(Long.parseLong(nsn));
+        if (!UTIL.isPossibleNumber(number)) {
+            return null;
+        }
+        return new NormalizedNumber("+" + cc + nsn, true, cc, region(cc, nsn, number));
+    }
+
+    private String region(int cc, String nsn, PhoneNumber number) {
+        List<String> regions = UTIL.getRegionCodesForCountryCode(cc);
+        if (regions.size() == 1) {
+            return "001".equals(regions.get(0)) ? "" : regions.get(0);
+        }
+        if (cc == 1 && nsn.length() == 10) {
+            int area = Integer.parseInt(nsn, 0, 3, 10);
+            String known = nanpRegions.get(area);
+            if (known != null) {
+                return known;
+            }
+            String region = UTIL.getRegionCodeForNumber(number);
+            if (region != null && !"ZZ".equals(region)) {
+                nanpRegions.put(area, region); // an area code belongs to one NANP country
+                return region;
+            }
+        }
+        return regionOf(number);
+    }
+
+    private static String regionOf(PhoneNumber number) {
+        String region = UTIL.getRegionCodeForNumber(number);
+        if (region == null || "ZZ".equals(region) || "001".equals(region)) {
+            // Not assigned to one region by its pattern: say its country's main region rather than nothing.
+            String main = UTIL.getRegionCodeForCountryCode(number.getCountryCode());
+            return "ZZ".equals(main) || "001".equals(main) ? "" : main;
+        }
+        return region;
+    }
+
+    /** libphonenumber's own parse: the reference the fast path must agree with, and the path for everything else. */
+    NormalizedNumber reference(String raw) {
         try {
             PhoneNumber number = UTIL.parse(raw, defaultRegion);
             if (!UTIL.isPossibleNumber(number)) {
                 return NormalizedNumber.asWritten(raw);
             }
-            String region = UTIL.getRegionCodeForNumber(number);
-            return new NormalizedNumber(UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164), true,
-                    number.getCountryCode(), region == null || "ZZ".equals(region) ? "" : region);
+            String e164 = UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+            String nsn = e164.substring(1 + String.valueOf(number.getCountryCode()).length());
+            return new NormalizedNumber(e164, true, number.getCountryCode(), region(number.getCountryCode(), nsn, number));
         } catch (NumberParseException e) {
             return NormalizedNumber.asWritten(raw);
         }
-    }
-
-    /** Extensions (3-4 digits) and text are not worth a parse. */
-    private static boolean hasEnoughDigits(String raw) {
-        int digits = 0;
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c >= '0' && c <= '9') {
-                digits++;
-            } else if (Character.isLetter(c)) {
-                return false;
-            }
-        }
-        return digits >= 6;
     }
 }

@@ -97,7 +97,7 @@ public final class IngestJob {
                 }
                 listener.progress(bytesBefore);
             }
-            pipeline.archive().export();
+            pipeline.flush();
         } finally {
             preparer.shutdownNow();
             listener.finished();

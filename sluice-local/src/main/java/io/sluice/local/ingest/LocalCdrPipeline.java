@@ -18,6 +18,7 @@ public final class LocalCdrPipeline {
     private final ParquetArchive archive;
     private final FileManifest manifest;
     private final CdrBatchProcessor processor;
+    private final DuckDbUsageStore usage;
 
     public LocalCdrPipeline(LocalStore store, CdrPipelineConfig config) {
         this.store = store;
@@ -25,7 +26,7 @@ public final class LocalCdrPipeline {
         this.manifest = new FileManifest(store);
         this.processor = new CdrBatchProcessor(config,
                 new CachingProfileStore(new DuckDbProfileStore(store), 1_000_000, Duration.ofMinutes(5)),
-                new DuckDbDedupStore(store), new DuckDbUsageStore(store), archive, new DuckDbDeadLetters(store));
+                new DuckDbDedupStore(store), usage = new DuckDbUsageStore(store), archive, new DuckDbDeadLetters(store));
     }
 
     public LocalStore store() {
@@ -38,6 +39,12 @@ public final class LocalCdrPipeline {
 
     public FileManifest manifest() {
         return manifest;
+    }
+
+    /** Writes pending archive rows as Parquet and folds aggregate deltas into their base tables. */
+    public void flush() {
+        archive.export();
+        usage.compact();
     }
 
     public CdrBatchProcessor processor() {

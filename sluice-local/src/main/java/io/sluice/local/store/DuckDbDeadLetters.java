@@ -3,14 +3,18 @@ package io.sluice.local.store;
 import io.sluice.core.cdr.Rejection;
 import io.sluice.core.pipeline.BatchId;
 import io.sluice.core.pipeline.DeadLetters;
+import java.sql.Statement;
+import java.util.HexFormat;
+import org.duckdb.DuckDBAppender;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import org.duckdb.DuckDBAppender;
+
 
 /** Dead letters in the {@code dead_letters} table: original bytes, source, line, reason and detail (CDR-3). */
 public final class DuckDbDeadLetters implements DeadLetters {
+    private static final HexFormat HEX = HexFormat.of();
     private final LocalStore store;
 
     public DuckDbDeadLetters(LocalStore store) {
@@ -27,10 +31,22 @@ public final class DuckDbDeadLetters implements DeadLetters {
         } catch (SQLException e) {
             throw new StoreException("Cannot mark dead letters of batch " + batch.value() + ": " + LocalStore.firstLine(e.getMessage()), e);
         }
-        try (DuckDBAppender a = store.connection().createAppender("dead_letters")) {
-            for (Rejection r : rejections) {
-                a.beginRow().appendDefault().append(batch.value()).append(r.source()).append(r.line())
-                        .append(r.reason().name()).append(r.detail()).append(r.original()).append(now).endRow();
+        try {
+            try (Statement s = store.connection().createStatement()) {
+                s.execute("CREATE TEMP TABLE IF NOT EXISTS dead_letters_in(batch_id VARCHAR, source VARCHAR, line BIGINT, reason VARCHAR, "
+                        + "detail VARCHAR, original_hex VARCHAR, received_at TIMESTAMP)");
+            }
+            // The appender has no BLOB setter; hex text crosses exactly and unhex() turns it back into the same bytes.
+            try (DuckDBAppender a = store.connection().createAppender("temp", "main", "dead_letters_in")) {
+                for (Rejection r : rejections) {
+                    a.beginRow().append(batch.value()).append(r.source()).append(r.line()).append(r.reason().name())
+                            .append(r.detail()).append(HEX.formatHex(r.original())).append(now).endRow();
+                }
+            }
+            try (Statement s = store.connection().createStatement()) {
+                s.execute("INSERT INTO dead_letters(batch_id, source, line, reason, detail, original, received_at) "
+                        + "SELECT batch_id, source, line, reason, detail, unhex(original_hex), received_at FROM dead_letters_in");
+                s.execute("DELETE FROM dead_letters_in");
             }
         } catch (SQLException e) {
             throw new StoreException("Cannot store " + rejections.size() + " dead letters of batch " + batch.value() + ": "

@@ -8,13 +8,14 @@ import java.sql.Statement;
 import org.duckdb.DuckDBAppender;
 
 /**
- * Usage and route aggregates in DuckDB (CDR-7, CDR-8): a batch's counters are upserted with
- * {@code ON CONFLICT DO UPDATE SET x = x + excluded.x}, once per batch id: {@code batch_marks} records
- * each application in the same transaction, so a replayed batch is a no-op.
+ * Usage and route aggregates in DuckDB (CDR-7, CDR-8), log-structured: a batch's pre-aggregated counters are
+ * appended to {@code usage_daily_delta} and {@code route_hourly_delta} (an upsert into a keyed table costs
+ * an index probe per row; an append costs nothing), once per batch id ({@code batch_marks}, same
+ * transaction). The views {@code usage_daily} and {@code route_hourly} sum base and deltas, so readers always
+ * see current totals; {@link #compact()} folds deltas into the base tables at the end of a run.
  */
 public final class DuckDbUsageStore implements UsageStore {
     private final LocalStore store;
-    private boolean prepared;
 
     public DuckDbUsageStore(LocalStore store) {
         this.store = store;
@@ -26,8 +27,7 @@ public final class DuckDbUsageStore implements UsageStore {
             if (!BatchMarks.firstTime(store, "usage", batch) || delta.isEmpty()) {
                 return;
             }
-            prepare();
-            try (DuckDBAppender a = store.connection().createAppender("temp", "main", "usage_in")) {
+            try (DuckDBAppender a = store.connection().createAppender("usage_daily_delta")) {
                 for (var e : delta.usage().entrySet()) {
                     var c = e.getValue();
                     a.beginRow().append(e.getKey().msisdn()).appendEpochDays(e.getKey().epochDay())
@@ -35,41 +35,36 @@ public final class DuckDbUsageStore implements UsageStore {
                             .append(c.internationalCalls).append(c.internationalSeconds).endRow();
                 }
             }
-            try (DuckDBAppender a = store.connection().createAppender("temp", "main", "route_in")) {
+            try (DuckDBAppender a = store.connection().createAppender("route_hourly_delta")) {
                 for (var e : delta.routes().entrySet()) {
                     var c = e.getValue();
                     a.beginRow().append(e.getKey().route()).appendEpochMicros(e.getKey().hourEpochSecond() * 1_000_000L)
                             .append(c.attempts).append(c.answered).append(c.seconds).endRow();
                 }
             }
-            try (Statement s = store.connection().createStatement()) {
-                s.execute("""
-                        INSERT INTO usage_daily SELECT * FROM usage_in ON CONFLICT (msisdn, day) DO UPDATE SET
-                          calls = usage_daily.calls + excluded.calls, answered = usage_daily.answered + excluded.answered,
-                          seconds = usage_daily.seconds + excluded.seconds, intl_calls = usage_daily.intl_calls + excluded.intl_calls,
-                          intl_seconds = usage_daily.intl_seconds + excluded.intl_seconds""");
-                s.execute("""
-                        INSERT INTO route_hourly SELECT * FROM route_in ON CONFLICT (route, hour) DO UPDATE SET
-                          attempts = route_hourly.attempts + excluded.attempts, answered = route_hourly.answered + excluded.answered,
-                          seconds = route_hourly.seconds + excluded.seconds""");
-                s.execute("DELETE FROM usage_in");
-                s.execute("DELETE FROM route_in");
-            }
         } catch (SQLException e) {
             throw new StoreException("Cannot apply aggregates of batch " + batch.value() + ": " + LocalStore.firstLine(e.getMessage()), e);
         }
     }
 
-    private void prepare() throws SQLException {
-        if (prepared) {
-            return;
-        }
-        try (Statement s = store.connection().createStatement()) {
-            s.execute("""
-                    CREATE TEMP TABLE IF NOT EXISTS usage_in(msisdn VARCHAR, day DATE, calls BIGINT, answered BIGINT, seconds BIGINT,
-                      intl_calls BIGINT, intl_seconds BIGINT)""");
-            s.execute("CREATE TEMP TABLE IF NOT EXISTS route_in(route VARCHAR, hour TIMESTAMP, attempts BIGINT, answered BIGINT, seconds BIGINT)");
-        }
-        prepared = true;
+    /** Folds the deltas into the base tables in one transaction; readers see the same totals before and after. */
+    public void compact() {
+        store.inTransaction(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("""
+                        CREATE OR REPLACE TABLE usage_daily_base AS SELECT msisdn, day, sum(calls) AS calls, sum(answered) AS answered,
+                          sum(seconds) AS seconds, sum(intl_calls) AS intl_calls, sum(intl_seconds) AS intl_seconds
+                        FROM (SELECT * FROM usage_daily_base UNION ALL SELECT * FROM usage_daily_delta)
+                        GROUP BY msisdn, day ORDER BY day, msisdn""");
+                s.execute("DELETE FROM usage_daily_delta");
+                s.execute("""
+                        CREATE OR REPLACE TABLE route_hourly_base AS SELECT route, hour, sum(attempts) AS attempts,
+                          sum(answered) AS answered, sum(seconds) AS seconds
+                        FROM (SELECT * FROM route_hourly_base UNION ALL SELECT * FROM route_hourly_delta)
+                        GROUP BY route, hour ORDER BY hour, route""");
+                s.execute("DELETE FROM route_hourly_delta");
+            }
+            return null;
+        });
     }
 }
