@@ -27,38 +27,21 @@ public final class CsvFields {
         List<String> fields = new ArrayList<>(24);
         int n = line.length();
         int i = 0;
-        StringBuilder quoted = null;
         while (true) {
             if (i < n && line.charAt(i) == '"') {
-                if (quoted == null) {
-                    quoted = new StringBuilder(32);
-                } else {
-                    quoted.setLength(0);
-                }
-                i++;
-                boolean closed = false;
-                int runStart = i;
-                while (i < n) {
-                    char c = line.charAt(i);
-                    if (c == '"') {
-                        quoted.append(line, runStart, i);
-                        if (i + 1 < n && line.charAt(i + 1) == '"') {
-                            quoted.append('"');
-                            i += 2;
-                            runStart = i;
-                        } else {
-                            i++;
-                            closed = true;
-                            break;
-                        }
-                    } else {
-                        i++;
-                    }
-                }
-                if (!closed) {
+                int close = line.indexOf('"', i + 1);
+                if (close < 0) {
                     return Optional.empty();
                 }
-                fields.add(quoted.toString());
+                if (close + 1 < n && line.charAt(close + 1) == '"') {
+                    close = unescape(line, i + 1, fields); // doubled quotes inside: the rare, slower path
+                    if (close < 0) {
+                        return Optional.empty();
+                    }
+                } else {
+                    fields.add(line.substring(i + 1, close));
+                }
+                i = close + 1;
                 if (i == n) {
                     return Optional.of(fields);
                 }
@@ -69,7 +52,8 @@ public final class CsvFields {
             } else {
                 int comma = line.indexOf(',', i);
                 int stop = comma < 0 ? n : comma;
-                if (line.indexOf('"', i) >= 0 && line.indexOf('"', i) < stop) {
+                int quote = line.indexOf('"', i);
+                if (quote >= 0 && quote < stop) {
                     return Optional.empty();
                 }
                 fields.add(line.substring(i, stop));
@@ -79,6 +63,30 @@ public final class CsvFields {
                 i = comma + 1;
             }
         }
+    }
+
+    /** Reads a quoted field with doubled quotes from {@code from}; adds it and returns its closing quote, or -1. */
+    private static int unescape(String line, int from, List<String> fields) {
+        StringBuilder b = new StringBuilder(32);
+        int n = line.length();
+        int i = from;
+        int runStart = i;
+        while (i < n) {
+            if (line.charAt(i) == '"') {
+                b.append(line, runStart, i);
+                if (i + 1 < n && line.charAt(i + 1) == '"') {
+                    b.append('"');
+                    i += 2;
+                    runStart = i;
+                } else {
+                    fields.add(b.toString());
+                    return i;
+                }
+            } else {
+                i++;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -11,13 +11,13 @@ import java.util.List;
  * @param sourceZone      zone the CSV timestamps were written in; they carry none (CDR-4). Default UTC.
  * @param defaultCountry  ISO 3166 region used for numbers without a country code. Default US.
  * @param maxRecordBytes  longest accepted record in bytes (SEC-5). Default 65536.
- * @param numberCacheSize normalized numbers kept in memory. Default 500000.
+ * @param numberCacheSize numbers that need libphonenumber's full parse kept in memory. Default 100000.
  */
 public record CdrPipelineConfig(ZoneId sourceZone, String defaultCountry, int maxRecordBytes, long numberCacheSize) {
 
     public static final ZoneId DEFAULT_SOURCE_ZONE = ZoneId.of("UTC");
     public static final String DEFAULT_COUNTRY = "US";
-    public static final long DEFAULT_NUMBER_CACHE_SIZE = 500_000;
+    public static final long DEFAULT_NUMBER_CACHE_SIZE = 100_000;
 
     public CdrPipelineConfig {
         List<String> problems = new ArrayList<>();
