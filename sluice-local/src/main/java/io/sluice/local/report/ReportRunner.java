@@ -35,8 +35,8 @@ public final class ReportRunner {
                 "Unknown report '" + name + "': choose one of " + String.join(", ", ReportCatalog.NAMES)));
         try (Statement s = store.connection().createStatement()) {
             String source = archive.hasFiles()
-                    ? "SELECT * FROM " + archive.readExpression() + " UNION ALL BY NAME SELECT * FROM archive_pending"
-                    : "SELECT * FROM archive_pending";
+                    ? "SELECT * FROM " + archive.readExpression() + " UNION ALL BY NAME " + archive.pendingSelect()
+                    : archive.pendingSelect();
             s.execute("CREATE OR REPLACE TEMP VIEW cdr AS " + source);
         } catch (SQLException e) {
             throw new StoreException("Cannot open the archive for reports: " + e.getMessage(), e);

@@ -11,7 +11,8 @@ import java.sql.Statement;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
-import org.duckdb.DuckDBAppender;
+import java.io.IOException;
+import java.nio.file.Files;
 
 /**
  * Dedup marks in DuckDB (CDR-5), without an index: a keyed ART index costs microseconds per insert and is
@@ -23,7 +24,6 @@ import org.duckdb.DuckDBAppender;
  */
 public final class DuckDbDedupStore implements DedupStore {
     private final LocalStore store;
-    private boolean prepared;
 
     public DuckDbDedupStore(LocalStore store) {
         this.store = store;
@@ -39,20 +39,20 @@ public final class DuckDbDedupStore implements DedupStore {
             return Set.of();
         }
         try {
-            if (!prepared) {
-                try (Statement s = store.connection().createStatement()) {
-                    s.execute("CREATE TEMP TABLE IF NOT EXISTS claim_in(k_hi BIGINT, k_lo BIGINT)");
-                }
-                prepared = true;
-            }
             long minHi = Long.MAX_VALUE;
             long maxHi = Long.MIN_VALUE;
-            try (DuckDBAppender a = store.connection().createAppender("temp", "main", "claim_in")) {
+            StagingFile staged;
+            try (StagingFile f = new StagingFile(store.dataDir().resolve("staging").resolve("claim.csv"))) {
                 for (RecordKey k : keys) {
-                    a.beginRow().append(k.hi()).append(k.lo()).endRow();
+                    f.num(k.hi()).num(k.lo()).endRow();
                     minHi = Math.min(minHi, k.hi());
                     maxHi = Math.max(maxHi, k.hi());
                 }
+                staged = f;
+            }
+            try (Statement s = store.connection().createStatement()) {
+                s.execute("CREATE OR REPLACE TEMP TABLE claim_in AS SELECT * FROM read_csv(" + staged.sqlLiteral()
+                        + ", columns = {'k_hi': 'BIGINT', 'k_lo': 'BIGINT'}, header = false, auto_detect = false)");
             }
             long tag = tag(batch);
             Set<RecordKey> taken = new HashSet<>();
@@ -70,21 +70,24 @@ public final class DuckDbDedupStore implements DedupStore {
                 }
             }
             Set<RecordKey> owned = new HashSet<>(keys.size() * 2);
-            try (DuckDBAppender a = store.connection().createAppender("cdr_seen")) {
-                for (RecordKey k : keys) {
-                    if (mine.contains(k)) {
-                        owned.add(k);
-                    } else if (!taken.contains(k)) {
-                        a.beginRow().append(k.hi()).append(k.lo()).append(tag).endRow();
-                        owned.add(k);
-                    }
+            for (RecordKey k : keys) {
+                if (!taken.contains(k)) {
+                    owned.add(k);
                 }
             }
-            try (Statement s = store.connection().createStatement()) {
-                s.execute("DELETE FROM claim_in");
+            if (owned.size() > mine.size()) {
+                try (PreparedStatement p = store.connection().prepareStatement(
+                        "INSERT INTO cdr_seen SELECT c.k_hi, c.k_lo, ? FROM claim_in c ANTI JOIN "
+                                + "(SELECT k_hi, k_lo FROM cdr_seen WHERE k_hi BETWEEN ? AND ?) s ON c.k_hi = s.k_hi AND c.k_lo = s.k_lo")) {
+                    p.setLong(1, tag);
+                    p.setLong(2, minHi);
+                    p.setLong(3, maxHi);
+                    p.executeUpdate();
+                }
             }
+            Files.deleteIfExists(staged.path());
             return owned;
-        } catch (SQLException e) {
+        } catch (SQLException | IOException e) {
             throw new StoreException("Cannot record dedup marks for " + keys.size() + " records: " + LocalStore.firstLine(e.getMessage()), e);
         }
     }

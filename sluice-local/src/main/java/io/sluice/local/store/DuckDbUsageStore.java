@@ -5,7 +5,7 @@ import io.sluice.core.pipeline.UsageDelta;
 import io.sluice.core.pipeline.UsageStore;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.duckdb.DuckDBAppender;
+import java.nio.file.Path;
 
 /**
  * Usage and route aggregates in DuckDB (CDR-7, CDR-8), log-structured: a batch's pre-aggregated counters are
@@ -27,24 +27,37 @@ public final class DuckDbUsageStore implements UsageStore {
             if (!BatchMarks.firstTime(store, "usage", batch) || delta.isEmpty()) {
                 return;
             }
-            try (DuckDBAppender a = store.connection().createAppender("usage_daily_delta")) {
+            Path dir = store.dataDir().resolve("staging");
+            try (StagingFile f = new StagingFile(dir.resolve("usage.csv"))) {
                 for (var e : delta.usage().entrySet()) {
                     var c = e.getValue();
-                    a.beginRow().append(e.getKey().msisdn()).appendEpochDays(e.getKey().epochDay())
-                            .append(c.calls).append(c.answered).append(c.seconds)
-                            .append(c.internationalCalls).append(c.internationalSeconds).endRow();
+                    f.str(e.getKey().msisdn()).num(e.getKey().epochDay()).num(c.calls).num(c.answered).num(c.seconds)
+                            .num(c.internationalCalls).num(c.internationalSeconds).endRow();
                 }
             }
-            try (DuckDBAppender a = store.connection().createAppender("route_hourly_delta")) {
+            try (StagingFile f = new StagingFile(dir.resolve("routes.csv"))) {
                 for (var e : delta.routes().entrySet()) {
                     var c = e.getValue();
-                    a.beginRow().append(e.getKey().route()).appendEpochMicros(e.getKey().hourEpochSecond() * 1_000_000L)
-                            .append(c.attempts).append(c.answered).append(c.seconds).endRow();
+                    f.str(e.getKey().route()).num(e.getKey().hourEpochSecond()).num(c.attempts).num(c.answered).num(c.seconds).endRow();
                 }
+            }
+            String csv = ", header = false, quote = '\"', escape = '\"', allow_quoted_nulls = false, auto_detect = false)";
+            try (Statement s = store.connection().createStatement()) {
+                s.execute("INSERT INTO usage_daily_delta SELECT msisdn, CAST(to_days(day) + DATE '1970-01-01' AS DATE), calls, answered, seconds, "
+                        + "intl_calls, intl_seconds FROM read_csv('" + sql(dir.resolve("usage.csv")) + "', columns = {'msisdn': 'VARCHAR', "
+                        + "'day': 'INTEGER', 'calls': 'BIGINT', 'answered': 'BIGINT', 'seconds': 'BIGINT', 'intl_calls': 'BIGINT', "
+                        + "'intl_seconds': 'BIGINT'}" + csv);
+                s.execute("INSERT INTO route_hourly_delta SELECT route, make_timestamp(hour_s * 1000000), attempts, answered, seconds "
+                        + "FROM read_csv('" + sql(dir.resolve("routes.csv")) + "', columns = {'route': 'VARCHAR', 'hour_s': 'BIGINT', "
+                        + "'attempts': 'BIGINT', 'answered': 'BIGINT', 'seconds': 'BIGINT'}" + csv);
             }
         } catch (SQLException e) {
             throw new StoreException("Cannot apply aggregates of batch " + batch.value() + ": " + LocalStore.firstLine(e.getMessage()), e);
         }
+    }
+
+    private static String sql(Path p) {
+        return p.toAbsolutePath().toString().replace("'", "''");
     }
 
     /** Folds the deltas into the base tables in one transaction; readers see the same totals before and after. */

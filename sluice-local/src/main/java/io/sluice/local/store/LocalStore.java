@@ -101,14 +101,6 @@ public final class LocalStore implements AutoCloseable {
         }
     }
 
-    /** Columns of the archive, in order: the same schema on both homes (CDR-9). {@code dt} is the partition. */
-    public static final String ARCHIVE_COLUMNS = """
-            dt VARCHAR, start_time TIMESTAMP, answer_time TIMESTAMP, end_time TIMESTAMP, duration INTEGER, billsec INTEGER,
-            disposition VARCHAR, caller VARCHAR, callee VARCHAR, caller_e164 BOOLEAN, callee_e164 BOOLEAN,
-            caller_withheld BOOLEAN, callee_country VARCHAR, international BOOLEAN, route VARCHAR, account VARCHAR,
-            unique_id VARCHAR, plan VARCHAR, subscriber_status VARCHAR, known_subscriber BOOLEAN, record_key VARCHAR,
-            source VARCHAR, source_line BIGINT""";
-
     private static final String[] SCHEMA_V1 = {
         """
         CREATE TABLE IF NOT EXISTS profiles(msisdn VARCHAR PRIMARY KEY, plan VARCHAR NOT NULL, home_country VARCHAR NOT NULL,
@@ -144,7 +136,7 @@ public final class LocalStore implements AutoCloseable {
             format VARCHAR NOT NULL, status VARCHAR NOT NULL, chunks_done BIGINT NOT NULL, records_in BIGINT NOT NULL,
             accepted BIGINT NOT NULL, rejected BIGINT NOT NULL, duplicates BIGINT NOT NULL, error VARCHAR,
             started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP)""",
-        "CREATE TABLE IF NOT EXISTS archive_pending(" + ARCHIVE_COLUMNS + ")",
+        "CREATE TABLE IF NOT EXISTS archive_staged(batch_id VARCHAR NOT NULL, path VARCHAR NOT NULL, rows BIGINT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS archive_exports(export_id BIGINT PRIMARY KEY, rows BIGINT NOT NULL, exported_at TIMESTAMP NOT NULL)"
     };
 

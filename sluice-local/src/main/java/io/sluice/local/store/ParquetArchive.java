@@ -4,31 +4,53 @@ import io.sluice.core.cdr.Cdr;
 import io.sluice.core.pipeline.Archive;
 import io.sluice.core.pipeline.BatchId;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.duckdb.DuckDBAppender;
 
 /**
  * The local archive (CDR-9): Parquet files under {@code <data-dir>/archive/dt=YYYY-MM-DD/}, the same layout
  * and columns Firehose writes to S3 on AWS.
  *
- * <p>Accepted rows first land in {@code archive_pending} inside the batch's transaction, so they commit or
- * roll back with it. {@link #export()} then writes the pending rows as Parquet in few, large files (reports
- * stay fast) and deletes them in a second transaction. File names carry the export number, so an export
- * interrupted between the two steps is redone under the same names and overwrites its own partial output:
- * no row is archived twice.
+ * <p>A batch's accepted rows are written to a staging CSV file (synced to disk), and the file is registered
+ * in {@code archive_staged} inside the batch's transaction: it counts once the batch commits, and a file
+ * left by a crash before the commit is an orphan, deleted on the next start. {@link #export()} turns staged
+ * files into Parquet in few, large files (reports stay fast) and unregisters them in a second transaction.
+ * Parquet names carry the export number, so an export interrupted between the two steps is redone under the
+ * same names and overwrites its own partial output: no row is archived twice.
  */
 public final class ParquetArchive implements Archive {
+    /** Columns of a staging file, in order, as DuckDB's read_csv should type them. */
+    static final String STAGED_COLUMNS = "{'start_s': 'BIGINT', 'answer_s': 'BIGINT', 'end_s': 'BIGINT', 'duration': 'INTEGER', "
+            + "'billsec': 'INTEGER', 'disposition': 'VARCHAR', 'caller': 'VARCHAR', 'callee': 'VARCHAR', 'caller_e164': 'BOOLEAN', "
+            + "'callee_e164': 'BOOLEAN', 'caller_withheld': 'BOOLEAN', 'callee_country': 'VARCHAR', 'international': 'BOOLEAN', "
+            + "'route': 'VARCHAR', 'account': 'VARCHAR', 'unique_id': 'VARCHAR', 'plan': 'VARCHAR', 'subscriber_status': 'VARCHAR', "
+            + "'known_subscriber': 'BOOLEAN', 'record_key': 'VARCHAR', 'source': 'VARCHAR', 'source_line': 'BIGINT'}";
+
+    /** The archive schema (CDR-9), the same on both homes; {@code dt} is the partition. */
+    static final String ARCHIVE_SELECT = """
+            strftime(make_timestamp(start_s * 1000000), '%Y-%m-%d') AS dt,
+            make_timestamp(start_s * 1000000) AS start_time, make_timestamp(answer_s * 1000000) AS answer_time,
+            make_timestamp(end_s * 1000000) AS end_time, duration, billsec, disposition, caller, callee, caller_e164,
+            callee_e164, caller_withheld, callee_country, international, route, account, unique_id, plan,
+            subscriber_status, known_subscriber, record_key, source, source_line""";
+
     private final LocalStore store;
+    private final Path stagingDir;
 
     public ParquetArchive(LocalStore store) {
         this.store = store;
+        this.stagingDir = store.dataDir().resolve("staging");
     }
 
     @Override
@@ -37,43 +59,70 @@ public final class ParquetArchive implements Archive {
             if (!BatchMarks.firstTime(store, "archive", batch)) {
                 return;
             }
-        } catch (SQLException e) {
-            throw new StoreException("Cannot mark archive rows of batch " + batch.value() + ": " + LocalStore.firstLine(e.getMessage()), e);
-        }
-        try (DuckDBAppender a = store.connection().createAppender("archive_pending")) {
-            for (Cdr r : records) {
-                a.beginRow()
-                        .append(LocalDate.ofEpochDay(r.startDay()).toString())
-                        .appendEpochMicros(r.times().start() * 1_000_000L);
-                if (r.times().answered()) {
-                    a.appendEpochMicros(r.times().answer() * 1_000_000L);
-                } else {
-                    a.appendNull();
+            Path file = stagingDir.resolve("archive-" + Long.toHexString(DuckDbDedupStore.tag(batch)) + ".csv");
+            try (StagingFile f = new StagingFile(file)) {
+                for (Cdr r : records) {
+                    f.num(r.times().start());
+                    if (r.times().answered()) {
+                        f.num(r.times().answer());
+                    } else {
+                        f.none();
+                    }
+                    f.num(r.times().end()).num(r.times().duration()).num(r.times().billsec())
+                            .str(r.disposition().name()).str(r.caller().text()).str(r.callee().text())
+                            .bool(r.caller().e164()).bool(r.callee().e164()).bool(r.hasFlag(Cdr.CALLER_WITHHELD))
+                            .str(r.callee().region()).bool(r.international()).str(r.route()).str(r.account())
+                            .str(r.uniqueId()).str(r.subscriber().plan()).str(r.subscriber().status())
+                            .bool(!r.hasFlag(Cdr.UNKNOWN_SUBSCRIBER)).str(r.key().hex()).str(r.source()).num(r.line())
+                            .endRow();
                 }
-                a.appendEpochMicros(r.times().end() * 1_000_000L)
-                        .append(r.times().duration()).append(r.times().billsec())
-                        .append(r.disposition().name())
-                        .append(r.caller().text()).append(r.callee().text())
-                        .append(r.caller().e164()).append(r.callee().e164())
-                        .append(r.hasFlag(Cdr.CALLER_WITHHELD))
-                        .append(r.callee().region())
-                        .append(r.international())
-                        .append(r.route()).append(r.account()).append(r.uniqueId())
-                        .append(r.subscriber().plan()).append(r.subscriber().status())
-                        .append(!r.hasFlag(Cdr.UNKNOWN_SUBSCRIBER))
-                        .append(r.key().hex())
-                        .append(r.source()).append(r.line())
-                        .endRow();
+                f.sync();
             }
-        } catch (SQLException e) {
+            try (PreparedStatement p = store.connection().prepareStatement("INSERT INTO archive_staged VALUES (?, ?, ?)")) {
+                p.setString(1, batch.value());
+                p.setString(2, file.getFileName().toString());
+                p.setLong(3, records.size());
+                p.executeUpdate();
+            }
+        } catch (SQLException | UncheckedIOException e) {
             throw new StoreException("Cannot stage " + records.size() + " archive rows of batch " + batch.value() + ": "
                     + LocalStore.firstLine(e.getMessage()), e);
         }
     }
 
+    /** Deletes staging files that no committed batch refers to: what a crash before a commit leaves behind. */
+    public void deleteOrphans() {
+        if (!Files.isDirectory(stagingDir)) {
+            return;
+        }
+        Set<String> live = new HashSet<>(stagedFiles());
+        try (Stream<Path> files = Files.list(stagingDir)) {
+            for (Path p : files.toList()) {
+                if (!live.contains(p.getFileName().toString())) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException("Cannot clean the staging folder " + stagingDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<String> stagedFiles() {
+        List<String> names = new ArrayList<>();
+        try (Statement s = store.connection().createStatement(); ResultSet rs = s.executeQuery("SELECT path FROM archive_staged ORDER BY path")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot list staged archive files: " + LocalStore.firstLine(e.getMessage()), e);
+        }
+        return names;
+    }
+
     /** Rows staged and not yet written as Parquet. */
     public long pendingRows() {
-        try (Statement s = store.connection().createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM archive_pending")) {
+        try (Statement s = store.connection().createStatement();
+             ResultSet rs = s.executeQuery("SELECT coalesce(sum(rows), 0) FROM archive_staged")) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
@@ -81,8 +130,24 @@ public final class ParquetArchive implements Archive {
         }
     }
 
-    /** Writes pending rows to Parquet partitions and removes them from the pending table. Returns rows written. */
+    /** A SELECT of the staged rows in the archive schema, or of no rows when nothing is staged. */
+    public String pendingSelect() {
+        List<String> files = stagedFiles();
+        if (files.isEmpty()) {
+            return "SELECT " + ARCHIVE_SELECT + " FROM read_csv('/dev/null', columns = " + STAGED_COLUMNS + ", header = false)";
+        }
+        String list = files.stream().map(f -> "'" + stagingDir.resolve(f).toAbsolutePath().toString().replace("'", "''") + "'")
+                .collect(Collectors.joining(", ", "[", "]"));
+        return "SELECT " + ARCHIVE_SELECT + " FROM read_csv(" + list + ", columns = " + STAGED_COLUMNS
+                + ", header = false, quote = '\"', escape = '\"', allow_quoted_nulls = false, auto_detect = false)";
+    }
+
+    /** Writes staged rows to Parquet partitions and unregisters them. Returns rows written. */
     public long export() {
+        List<String> files = stagedFiles();
+        if (files.isEmpty()) {
+            return 0;
+        }
         try (Statement s = store.connection().createStatement()) {
             long exportId;
             try (ResultSet rs = s.executeQuery("SELECT coalesce(max(export_id), 0) + 1 FROM archive_exports")) {
@@ -90,24 +155,26 @@ public final class ParquetArchive implements Archive {
                 exportId = rs.getLong(1);
             }
             long rows = pendingRows();
-            if (rows == 0) {
-                return 0;
-            }
             String target = store.archiveDir().toAbsolutePath().toString().replace("'", "''");
-            s.execute("COPY (SELECT * FROM archive_pending ORDER BY dt, start_time) TO '" + target + "' (FORMAT parquet, "
+            s.execute("COPY (" + pendingSelect() + " ORDER BY start_s) TO '" + target + "' (FORMAT parquet, "
                     + "PARTITION_BY (dt), FILENAME_PATTERN 'part-" + String.format("%06d", exportId) + "-{i}', "
                     + "OVERWRITE_OR_IGNORE true, COMPRESSION zstd, ROW_GROUP_SIZE 122880)");
             store.inTransaction(c -> {
                 try (Statement t = c.createStatement()) {
-                    t.execute("DELETE FROM archive_pending");
+                    t.execute("DELETE FROM archive_staged");
                     t.execute("INSERT INTO archive_exports VALUES (" + exportId + ", " + rows + ", now())");
                 }
                 return null;
             });
+            for (String f : files) {
+                Files.deleteIfExists(stagingDir.resolve(f));
+            }
             return rows;
         } catch (SQLException e) {
             throw new StoreException("Cannot write the Parquet archive under " + store.archiveDir() + ": "
                     + LocalStore.firstLine(e.getMessage()), e);
+        } catch (IOException e) {
+            throw new StoreException("Cannot delete exported staging files in " + stagingDir + ": " + e.getMessage(), e);
         }
     }
 

@@ -86,7 +86,7 @@ class IngestJobTest {
         assertThat(s.accepted()).isEqualTo(4);
         assertThat(query("SELECT sum(calls) FROM usage_daily")).isEqualTo(4);
         assertThat(query("SELECT sum(attempts) FROM route_hourly WHERE route = 'SIP/carrier-a'")).isEqualTo(4);
-        assertThat(query("SELECT count(*) FROM archive_pending")).isZero();
+        assertThat(pipeline.archive().pendingRows()).isZero();
         assertThat(dir.resolve("data/archive/dt=2026-11-20")).isDirectory();
         assertThat(query("SELECT count(*) FROM " + pipeline.archive().readExpression() + " WHERE dt = '2026-11-20'")).isEqualTo(4);
     }
