@@ -1,6 +1,7 @@
 package io.sluice.core.cdr;
 
 import com.google.i18n.phonenumbers.NumberParseException;
+import io.sluice.core.cache.GenerationalCache;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import java.util.List;

@@ -1,7 +1,6 @@
 package io.sluice.core.pipeline;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import io.sluice.core.cache.GenerationalCache;
 import io.sluice.core.cdr.SubscriberProfile;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,15 +13,15 @@ import java.util.Optional;
 /**
  * A bounded, expiring cache in front of any {@link ProfileStore} (CDR-6): the same subscribers call all day,
  * and a lookup per batch per subscriber would cost a round trip each time. Misses are cached too, so unknown
- * subscribers do not hit the store on every batch; the TTL bounds how stale a new profile can look.
+ * subscribers do not hit the store on every batch; the TTL bounds how stale a profile can look (at most twice it).
  */
 public final class CachingProfileStore implements ProfileStore {
     private final ProfileStore delegate;
-    private final Cache<String, Optional<SubscriberProfile>> cache;
+    private final GenerationalCache<String, Optional<SubscriberProfile>> cache;
 
     public CachingProfileStore(ProfileStore delegate, long maxEntries, Duration ttl) {
         this.delegate = delegate;
-        this.cache = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(ttl).build();
+        this.cache = new GenerationalCache<>(maxEntries, ttl);
     }
 
     @Override
@@ -30,7 +29,7 @@ public final class CachingProfileStore implements ProfileStore {
         Map<String, SubscriberProfile> found = new HashMap<>();
         List<String> missing = new ArrayList<>();
         for (String m : msisdns) {
-            Optional<SubscriberProfile> hit = cache.getIfPresent(m);
+            Optional<SubscriberProfile> hit = cache.get(m);
             if (hit == null) {
                 missing.add(m);
             } else {
@@ -52,6 +51,6 @@ public final class CachingProfileStore implements ProfileStore {
 
     /** Forget everything, e.g. after a profile import. */
     public void invalidateAll() {
-        cache.invalidateAll();
+        cache.clear();
     }
 }

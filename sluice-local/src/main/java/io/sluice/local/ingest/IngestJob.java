@@ -56,6 +56,8 @@ public final class IngestJob {
 
     private long files, filesSkipped, filesFailed, recordsIn, accepted, rejected, duplicates, unknown;
     private long bytesBefore;
+    /** Where the time goes, for SLUICE_DEBUG=1: framing, waiting for prepared chunks, committing. */
+    private long framingNanos, waitingNanos, commitNanos;
 
     public IngestJob(LocalCdrPipeline pipeline, Optional<CdrFormat> format, int chunkRecords, long exportRows,
                      IngestListener listener) {
@@ -97,7 +99,12 @@ public final class IngestJob {
                 }
                 listener.progress(bytesBefore);
             }
+            long x0 = System.nanoTime();
             pipeline.flush();
+            if (System.getenv("SLUICE_DEBUG") != null) {
+                System.err.printf("sluice: timing: framing %.1f s, waiting for prepare %.1f s, commit %.1f s, flush %.1f s%n",
+                        framingNanos / 1e9, waitingNanos / 1e9, commitNanos / 1e9, (System.nanoTime() - x0) / 1e9);
+            }
         } finally {
             preparer.shutdownNow();
             listener.finished();
@@ -196,7 +203,13 @@ public final class IngestJob {
                 fmt.quotedNewlines(), maxBytes)) {
             long chunk = 0;
             List<RawRecord> records;
-            while (!(records = readChunk(framer)).isEmpty()) {
+            while (true) {
+                long f0 = System.nanoTime();
+                records = readChunk(framer);
+                framingNanos += System.nanoTime() - f0;
+                if (records.isEmpty()) {
+                    break;
+                }
                 chunk++;
                 if (chunk <= resumeAfter) {
                     continue; // committed by an earlier, interrupted run
@@ -224,19 +237,23 @@ public final class IngestJob {
 
     private void commit(String hash, Future<PreparedBatch> future) {
         PreparedBatch prepared;
+        long w0 = System.nanoTime();
         try {
             prepared = future.get();
+            waitingNanos += System.nanoTime() - w0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while preparing a batch", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("Preparing a batch failed: " + e.getCause(), e.getCause());
         }
+        long c0 = System.nanoTime();
         BatchOutcome outcome = pipeline.store().inTransaction(c -> {
             BatchOutcome o = pipeline.processor().commit(prepared);
             pipeline.manifest().chunkDone(c, hash, o.recordsIn(), o.accepted(), o.rejected(), o.duplicates());
             return o;
         });
+        commitNanos += System.nanoTime() - c0;
         recordsIn += outcome.recordsIn();
         accepted += outcome.accepted();
         rejected += outcome.rejected();

@@ -51,6 +51,10 @@ public final class LocalStore implements AutoCloseable {
             props.setProperty("temp_directory", dataDir.resolve("tmp").toString());
             // Checkpoint rarely: each commit is already durable in the WAL, and frequent checkpoints rewrite data.
             props.setProperty("checkpoint_threshold", "1GB");
+            String threads = System.getProperty("sluice.duckdb.threads");
+            if (threads != null) {
+                props.setProperty("threads", threads);
+            }
             c = DriverManager.getConnection("jdbc:duckdb:" + db.toAbsolutePath(), props);
         } catch (SQLException e) {
             String m = String.valueOf(e.getMessage());
