@@ -25,8 +25,8 @@ public final class DuckDbBaseline {
              Statement s = c.createStatement()) {
             s.execute("SET memory_limit = '1GB'");
             s.execute("""
-                    CREATE OR REPLACE TABLE raw AS SELECT * FROM read_csv('%s', header = false, all_varchar = true,
-                      ignore_errors = true, null_padding = true, columns = {
+                    CREATE OR REPLACE TABLE raw AS SELECT * FROM read_csv('%s', header = false, auto_detect = false, delim = ',', quote = '"', escape = '"',
+                      ignore_errors = true, null_padding = true, strict_mode = false, columns = {
                         'accountcode': 'VARCHAR', 'src': 'VARCHAR', 'dst': 'VARCHAR', 'dcontext': 'VARCHAR', 'clid': 'VARCHAR',
                         'channel': 'VARCHAR', 'dstchannel': 'VARCHAR', 'lastapp': 'VARCHAR', 'lastdata': 'VARCHAR',
                         'start': 'VARCHAR', 'answer': 'VARCHAR', 'end': 'VARCHAR', 'duration': 'VARCHAR', 'billsec': 'VARCHAR',

@@ -5,17 +5,36 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Guesses a file's format from its first record (CDR-2): a JSON object is JSON lines; CSV with timestamps
+ * Guesses a file's format from its first records (CDR-2): a JSON object is JSON lines; CSV with timestamps
  * in columns 10-12 is Asterisk, with timestamps in columns 5-7 FreeSWITCH. Names are never used: both
- * systems call their file Master.csv. When the first record fits neither, the caller must be told to pass
- * the format explicitly.
+ * systems call their file Master.csv. When no sampled record fits any format, the caller must be told to
+ * pass the format explicitly.
  */
 public final class CdrFormatDetector {
     private CdrFormatDetector() {
     }
 
-    public static Optional<CdrFormat> detect(byte[] firstRecord) {
-        String text = new String(firstRecord, StandardCharsets.UTF_8).strip();
+    /**
+     * The format most of the sampled records look like (a file may start with a broken record), or empty when
+     * none of them looks like any format.
+     */
+    public static Optional<CdrFormat> detect(List<byte[]> sample) {
+        int[] votes = new int[CdrFormat.values().length];
+        for (byte[] record : sample) {
+            detect(record).ifPresent(f -> votes[f.ordinal()]++);
+        }
+        int best = -1;
+        for (int i = 0; i < votes.length; i++) {
+            if (votes[i] > 0 && (best < 0 || votes[i] > votes[best])) {
+                best = i;
+            }
+        }
+        return best < 0 ? Optional.empty() : Optional.of(CdrFormat.values()[best]);
+    }
+
+    /** The format one record looks like. */
+    public static Optional<CdrFormat> detect(byte[] record) {
+        String text = new String(record, StandardCharsets.UTF_8).strip();
         if (text.startsWith("{")) {
             return Optional.of(CdrFormat.JSONL);
         }

@@ -47,6 +47,8 @@ import java.util.stream.Stream;
 public final class IngestJob {
     public static final int DEFAULT_CHUNK_RECORDS = 50_000;
     public static final long DEFAULT_EXPORT_ROWS = 2_000_000;
+    /** Records read to guess a file's format: a file may begin with a broken record. */
+    static final int DETECTION_SAMPLE = 25;
 
     private final LocalCdrPipeline pipeline;
     private final Optional<CdrFormat> format;
@@ -183,7 +185,7 @@ public final class IngestJob {
         } else {
             Optional<CdrFormat> detected = detect(path);
             if (detected.isEmpty()) {
-                fail(path, "cannot tell the format from the first record; pass --format asterisk|freeswitch|jsonl");
+                fail(path, "cannot tell the format from its first " + DETECTION_SAMPLE + " records; pass --format asterisk|freeswitch|jsonl");
                 return;
             }
             fmt = detected.get();
@@ -279,8 +281,12 @@ public final class IngestJob {
     private Optional<CdrFormat> detect(Path path) {
         try (RecordFramer framer = new RecordFramer(Files.newInputStream(path), path.toString(), true,
                 pipeline.processor().config().maxRecordBytes())) {
-            RawRecord first = framer.next();
-            return first == null ? Optional.empty() : CdrFormatDetector.detect(first.bytes());
+            List<byte[]> sample = new ArrayList<>();
+            RawRecord r;
+            while (sample.size() < DETECTION_SAMPLE && (r = framer.next()) != null) {
+                sample.add(r.bytes());
+            }
+            return CdrFormatDetector.detect(sample);
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -45,6 +45,10 @@ public final class ParquetArchive implements Archive {
             callee_e164, caller_withheld, callee_country, international, route, account, unique_id, plan,
             subscriber_status, known_subscriber, record_key, source, source_line""";
 
+    /** One row of typed NULLs with the staged columns, for a pending set that is empty. */
+    private static final String EMPTY_ROW = java.util.regex.Pattern.compile("'(\\w+)': '(\\w+)'").matcher(STAGED_COLUMNS)
+            .results().map(m -> "CAST(NULL AS " + m.group(2) + ") AS " + m.group(1)).collect(Collectors.joining(", "));
+
     private final LocalStore store;
     private final Path stagingDir;
 
@@ -134,7 +138,7 @@ public final class ParquetArchive implements Archive {
     public String pendingSelect() {
         List<String> files = stagedFiles();
         if (files.isEmpty()) {
-            return "SELECT " + ARCHIVE_SELECT + " FROM read_csv('/dev/null', columns = " + STAGED_COLUMNS + ", header = false)";
+            return "SELECT " + ARCHIVE_SELECT + " FROM (SELECT " + EMPTY_ROW + ") WHERE false";
         }
         String list = files.stream().map(f -> "'" + stagingDir.resolve(f).toAbsolutePath().toString().replace("'", "''") + "'")
                 .collect(Collectors.joining(", ", "[", "]"));

@@ -1,0 +1,106 @@
+package io.sluice.local.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI's contract with scripts: exit codes, {@code --json} output, one-line errors (issue 2). */
+class SluiceCliTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream stdout;
+    private PrintStream stderr;
+
+    @BeforeEach
+    void capture() {
+        stdout = System.out;
+        stderr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(stdout);
+        System.setErr(stderr);
+    }
+
+    int run(String... args) {
+        out.reset();
+        err.reset();
+        return SluiceCli.commandLine().execute(args);
+    }
+
+    String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void generateIngestReportAndDlqEndToEnd() throws Exception {
+        String data = dir.resolve("data").toString();
+        assertThat(run("generate", "--records", "5000", "--subscribers", "200", "--days", "2", "--end-date", "2026-11-20",
+                "--invalid-rate", "0.02", "--duplicate-rate", "0.02", "--out", dir.resolve("in").toString(), "--json")).isZero();
+        assertThat(run("profiles", "import", "--data-dir", data, dir.resolve("in/profiles.csv").toString())).isZero();
+
+        int code = run("ingest", "--json", "--data-dir", data, dir.resolve("in").toString());
+        JsonNode summary = new ObjectMapper().readTree(stdout());
+        assertThat(code).isEqualTo(ExitCodes.REJECTED);
+        assertThat(summary.get("records_in").asLong()).isEqualTo(5000);
+        assertThat(summary.get("files_failed").asLong()).isEqualTo(1); // profiles.csv in the same folder is no CDR file
+        assertThat(summary.get("records_in").asLong()).isEqualTo(summary.get("accepted").asLong()
+                + summary.get("rejected").asLong() + summary.get("duplicates").asLong());
+        assertThat(stderr()).contains("rejected ").contains("profiles.csv: cannot tell the format");
+
+        assertThat(run("report", "asr-acd", "--data-dir", data, "--format", "json")).isZero();
+        assertThat(new ObjectMapper().readTree(stdout()).isArray()).isTrue();
+        assertThat(run("report", "top-talkers", "--data-dir", data, "--format", "csv")).isZero();
+        assertThat(stdout().lines().findFirst()).contains("subscriber,plan,calls,answered,minutes,international_minutes");
+
+        assertThat(run("dlq", "list", "--data-dir", data, "--json", "--limit", "500")).isZero();
+        JsonNode letters = new ObjectMapper().readTree(stdout());
+        assertThat(letters.size()).isEqualTo(summary.get("rejected").asInt());
+        long id = letters.get(0).get("id").asLong();
+        assertThat(run("dlq", "show", String.valueOf(id), "--data-dir", data)).isZero();
+        assertThat(stdout()).contains("reason:").contains("original (");
+    }
+
+    @Test
+    void cleanInputExitsZeroAndMissingInputExitsThreeWithOneLine() throws Exception {
+        Path good = dir.resolve("good.csv");
+        Files.writeString(good, "\"\",\"2125550100\",\"4155550199\",\"default\",\"\",\"SIP/a-1\",\"SIP/carrier-00000001\",\"Dial\",\"\","
+                + "\"2026-11-20 10:00:00\",\"2026-11-20 10:00:05\",\"2026-11-20 10:01:05\",65,60,\"ANSWERED\",\"DOCUMENTATION\",\"1.1\",\"\"\n");
+        String data = dir.resolve("data").toString();
+        assertThat(run("ingest", "--data-dir", data, good.toString())).isEqualTo(ExitCodes.OK);
+        assertThat(run("ingest", "--data-dir", data, dir.resolve("missing.csv").toString())).isEqualTo(ExitCodes.REJECTED);
+        assertThat(stderr().strip()).startsWith("sluice: ").contains("missing.csv").contains("no such file").doesNotContain("Exception");
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        assertThat(run("ingest")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("report", "nope")).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void helpExplainsExitCodes() {
+        assertThat(run("--help")).isZero();
+        assertThat(stdout()).contains("Exit codes:").contains("ingest").contains("report").contains("dlq");
+    }
+}
