@@ -10,7 +10,7 @@ records=${1:?records}
 subscribers=${2:-$((records / 50))}
 work=${3:-$root/bench-data}
 cp="$root/sluice-bench/target/sluice-bench-0.1.0-SNAPSHOT.jar:$(ls "$root"/sluice-bench/target/lib/*.jar | tr '\n' ':')"
-java_opts="-Xmx1g --enable-native-access=ALL-UNNAMED"
+java_opts="-Xmx${BENCH_HEAP:-1g} --enable-native-access=ALL-UNNAMED"
 input="$work/input-$records"
 if [ ! -f "$input/cdr-0001.csv" ]; then
   "$root/sluice" generate --records "$records" --subscribers "$subscribers" --days 30 --end-date 2026-11-20 \
