@@ -44,12 +44,12 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path input = store.dataDir.resolve("demo-input");
+        Path input = store.data.dataDir.resolve("demo-input");
         LocalDate end = LocalDate.now(ZoneOffset.UTC);
         GeneratorSpec spec = new GeneratorSpec(records, subscribers, days, CdrFormat.ASTERISK, 0.01, 0.01, 42, end, 2, "US");
         System.out.println("== generating " + records + " Asterisk CDRs for " + subscribers + " subscribers over " + days + " days in " + input);
         CdrGenerator.GenerationResult g = CdrGenerator.generate(spec, input, n -> { });
-        try (LocalStore s = LocalStore.open(store.dataDir)) {
+        try (LocalStore s = LocalStore.open(store.data.dataDir)) {
             System.out.println("== importing subscriber profiles from " + g.profilesCsv());
             ProfileImporter.Result p = new ProfileImporter(s, new PhoneNumberNormalizer(store.defaultCountry, 100_000)).importCsv(g.profilesCsv());
             System.out.printf("profiles: %d imported%n", p.imported());

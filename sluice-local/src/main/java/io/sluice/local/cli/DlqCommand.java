@@ -58,7 +58,7 @@ final class DlqCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List dead letters, oldest first.")
     static final class ListDeadLetters implements Callable<Integer> {
         @Mixin
-        StoreOptions store;
+        DataDirOption store;
 
         @Option(names = "--reason", paramLabel = "REASON", description = "Only this reason: ${COMPLETION-CANDIDATES}.")
         RejectReason reason;
@@ -96,7 +96,7 @@ final class DlqCommand implements Runnable {
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one dead letter with its original record.")
     static final class Show implements Callable<Integer> {
         @Mixin
-        StoreOptions store;
+        DataDirOption store;
 
         @Parameters(paramLabel = "ID", description = "Dead letter id, from 'sluice dlq list'.")
         long id;

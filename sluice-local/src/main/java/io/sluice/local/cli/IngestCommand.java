@@ -40,7 +40,7 @@ final class IngestCommand implements Callable<Integer> {
     StoreOptions store;
 
     @Option(names = "--format", defaultValue = "auto", paramLabel = "FORMAT",
-            description = "Input format: ${COMPLETION-CANDIDATES}. 'auto' looks at each file's first record. Default: ${DEFAULT-VALUE}.")
+            description = "Input format: ${COMPLETION-CANDIDATES}. 'auto' looks at each file's first 25 records. Default: ${DEFAULT-VALUE}.")
     FormatChoice format;
 
     @Option(names = "--json", description = "Print one JSON summary on stdout instead of text, and no progress bar.")
@@ -58,7 +58,7 @@ final class IngestCommand implements Callable<Integer> {
         PrintStream out = System.out;
         Optional<CdrFormat> fmt = format == FormatChoice.auto ? Optional.empty() : Optional.of(CdrFormat.valueOf(format.name().toUpperCase()));
         IngestSummary s;
-        try (LocalStore localStore = LocalStore.open(store.dataDir)) {
+        try (LocalStore localStore = LocalStore.open(store.data.dataDir)) {
             LocalCdrPipeline pipeline = new LocalCdrPipeline(localStore, store.pipelineConfig());
             ConsoleIngestListener listener = new ConsoleIngestListener(System.err, !json && System.console() != null);
             s = new IngestJob(pipeline, fmt, chunkRecords, IngestJob.DEFAULT_EXPORT_ROWS, listener).run(paths);

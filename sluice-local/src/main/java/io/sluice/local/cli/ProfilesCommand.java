@@ -47,7 +47,7 @@ final class ProfilesCommand implements Runnable {
                 return ExitCodes.REJECTED;
             }
             ProfileImporter.Result r;
-            try (LocalStore s = LocalStore.open(store.dataDir)) {
+            try (LocalStore s = LocalStore.open(store.data.dataDir)) {
                 r = new ProfileImporter(s, new PhoneNumberNormalizer(store.defaultCountry, 100_000)).importCsv(file);
             }
             r.problems().stream().limit(10).forEach(p -> System.err.println("rejected " + p));

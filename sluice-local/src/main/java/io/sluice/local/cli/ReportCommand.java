@@ -15,13 +15,17 @@ import picocli.CommandLine.Parameters;
 /** {@code sluice report}: the standard reports over the archive (ANA-2). */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {
-            "Run a standard report over the archived CDRs. Each report is one SQL file, shared with Athena on AWS.",
-            "Reports: asr-acd (ASR/ACD per route per day), top-talkers (top 20 by minutes), busy-hour (traffic per",
-            "hour of day, UTC), international-minutes (per destination country), daily-usage (per subscriber per day)."
+            "Run a standard report over the archived CDRs. Each report is one SQL file,",
+            "shared with Athena on AWS. Reports:",
+            "  asr-acd                ASR and ACD per route per day",
+            "  top-talkers            the 20 subscribers with the most billed minutes",
+            "  busy-hour              traffic per hour of the day (UTC)",
+            "  international-minutes  international traffic per destination country",
+            "  daily-usage            usage per subscriber per day"
         })
 final class ReportCommand implements Callable<Integer> {
     @Mixin
-    StoreOptions store;
+    DataDirOption store;
 
     @Parameters(paramLabel = "NAME", completionCandidates = Names.class,
             description = "One of: ${COMPLETION-CANDIDATES}.")
