@@ -149,6 +149,46 @@ class IngestJobTest {
     }
 
     @Test
+    void aRunStoppedMidFileResumesAndCountsEveryRecordExactlyOnce() throws Exception {
+        StringBuilder content = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            content.append(line(i)).append('\n');
+        }
+        content.append(line(3)).append('\n'); // a duplicate
+        content.append(line(4).replace(",120,110,", ",120,130,")).append('\n'); // a rejection
+        Path f = write("big.csv", content.toString());
+        // A listener that fails on the third progress report stands in for a crash after some chunks committed.
+        IngestListener crashing = new IngestListener() {
+            int calls;
+
+            @Override
+            public void progress(long bytesDone) {
+                if (++calls == 3) {
+                    throw new IllegalStateException("simulated crash");
+                }
+            }
+        };
+        try {
+            new IngestJob(pipeline, Optional.empty(), 3, 0, crashing).run(List.of(f));
+        } catch (IllegalStateException expected) {
+            assertThat(expected).hasMessage("simulated crash");
+        }
+        long committedBefore = query("SELECT chunks_done FROM ingested_files");
+        assertThat(committedBefore).isBetween(1L, 3L);
+
+        IngestSummary resumed = ingest(f);
+
+        assertThat(resumed.recordsIn()).isEqualTo(12);
+        assertThat(resumed.accepted()).isEqualTo(10);
+        assertThat(resumed.duplicates()).isEqualTo(1);
+        assertThat(resumed.rejected()).isEqualTo(1);
+        assertThat(query("SELECT sum(calls) FROM usage_daily")).isEqualTo(10);
+        assertThat(query("SELECT count(*) FROM dead_letters")).isEqualTo(1);
+        assertThat(query("SELECT count(*) FROM " + pipeline.archive().readExpression())).isEqualTo(10);
+        assertThat(query("SELECT count(DISTINCT record_key) FROM " + pipeline.archive().readExpression())).isEqualTo(10);
+    }
+
+    @Test
     void explicitFormatOverridesDetection() throws Exception {
         Path f = write("fs.csv", "\"Ann\",\"2125550100\",\"4155550199\",\"public\",\"2026-11-20 10:00:00\",\"2026-11-20 10:00:05\","
                 + "\"2026-11-20 10:01:05\",\"65\",\"60\",\"NORMAL_CLEARING\",\"u-1\",\"\",\"\",\"PCMU\",\"PCMU\"\n");
