@@ -9,7 +9,8 @@ package io.sluice.core.cdr;
  * @param bytes         the record's bytes, at most the framing limit; see {@code truncated}
  * @param totalLength   the record's full length in bytes, which exceeds {@code bytes.length} when truncated
  * @param truncated     the record was longer than the limit; {@code bytes} holds its first part only
- * @param openQuote     the input ended inside a quoted field
+ * @param openQuote     the record ended inside a quoted field: at the end of the input, or cut at a line end after
+ *                      {@link RecordFramer#MAX_QUOTED_SPAN} bytes (a stray quote)
  */
 public record RawRecord(String source, long line, byte[] bytes, long totalLength, boolean truncated, boolean openQuote) {
 

@@ -16,6 +16,13 @@ import java.util.Arrays;
  */
 public final class RecordFramer implements AutoCloseable {
     public static final int DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
+    /**
+     * How far a quoted value may carry a record across lines. Asterisk builds a record in a 1024-byte buffer
+     * ({@code cdr_csv.c}), so a record still inside quotes after 8 KiB has a stray or unclosed quote: it is
+     * cut at the next LF and flagged {@link RawRecord#openQuote()}, and the processor reads its lines one by
+     * one, so a single broken line costs one rejection, not the hundreds of records after it.
+     */
+    public static final int MAX_QUOTED_SPAN = 8 * 1024;
 
     private final InputStream in;
     private final String source;
@@ -28,12 +35,14 @@ public final class RecordFramer implements AutoCloseable {
     private long bytesRead;
     private byte[] record = new byte[512];
     private boolean resync;
+    private final int quotedSpan;
 
     public RecordFramer(InputStream in, String source, boolean quotedNewlines, int maxRecordBytes) {
         this.in = in;
         this.source = source;
         this.quotedNewlines = quotedNewlines;
         this.maxRecordBytes = maxRecordBytes;
+        this.quotedSpan = Math.min(MAX_QUOTED_SPAN, maxRecordBytes);
     }
 
     /** Bytes consumed from the stream so far, for progress. */
@@ -65,7 +74,7 @@ public final class RecordFramer implements AutoCloseable {
                         line++;
                         // Past the size limit an LF ends the record whatever the quotes say: an unterminated
                         // quote must not swallow the rest of the input.
-                        if (!inQuotes || total + (i - pos) > maxRecordBytes) {
+                        if (!inQuotes || total + (i - pos) > quotedSpan) {
                             ended = true;
                             break;
                         }
@@ -108,7 +117,7 @@ public final class RecordFramer implements AutoCloseable {
                 }
                 return null;
             }
-            return new RawRecord(source, startLine, Arrays.copyOf(record, len), total, truncated, inQuotes && !ended);
+            return new RawRecord(source, startLine, Arrays.copyOf(record, len), total, truncated, inQuotes);
         }
     }
 

@@ -17,6 +17,16 @@ public record Rejection(String source, long line, RejectReason reason, String de
         return new Rejection(raw.source(), raw.line(), reason, detail, raw.bytes());
     }
 
+    /**
+     * The identity of the rejected bytes, for de-duplication (CDR-5): the same invalid line delivered twice (a
+     * file ingested again after it grew) is one rejection and one duplicate, not two dead letters. Its day bits
+     * are 0, a range no call key uses.
+     */
+    public RecordKey contentKey() {
+        com.dynatrace.hash4j.hashing.HashValue128 v = com.dynatrace.hash4j.hashing.Hashing.xxh3_128().hashBytesTo128Bits(original);
+        return RecordKey.of(0, v.getMostSignificantBits(), v.getLeastSignificantBits());
+    }
+
     /** One line for a terminal: {@code file:line: reason: detail}. */
     public String describe() {
         return source + ":" + line + ": " + reason.description() + ": " + detail;

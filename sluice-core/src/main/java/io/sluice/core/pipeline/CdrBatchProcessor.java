@@ -25,6 +25,10 @@ import java.util.Set;
  * de-duplicate, enrich, aggregate, then archive and dead-letter, every effect behind a port. Both homes
  * call it: the local CLI and runtime with embedded adapters, the Lambda handlers with AWS ones.
  *
+ * <p>Rejected records are de-duplicated like accepted ones, by the hash of their bytes: the same broken line
+ * delivered twice is one dead letter and one duplicate. A record that spans lines and fails (a stray quote
+ * glued good lines to a broken one) is judged line by line.
+ *
  * <p>{@link #prepare} is pure CPU and thread-safe; {@link #commit} does the port calls and must be called
  * by one thread at a time per store. For every batch, records in = accepted + rejected + duplicates
  * (CDR-3); {@link BatchOutcome} refuses to exist otherwise.
@@ -67,41 +71,112 @@ public final class CdrBatchProcessor {
         List<Rejection> rejections = new ArrayList<>();
         Set<RecordKey> seen = new HashSet<>(records.size() * 2);
         int repeats = 0;
+        int in = 0;
         for (RawRecord raw : records) {
-            Object decoded = decoder.decode(raw);
-            if (decoded instanceof Rejection r) {
-                rejections.add(r);
-                continue;
-            }
-            Parsed parsed = parser.parse(raw, (String) decoded);
-            if (parsed instanceof Rejection r) {
-                rejections.add(r);
-                continue;
-            }
-            CdrFields fields = (CdrFields) parsed;
-            Validated checked = validator.validate(raw, fields);
-            if (checked instanceof Rejection r) {
-                rejections.add(r);
-                continue;
-            }
-            Cdr cdr = normalizer.normalize(raw, fields, (CallTimes) checked);
-            if (seen.add(cdr.key())) {
-                candidates.add(cdr);
+            Object result = check(decoder, parser, raw);
+            List<Object> results;
+            if (result instanceof Rejection && isMultiLine(raw)) {
+                // A stray quote can glue good lines to a broken one: judge each line on its own instead.
+                results = new ArrayList<>();
+                for (RawRecord line : lines(raw)) {
+                    results.add(check(decoder, parser, line));
+                }
             } else {
-                repeats++;
+                results = List.of(result);
+            }
+            for (Object r : results) {
+                in++;
+                RecordKey key = r instanceof Cdr c ? c.key() : ((Rejection) r).contentKey();
+                if (!seen.add(key)) {
+                    repeats++;
+                } else if (r instanceof Cdr c) {
+                    candidates.add(c);
+                } else {
+                    rejections.add((Rejection) r);
+                }
             }
         }
-        return new PreparedBatch(id, records.size(), candidates, rejections, repeats);
+        return new PreparedBatch(id, in, candidates, rejections, repeats);
+    }
+
+    /** One record through decode, parse, validate and normalize: a {@link Cdr} or a {@link Rejection}. */
+    private Object check(RecordDecoder decoder, CdrParser parser, RawRecord raw) {
+        Object decoded = decoder.decode(raw);
+        if (decoded instanceof Rejection r) {
+            return r;
+        }
+        Parsed parsed = parser.parse(raw, (String) decoded);
+        if (parsed instanceof Rejection r) {
+            return r;
+        }
+        CdrFields fields = (CdrFields) parsed;
+        Validated checked = validator.validate(raw, fields);
+        if (checked instanceof Rejection r) {
+            return r;
+        }
+        return normalizer.normalize(raw, fields, (CallTimes) checked);
+    }
+
+    private static boolean isMultiLine(RawRecord raw) {
+        if (raw.truncated()) {
+            return false; // its later lines were not kept; it stays one rejection
+        }
+        for (byte b : raw.bytes()) {
+            if (b == '\n') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The physical lines of a multi-line record, each with its own line number; blank lines are no records. */
+    private static List<RawRecord> lines(RawRecord raw) {
+        List<RawRecord> out = new ArrayList<>();
+        byte[] b = raw.bytes();
+        int start = 0;
+        long line = raw.line();
+        for (int i = 0; i <= b.length; i++) {
+            if (i == b.length || b[i] == '\n') {
+                int end = i > start && b[i - 1] == '\r' ? i - 1 : i;
+                byte[] part = java.util.Arrays.copyOfRange(b, start, end);
+                if (!new String(part, java.nio.charset.StandardCharsets.ISO_8859_1).isBlank()) {
+                    boolean unclosed = i == b.length && raw.openQuote();
+                    out.add(new RawRecord(raw.source(), line, part, part.length, false, unclosed && count(part, (byte) '"') % 2 == 1));
+                }
+                start = i + 1;
+                line++;
+            }
+        }
+        return out;
+    }
+
+    private static int count(byte[] b, byte c) {
+        int n = 0;
+        for (byte x : b) {
+            if (x == c) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Claim, enrich, aggregate and write a prepared batch through the ports. */
     public BatchOutcome commit(PreparedBatch batch) {
         List<Cdr> candidates = batch.candidates();
-        List<RecordKey> keys = new ArrayList<>(candidates.size());
+        List<RecordKey> keys = new ArrayList<>(candidates.size() + batch.rejections().size());
         for (Cdr c : candidates) {
             keys.add(c.key());
         }
-        Set<RecordKey> fresh = candidates.isEmpty() ? Set.of() : dedup.claim(batch.id(), keys);
+        for (Rejection r : batch.rejections()) {
+            keys.add(r.contentKey());
+        }
+        Set<RecordKey> fresh = keys.isEmpty() ? Set.of() : dedup.claim(batch.id(), keys);
+        List<Rejection> rejected = new ArrayList<>(batch.rejections().size());
+        for (Rejection r : batch.rejections()) {
+            if (fresh.contains(r.contentKey())) {
+                rejected.add(r);
+            }
+        }
 
         Set<String> callers = new HashSet<>();
         for (Cdr c : candidates) {
@@ -128,11 +203,11 @@ public final class CdrBatchProcessor {
             usage.apply(batch.id(), aggregator.aggregate(accepted));
             archive.append(batch.id(), accepted);
         }
-        if (!batch.rejections().isEmpty()) {
-            deadLetters.store(batch.id(), batch.rejections());
+        if (!rejected.isEmpty()) {
+            deadLetters.store(batch.id(), rejected);
         }
-        long duplicates = batch.batchDuplicates() + (candidates.size() - accepted.size());
-        return new BatchOutcome(batch.recordsIn(), accepted.size(), batch.rejections().size(), duplicates, unknown,
-                batch.rejections());
+        long duplicates = batch.batchDuplicates() + (candidates.size() - accepted.size())
+                + (batch.rejections().size() - rejected.size());
+        return new BatchOutcome(batch.recordsIn(), accepted.size(), rejected.size(), duplicates, unknown, rejected);
     }
 }

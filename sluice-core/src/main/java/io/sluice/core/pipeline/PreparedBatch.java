@@ -9,10 +9,10 @@ import java.util.List;
  * anything is written. Splitting here lets a runtime prepare the next batch while the previous one commits.
  *
  * @param id              the batch identity
- * @param recordsIn       records framed from the input
+ * @param recordsIn       records in the batch (a multi-line record judged line by line counts each line)
  * @param candidates      valid records, distinct within the batch
- * @param rejections      invalid records with reasons
- * @param batchDuplicates records that repeated another record of the same batch
+ * @param rejections      invalid records with reasons, distinct within the batch by their bytes
+ * @param batchDuplicates records (valid or not) that repeated another record of the same batch
  */
 public record PreparedBatch(BatchId id, int recordsIn, List<Cdr> candidates, List<Rejection> rejections, int batchDuplicates) {
 }

@@ -33,7 +33,7 @@ final class RecordDecoder {
                             + raw.bytes().length + " bytes kept)");
         }
         if (raw.openQuote()) {
-            return Rejection.of(raw, RejectReason.BROKEN_QUOTING, "the input ends inside a quoted field");
+            return Rejection.of(raw, RejectReason.BROKEN_QUOTING, "a quoted field is never closed");
         }
         byte[] b = raw.bytes();
         boolean ascii = true;

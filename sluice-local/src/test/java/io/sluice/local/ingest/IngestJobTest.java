@@ -189,6 +189,40 @@ class IngestJobTest {
     }
 
     @Test
+    void aStrayQuoteCostsOneLineNotTheRecordsAfterIt() throws Exception {
+        StringBuilder content = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            String l = String.format(ANSWERED, i % 10, i % 10, i % 10, i % 10, i).replace("1700000000.", "1700000000." + i + "-");
+            content.append(i == 1 ? l.replace("\"Dial\"", "\"Di\"al\"") : l).append('\n');
+        }
+        IngestSummary s = ingest(write("stray.csv", content.toString()));
+        assertThat(s.recordsIn()).isEqualTo(200);
+        assertThat(s.rejected()).isEqualTo(1);
+        assertThat(s.accepted()).isEqualTo(199);
+        assertThat(rejections).singleElement().satisfies(r -> {
+            assertThat(r.line()).isEqualTo(2);
+            assertThat(r.reason()).isEqualTo(io.sluice.core.cdr.RejectReason.BROKEN_QUOTING);
+        });
+    }
+
+    @Test
+    void aFileThatGrewIsReadAgainWithoutRejectingOrCountingAnythingTwice() throws Exception {
+        String bad = line(2).replace(",120,110,", ",120,130,");
+        Path f = write("Master.csv", line(1) + "\n" + bad + "\n");
+        ingest(f);
+        Files.writeString(f, line(1) + "\n" + bad + "\n" + line(3) + "\n");
+
+        IngestSummary grown = ingest(f);
+
+        assertThat(grown.recordsIn()).isEqualTo(3);
+        assertThat(grown.accepted()).isEqualTo(1);
+        assertThat(grown.rejected()).isZero();
+        assertThat(grown.duplicates()).isEqualTo(2);
+        assertThat(query("SELECT count(*) FROM dead_letters")).isEqualTo(1);
+        assertThat(query("SELECT sum(calls) FROM usage_daily")).isEqualTo(2);
+    }
+
+    @Test
     void explicitFormatOverridesDetection() throws Exception {
         Path f = write("fs.csv", "\"Ann\",\"2125550100\",\"4155550199\",\"public\",\"2026-11-20 10:00:00\",\"2026-11-20 10:00:05\","
                 + "\"2026-11-20 10:01:05\",\"65\",\"60\",\"NORMAL_CLEARING\",\"u-1\",\"\",\"\",\"PCMU\",\"PCMU\"\n");
