@@ -22,7 +22,7 @@ import java.util.Optional;
  */
 public final class JsonLinesCdrParser implements CdrParser {
     private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(1).maxStringLength(65_536).build())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(2).maxStringLength(65_536).build())
             .build();
 
     @Override

@@ -41,7 +41,7 @@ public final class PhoneNumberNormalizer {
 
     public PhoneNumberNormalizer(String defaultRegion, long cacheSize) {
         String region = defaultRegion.toUpperCase(Locale.ROOT);
-        int cc = UTIL.getCountryCodeForRegion(region);
+        int cc = UTIL.getSupportedRegions().contains(region) ? UTIL.getCountryCodeForRegion(region) : 0;
         if (cc == 0) {
             throw new IllegalArgumentException("The default country '" + defaultRegion
                     + "' is invalid: use an ISO 3166 two-letter region such as US, DE or GB");

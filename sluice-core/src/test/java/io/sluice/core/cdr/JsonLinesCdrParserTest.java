@@ -79,13 +79,22 @@ class JsonLinesCdrParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"x\":1}", "[1]"})
+    @ValueSource(strings = {"{\"x\":1}", "[1]", "[[[[1]]]]", "{\"a\":{\"b\":{}}}"})
     @DisplayName("SEC-5, CDR-3: a nested object or array is rejected as MALFORMED_JSON")
     void rejectsNesting(String nested) {
         Rejection r = parseRejection(FULL.replace("\"route\":\"carrier-a\"", "\"route\":" + nested));
 
         assertThat(r.reason()).isEqualTo(RejectReason.MALFORMED_JSON);
         assertThat(r.detail()).isNotBlank();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"x\":1}", "[1]"})
+    @DisplayName("CDR-3: the rejection of a nested value names the field")
+    void namesTheNestedField(String nested) {
+        Rejection r = parseRejection(FULL.replace("\"route\":\"carrier-a\"", "\"route\":" + nested));
+
+        assertThat(r.detail()).isEqualTo("field 'route' must be a plain value, not nested");
     }
 
     @ParameterizedTest

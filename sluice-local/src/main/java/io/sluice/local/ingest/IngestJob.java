@@ -137,7 +137,8 @@ public final class IngestJob {
     }
 
     private void ingestFile(Path path, ExecutorService preparer) {
-        String name = path.toString();
+        // Dead letters and manifests name the file absolutely: 'sluice dlq' may run from another folder.
+        String name = path.toAbsolutePath().normalize().toString();
         long size;
         try {
             if (!Files.exists(path)) {

@@ -25,6 +25,7 @@ public final class LocalCdrPipeline {
         this.archive = new ParquetArchive(store);
         this.manifest = new FileManifest(store);
         archive.deleteOrphans();
+        archive.recover();
         this.processor = new CdrBatchProcessor(config,
                 new CachingProfileStore(new DuckDbProfileStore(store), 1_000_000, Duration.ofMinutes(5)),
                 new DuckDbDedupStore(store), usage = new DuckDbUsageStore(store), archive, new DuckDbDeadLetters(store));

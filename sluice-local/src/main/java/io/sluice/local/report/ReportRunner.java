@@ -25,6 +25,7 @@ public final class ReportRunner {
     public ReportRunner(LocalStore store) {
         this.store = store;
         this.archive = new ParquetArchive(store);
+        archive.recover();
     }
 
     /**

@@ -141,7 +141,8 @@ public final class LocalStore implements AutoCloseable {
             accepted BIGINT NOT NULL, rejected BIGINT NOT NULL, duplicates BIGINT NOT NULL, error VARCHAR,
             started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP)""",
         "CREATE TABLE IF NOT EXISTS archive_staged(batch_id VARCHAR NOT NULL, path VARCHAR NOT NULL, rows BIGINT NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS archive_exports(export_id BIGINT PRIMARY KEY, rows BIGINT NOT NULL, exported_at TIMESTAMP NOT NULL)"
+        "CREATE TABLE IF NOT EXISTS archive_exports(export_id BIGINT PRIMARY KEY, rows BIGINT NOT NULL, exported_at TIMESTAMP NOT NULL, "
+            + "status VARCHAR NOT NULL)"
     };
 
     /** Runs {@code work} in one transaction: all of it commits, or none (a crash or exception rolls back). */

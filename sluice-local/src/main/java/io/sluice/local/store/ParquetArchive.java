@@ -27,8 +27,9 @@ import java.util.stream.Stream;
  * in {@code archive_staged} inside the batch's transaction: it counts once the batch commits, and a file
  * left by a crash before the commit is an orphan, deleted on the next start. {@link #export()} turns staged
  * files into Parquet in few, large files (reports stay fast) and unregisters them in a second transaction.
- * Parquet names carry the export number, so an export interrupted between the two steps is redone under the
- * same names and overwrites its own partial output: no row is archived twice.
+ * An export is recorded as started before it writes; Parquet names carry its number; and a store that opens
+ * with a started export redoes it first ({@link #recover()}) under the same names, overwriting its own
+ * partial output, before anything reads the archive: no row is archived, or reported, twice.
  */
 public final class ParquetArchive implements Archive {
     /** Columns of a staging file, in order, as DuckDB's read_csv should type them. */
@@ -153,18 +154,39 @@ public final class ParquetArchive implements Archive {
                 + ", header = false, quote = '\"', escape = '\"', allow_quoted_nulls = false, auto_detect = false)";
     }
 
+    /** Finishes an export a crash interrupted: to be called when the store opens, before anything reads the archive. */
+    public void recover() {
+        try (Statement s = store.connection().createStatement();
+             ResultSet rs = s.executeQuery("SELECT export_id FROM archive_exports WHERE status = 'started'")) {
+            if (rs.next()) {
+                write(rs.getLong(1));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot check for an interrupted archive export: " + LocalStore.firstLine(e.getMessage()), e);
+        }
+    }
+
     /** Writes staged rows to Parquet partitions and unregisters them. Returns rows written. */
     public long export() {
-        List<String> files = stagedFiles();
-        if (files.isEmpty()) {
+        if (stagedFiles().isEmpty()) {
             return 0;
         }
+        long exportId;
         try (Statement s = store.connection().createStatement()) {
-            long exportId;
             try (ResultSet rs = s.executeQuery("SELECT coalesce(max(export_id), 0) + 1 FROM archive_exports")) {
                 rs.next();
                 exportId = rs.getLong(1);
             }
+            s.execute("INSERT INTO archive_exports VALUES (" + exportId + ", " + pendingRows() + ", now(), 'started')");
+        } catch (SQLException e) {
+            throw new StoreException("Cannot start an archive export: " + LocalStore.firstLine(e.getMessage()), e);
+        }
+        return write(exportId);
+    }
+
+    private long write(long exportId) {
+        List<String> files = stagedFiles();
+        try (Statement s = store.connection().createStatement()) {
             long rows = pendingRows();
             String target = store.archiveDir().toAbsolutePath().toString().replace("'", "''");
             s.execute("COPY (" + pendingSelect() + " ORDER BY start_s) TO '" + target + "' (FORMAT parquet, "
@@ -173,7 +195,7 @@ public final class ParquetArchive implements Archive {
             store.inTransaction(c -> {
                 try (Statement t = c.createStatement()) {
                     t.execute("DELETE FROM archive_staged");
-                    t.execute("INSERT INTO archive_exports VALUES (" + exportId + ", " + rows + ", now())");
+                    t.execute("UPDATE archive_exports SET status = 'done', rows = " + rows + ", exported_at = now() WHERE export_id = " + exportId);
                 }
                 return null;
             });

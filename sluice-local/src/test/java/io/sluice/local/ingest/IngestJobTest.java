@@ -223,6 +223,44 @@ class IngestJobTest {
     }
 
     @Test
+    void anExportInterruptedByACrashIsFinishedWhenTheStoreOpensAndNothingIsReportedTwice() throws Exception {
+        StringBuilder content = new StringBuilder();
+        for (int i = 0; i < 9; i++) {
+            content.append(line(i)).append('\n');
+        }
+        IngestListener crashing = new IngestListener() {
+            int calls;
+
+            @Override
+            public void progress(long bytesDone) {
+                if (++calls == 3) {
+                    throw new IllegalStateException("simulated crash");
+                }
+            }
+        };
+        try {
+            new IngestJob(pipeline, Optional.empty(), 3, 0, crashing).run(List.of(write("c.csv", content.toString())));
+        } catch (IllegalStateException expected) {
+            assertThat(expected).hasMessage("simulated crash");
+        }
+        long staged = pipeline.archive().pendingRows();
+        assertThat(staged).isPositive();
+        // The crash happened after an export was recorded as started and before it finished.
+        try (Statement st = store.connection().createStatement()) {
+            st.execute("INSERT INTO archive_exports VALUES (1, " + staged + ", now(), 'started')");
+        }
+
+        LocalCdrPipeline reopened = new LocalCdrPipeline(store, CdrPipelineConfig.defaults());
+
+        assertThat(reopened.archive().pendingRows()).isZero();
+        assertThat(query("SELECT count(*) FROM " + reopened.archive().readExpression())).isEqualTo(staged);
+        assertThat(query("SELECT count(*) FROM archive_exports WHERE status = 'done'")).isEqualTo(1);
+        io.sluice.local.report.ReportResult asr = new io.sluice.local.report.ReportRunner(store)
+                .run("asr-acd", java.time.LocalDate.of(2026, 11, 1), java.time.LocalDate.of(2026, 11, 30), 0);
+        assertThat(asr.rows()).singleElement().satisfies(row -> assertThat(((Number) row.get(2)).longValue()).isEqualTo(staged));
+    }
+
+    @Test
     void explicitFormatOverridesDetection() throws Exception {
         Path f = write("fs.csv", "\"Ann\",\"2125550100\",\"4155550199\",\"public\",\"2026-11-20 10:00:00\",\"2026-11-20 10:00:05\","
                 + "\"2026-11-20 10:01:05\",\"65\",\"60\",\"NORMAL_CLEARING\",\"u-1\",\"\",\"\",\"PCMU\",\"PCMU\"\n");
