@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sluice dlq}: the rejected records, with where and why (CDR-3). */
 @Command(name = "dlq", mixinStandardHelpOptions = true,
-        description = "Inspect dead letters: records rejected by validation, kept with their original bytes, source position and reason.",
+        description = {"Inspect dead letters.", "Rejected records are kept with their original bytes, file, line and reason."},
         subcommands = {DlqCommand.ListDeadLetters.class, DlqCommand.Show.class})
 final class DlqCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -124,7 +124,7 @@ final class DlqCommand implements Runnable {
             } else if (json) {
                 System.out.println(json(d));
             } else {
-                System.out.printf("id:       %d%nsource:   %s:%d%nreason:   %s%ndetail:   %s%nreceived: %s%nbatch:    %s%noriginal (%d bytes):%n%s%n",
+                System.out.printf("id:       %d%nsource:   %s:%d%nreason:   %s%ndetail:   %s%nreceived: %s UTC%nbatch:    %s%noriginal (%d bytes):%n%s%n",
                         d.id(), d.source(), d.line(), d.reason(), d.detail(), d.receivedAt(), d.batchId(), d.original().length,
                         text(d.original()));
             }

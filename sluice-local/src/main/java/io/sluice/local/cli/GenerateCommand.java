@@ -18,9 +18,11 @@ import picocli.CommandLine.Option;
 /** {@code sluice generate}: realistic synthetic CDR traffic, deterministic for a seed. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {
-            "Write synthetic CDR files and a matching profiles.csv: diurnal busy hours, an international share,",
-            "short calls, failed/busy/no-answer calls and a few fraud-like bursts. The same seed writes the same bytes.",
-            "Invalid and duplicate records can be mixed in to exercise validation and de-duplication."
+            "Write synthetic CDR files and a matching profiles.csv.",
+            "Traffic has diurnal busy hours, an international share, short calls, failed/busy/no-answer calls and",
+            "a few fraud-like bursts; the same seed writes the same bytes. Invalid and duplicate records can be",
+            "mixed in to exercise validation and de-duplication. Ingest the cdr-*.csv files (profiles.csv is no",
+            "CDR file: import it with 'sluice profiles import')."
         })
 final class GenerateCommand implements Callable<Integer> {
 

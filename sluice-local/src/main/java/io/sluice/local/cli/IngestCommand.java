@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
 /** {@code sluice ingest}: batch-load CDR files (CDR-1). */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = {
-            "Read CDR files or folders, validate, normalize, de-duplicate, enrich, aggregate and archive them.",
+            "Load CDR files or folders.",
+            "Validates, normalizes, de-duplicates, enriches, aggregates and archives every record.",
             "Rejected records go to the dead letters with their original bytes (see 'sluice dlq').",
             "Ingesting the same file again changes nothing; an interrupted run resumes where it stopped.",
             "Always: records_in = accepted + rejected + duplicates."

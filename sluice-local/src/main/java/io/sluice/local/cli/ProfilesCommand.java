@@ -49,6 +49,9 @@ final class ProfilesCommand implements Runnable {
             ProfileImporter.Result r;
             try (LocalStore s = LocalStore.open(store.data.dataDir)) {
                 r = new ProfileImporter(s, new PhoneNumberNormalizer(store.defaultCountry, 100_000)).importCsv(file);
+            } catch (IllegalArgumentException e) {
+                System.err.println("sluice: " + e.getMessage());
+                return ExitCodes.REJECTED;
             }
             r.problems().stream().limit(10).forEach(p -> System.err.println("rejected " + p));
             if (json) {

@@ -15,8 +15,8 @@ import picocli.CommandLine.Parameters;
 /** {@code sluice report}: the standard reports over the archive (ANA-2). */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {
-            "Run a standard report over the archived CDRs. Each report is one SQL file,",
-            "shared with Athena on AWS. Reports:",
+            "Run a standard report over the archived CDRs.",
+            "Each report is one SQL file, shared with Athena on AWS. Reports:",
             "  asr-acd                ASR and ACD per route per day",
             "  top-talkers            the 20 subscribers with the most billed minutes",
             "  busy-hour              traffic per hour of the day (UTC)",
@@ -44,9 +44,9 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Same as --format json.")
     boolean json;
 
-    @Option(names = "--limit", defaultValue = "100", paramLabel = "N",
-            description = "At most N rows; 0 for all. Default: ${DEFAULT-VALUE}.")
-    int limit;
+    @Option(names = "--limit", paramLabel = "N",
+            description = "At most N rows; 0 for all. Default: 100 for a table, all rows for csv and json.")
+    Integer limit;
 
     static final class Names implements Iterable<String> {
         @Override
@@ -67,11 +67,20 @@ final class ReportCommand implements Callable<Integer> {
             System.err.println("sluice: --to " + last + " is before --from " + first);
             return ExitCodes.USAGE;
         }
+        ReportPrinter.Format out = json ? ReportPrinter.Format.json : format;
+        int rows = limit != null ? limit : out == ReportPrinter.Format.table ? 100 : 0;
+        if (rows < 0) {
+            System.err.println("sluice: --limit must be 0 (all rows) or more");
+            return ExitCodes.USAGE;
+        }
         ReportResult r;
         try (LocalStore s = LocalStore.open(store.dataDir)) {
-            r = new ReportRunner(s).run(name, first, last, limit);
+            r = new ReportRunner(s).run(name, first, last, rows);
         }
-        ReportPrinter.print(r, json ? ReportPrinter.Format.json : format, System.out);
+        ReportPrinter.print(r, out, System.out);
+        if (out == ReportPrinter.Format.table && rows > 0 && r.rows().size() == rows) {
+            System.out.println("(the first " + rows + " rows; --limit 0 shows all)");
+        }
         return ExitCodes.OK;
     }
 }

@@ -7,9 +7,11 @@ import picocli.CommandLine.Command;
 /** The {@code sluice} command line: the one-machine home of the Sluice core. */
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
         description = {
-            "Ingest and process telecom call detail records (CDRs) on one machine: validate, normalize to E.164,",
-            "de-duplicate, enrich with subscriber profiles, aggregate, archive as Parquet and report, with the",
-            "same core that runs on AWS Lambda. State lives in --data-dir (default ./sluice-data)."
+            "Ingest and process telecom call detail records (CDRs) on one machine.",
+            "Validates, normalizes to E.164, de-duplicates, enriches with subscriber profiles, aggregates,",
+            "archives as Parquet and reports, with the same core that runs on AWS Lambda.",
+            "State lives in --data-dir (default: sluice-data in the current folder).",
+            "Start with 'sluice demo'; every command has its own --help."
         },
         subcommands = {
             DemoCommand.class, GenerateCommand.class, IngestCommand.class, ProfilesCommand.class, ReportCommand.class,
@@ -35,6 +37,20 @@ public final class SluiceCli implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SluiceCli());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.registerConverter(java.time.LocalDate.class, s -> {
+            try {
+                return java.time.LocalDate.parse(s);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new CommandLine.TypeConversionException("'" + s + "' is not a date: use YYYY-MM-DD, e.g. 2026-11-20");
+            }
+        });
+        cl.registerConverter(java.time.ZoneId.class, s -> {
+            try {
+                return java.time.ZoneId.of(s);
+            } catch (java.time.DateTimeException e) {
+                throw new CommandLine.TypeConversionException("'" + s + "' is not a time zone: use UTC or a region such as Europe/Berlin");
+            }
+        });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             String message = e instanceof StoreException || e instanceof IllegalArgumentException
                     ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();

@@ -198,6 +198,7 @@ public final class IngestJob {
             accepted += entry.get().accepted();
             rejected += entry.get().rejected();
             duplicates += entry.get().duplicates();
+            unknown += entry.get().unknownSubscribers();
         }
         CdrParser parser = CdrParser.of(fmt);
         int maxBytes = pipeline.processor().config().maxRecordBytes();
@@ -253,7 +254,7 @@ public final class IngestJob {
         long c0 = System.nanoTime();
         BatchOutcome outcome = pipeline.store().inTransaction(c -> {
             BatchOutcome o = pipeline.processor().commit(prepared);
-            pipeline.manifest().chunkDone(c, hash, o.recordsIn(), o.accepted(), o.rejected(), o.duplicates());
+            pipeline.manifest().chunkDone(c, hash, o.recordsIn(), o.accepted(), o.rejected(), o.duplicates(), o.unknownSubscribers());
             return o;
         });
         commitNanos += System.nanoTime() - c0;

@@ -138,7 +138,7 @@ public final class LocalStore implements AutoCloseable {
         """
         CREATE TABLE IF NOT EXISTS ingested_files(content_hash VARCHAR PRIMARY KEY, path VARCHAR NOT NULL, size BIGINT NOT NULL,
             format VARCHAR NOT NULL, status VARCHAR NOT NULL, chunks_done BIGINT NOT NULL, records_in BIGINT NOT NULL,
-            accepted BIGINT NOT NULL, rejected BIGINT NOT NULL, duplicates BIGINT NOT NULL, error VARCHAR,
+            accepted BIGINT NOT NULL, rejected BIGINT NOT NULL, duplicates BIGINT NOT NULL, unknown_subscribers BIGINT NOT NULL, error VARCHAR,
             started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP)""",
         "CREATE TABLE IF NOT EXISTS archive_staged(batch_id VARCHAR NOT NULL, path VARCHAR NOT NULL, rows BIGINT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS archive_exports(export_id BIGINT PRIMARY KEY, rows BIGINT NOT NULL, exported_at TIMESTAMP NOT NULL, "

@@ -19,7 +19,8 @@ import org.duckdb.DuckDBAppender;
 /**
  * Loads subscriber profiles from CSV with a header {@code msisdn,plan,home_country[,status]} (CDR-6).
  * Numbers are normalized like CDR numbers, so a profile matches the calls it belongs to; a row that cannot
- * be a profile is reported with its line and skipped; a number imported again replaces its profile.
+ * be a profile is reported with its line and skipped; a number imported again replaces its profile (within one
+ * file, its last row wins).
  */
 public final class ProfileImporter {
     private static final Set<String> REQUIRED = Set.of("msisdn", "plan", "home_country");
@@ -41,10 +42,13 @@ public final class ProfileImporter {
         long rows = 0;
         long imported = 0;
         LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
-        try (CsvReader<NamedCsvRecord> csv = CsvReader.builder().ofNamedCsvRecord(file)) {
+        // Rows with a wrong field count are read and reported as problems rather than aborting the import.
+        try (CsvReader<NamedCsvRecord> csv = CsvReader.builder().allowExtraFields(true).allowMissingFields(true)
+                .ofNamedCsvRecord(file)) {
             store.inTransaction(c -> {
                 try (Statement s = c.createStatement()) {
-                    s.execute("CREATE TEMP TABLE IF NOT EXISTS profiles_in(msisdn VARCHAR, plan VARCHAR, home_country VARCHAR, status VARCHAR, updated_at TIMESTAMP)");
+                    s.execute("CREATE OR REPLACE TEMP TABLE profiles_in(msisdn VARCHAR, plan VARCHAR, home_country VARCHAR, status VARCHAR, "
+                            + "updated_at TIMESTAMP, line BIGINT)");
                     s.execute("DELETE FROM profiles_in");
                 }
                 return null;
@@ -62,6 +66,10 @@ public final class ProfileImporter {
                     }
                     rows++;
                     long line = r.getStartingLineNumber();
+                    if (r.getFieldCount() != r.getHeader().size()) {
+                        problems.add(file + ":" + line + ": " + r.getFieldCount() + " fields, the header has " + r.getHeader().size());
+                        continue;
+                    }
                     String raw = r.findField("msisdn").orElse("").strip();
                     NormalizedNumber n = numbers.normalize(raw);
                     if (!n.e164()) {
@@ -76,20 +84,27 @@ public final class ProfileImporter {
                         continue;
                     }
                     a.beginRow().append(n.text()).append(plan).append(home).append(status.isEmpty() ? "active" : status)
-                            .append(now).endRow();
+                            .append(now).append(line).endRow();
                     imported++;
                 }
             }
             store.inTransaction(c -> {
                 try (Statement s = c.createStatement()) {
                     s.execute("""
-                            INSERT INTO profiles SELECT DISTINCT ON (msisdn) * FROM profiles_in ON CONFLICT (msisdn) DO UPDATE SET
+                            INSERT INTO profiles SELECT msisdn, plan, home_country, status, updated_at FROM profiles_in
+                            QUALIFY row_number() OVER (PARTITION BY msisdn ORDER BY line DESC) = 1
+                            ON CONFLICT (msisdn) DO UPDATE SET
                               plan = excluded.plan, home_country = excluded.home_country, status = excluded.status,
                               updated_at = excluded.updated_at""");
                     s.execute("DELETE FROM profiles_in");
                 }
                 return null;
             });
+            if (rows == 0 && java.nio.file.Files.size(file) == 0) {
+                throw new IllegalArgumentException(file + ": the file is empty (expected the header msisdn,plan,home_country[,status])");
+            }
+        } catch (de.siegmar.fastcsv.reader.CsvParseException e) {
+            throw new IllegalArgumentException(file + ": not a readable CSV file (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read profiles from " + file + ": " + e.getMessage(), e);
         } catch (SQLException e) {
