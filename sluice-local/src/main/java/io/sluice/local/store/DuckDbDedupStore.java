@@ -10,7 +10,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.io.IOException;
 import java.nio.file.Files;
 
@@ -18,8 +22,8 @@ import java.nio.file.Files;
  * Dedup marks in DuckDB (CDR-5), without an index: a keyed ART index costs microseconds per insert and is
  * rewritten at every checkpoint, which made marks the slowest part of ingest. Instead, a key's high bits are
  * its call's day ({@link RecordKey}), marks are appended in arrival order, and a batch's keys are joined only
- * with marks in the batch's key range: with time-ordered input DuckDB's zone maps skip every row group
- * outside the few days a batch covers. Each mark carries a 64-bit tag of the batch that made it, so a retried
+ * with marks of the batch's days: with time-ordered input DuckDB's zone maps skip every row group outside
+ * the few days a batch covers. Rejected records' marks all sit at day 0. Each mark carries a 64-bit tag of the batch that made it, so a retried
  * batch gets its own keys back. Runs inside the caller's transaction.
  */
 public final class DuckDbDedupStore implements DedupStore {
@@ -39,14 +43,12 @@ public final class DuckDbDedupStore implements DedupStore {
             return Set.of();
         }
         try {
-            long minHi = Long.MAX_VALUE;
-            long maxHi = Long.MIN_VALUE;
             StagingFile staged;
+            TreeSet<Long> days = new TreeSet<>();
             try (StagingFile f = new StagingFile(store.dataDir().resolve("staging").resolve("claim.csv"))) {
                 for (RecordKey k : keys) {
                     f.num(k.hi()).num(k.lo()).endRow();
-                    minHi = Math.min(minHi, k.hi());
-                    maxHi = Math.max(maxHi, k.hi());
+                    days.add(k.epochDay());
                 }
                 staged = f;
             }
@@ -57,15 +59,20 @@ public final class DuckDbDedupStore implements DedupStore {
             long tag = tag(batch);
             Set<RecordKey> taken = new HashSet<>();
             Set<RecordKey> mine = new HashSet<>();
-            try (PreparedStatement p = store.connection().prepareStatement(
-                    "SELECT s.k_hi, s.k_lo, s.batch_tag FROM cdr_seen s SEMI JOIN claim_in c ON s.k_hi = c.k_hi AND s.k_lo = c.k_lo "
-                            + "WHERE s.k_hi BETWEEN ? AND ?")) {
-                p.setLong(1, minHi);
-                p.setLong(2, maxHi);
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        RecordKey k = new RecordKey(rs.getLong(1), rs.getLong(2));
-                        (rs.getLong(3) == tag ? mine : taken).add(k);
+            // One lookup per run of consecutive days: a batch's calls span a day or two and its rejected records sit
+            // at day 0; a single range from day 0 to today would scan every mark ever made.
+            List<long[]> ranges = ranges(days);
+            for (long[] range : ranges) {
+                try (PreparedStatement p = store.connection().prepareStatement(
+                        "SELECT s.k_hi, s.k_lo, s.batch_tag FROM cdr_seen s SEMI JOIN claim_in c ON s.k_hi = c.k_hi AND s.k_lo = c.k_lo "
+                                + "WHERE s.k_hi BETWEEN ? AND ?")) {
+                    p.setLong(1, range[0]);
+                    p.setLong(2, range[1]);
+                    try (ResultSet rs = p.executeQuery()) {
+                        while (rs.next()) {
+                            RecordKey k = new RecordKey(rs.getLong(1), rs.getLong(2));
+                            (rs.getLong(3) == tag ? mine : taken).add(k);
+                        }
                     }
                 }
             }
@@ -76,13 +83,18 @@ public final class DuckDbDedupStore implements DedupStore {
                 }
             }
             if (owned.size() > mine.size()) {
-                try (PreparedStatement p = store.connection().prepareStatement(
-                        "INSERT INTO cdr_seen SELECT c.k_hi, c.k_lo, ? FROM claim_in c ANTI JOIN "
-                                + "(SELECT k_hi, k_lo FROM cdr_seen WHERE k_hi BETWEEN ? AND ?) s ON c.k_hi = s.k_hi AND c.k_lo = s.k_lo")) {
-                    p.setLong(1, tag);
-                    p.setLong(2, minHi);
-                    p.setLong(3, maxHi);
-                    p.executeUpdate();
+                for (long[] range : ranges) {
+                    try (PreparedStatement p = store.connection().prepareStatement(
+                            "INSERT INTO cdr_seen SELECT c.k_hi, c.k_lo, ? FROM claim_in c ANTI JOIN "
+                                    + "(SELECT k_hi, k_lo FROM cdr_seen WHERE k_hi BETWEEN ? AND ?) s ON c.k_hi = s.k_hi AND c.k_lo = s.k_lo "
+                                    + "WHERE c.k_hi BETWEEN ? AND ?")) {
+                        p.setLong(1, tag);
+                        p.setLong(2, range[0]);
+                        p.setLong(3, range[1]);
+                        p.setLong(4, range[0]);
+                        p.setLong(5, range[1]);
+                        p.executeUpdate();
+                    }
                 }
             }
             Files.deleteIfExists(staged.path());
@@ -90,5 +102,23 @@ public final class DuckDbDedupStore implements DedupStore {
         } catch (SQLException | IOException e) {
             throw new StoreException("Cannot record dedup marks for " + keys.size() + " records: " + LocalStore.firstLine(e.getMessage()), e);
         }
+    }
+
+    /** Runs of consecutive days as key ranges: from the first key of the run's first day to the last key of its last day. */
+    static List<long[]> ranges(SortedSet<Long> days) {
+        List<long[]> out = new ArrayList<>();
+        long start = -1;
+        long prev = -1;
+        for (long d : days) {
+            if (start < 0) {
+                start = d;
+            } else if (d != prev + 1) {
+                out.add(new long[] {RecordKey.minHi(start), RecordKey.minHi(prev + 1) - 1});
+                start = d;
+            }
+            prev = d;
+        }
+        out.add(new long[] {RecordKey.minHi(start), RecordKey.minHi(prev + 1) - 1});
+        return out;
     }
 }
