@@ -23,7 +23,7 @@ import java.nio.file.Files;
  * rewritten at every checkpoint, which made marks the slowest part of ingest. Instead, a key's high bits are
  * its call's day ({@link RecordKey}), marks are appended in arrival order, and a batch's keys are joined only
  * with marks of the batch's days: with time-ordered input DuckDB's zone maps skip every row group outside
- * the few days a batch covers. Rejected records' marks all sit at day 0. Each mark carries a 64-bit tag of the batch that made it, so a retried
+ * the few days a batch covers. Rejected records' marks sit at day 0, in a table of their own. Each mark carries a 64-bit tag of the batch that made it, so a retried
  * batch gets its own keys back. Runs inside the caller's transaction.
  */
 public final class DuckDbDedupStore implements DedupStore {
@@ -64,8 +64,8 @@ public final class DuckDbDedupStore implements DedupStore {
             List<long[]> ranges = ranges(days);
             for (long[] range : ranges) {
                 try (PreparedStatement p = store.connection().prepareStatement(
-                        "SELECT s.k_hi, s.k_lo, s.batch_tag FROM cdr_seen s SEMI JOIN claim_in c ON s.k_hi = c.k_hi AND s.k_lo = c.k_lo "
-                                + "WHERE s.k_hi BETWEEN ? AND ?")) {
+                        "SELECT s.k_hi, s.k_lo, s.batch_tag FROM " + table(range) + " s SEMI JOIN claim_in c "
+                                + "ON s.k_hi = c.k_hi AND s.k_lo = c.k_lo WHERE s.k_hi BETWEEN ? AND ?")) {
                     p.setLong(1, range[0]);
                     p.setLong(2, range[1]);
                     try (ResultSet rs = p.executeQuery()) {
@@ -85,8 +85,8 @@ public final class DuckDbDedupStore implements DedupStore {
             if (owned.size() > mine.size()) {
                 for (long[] range : ranges) {
                     try (PreparedStatement p = store.connection().prepareStatement(
-                            "INSERT INTO cdr_seen SELECT c.k_hi, c.k_lo, ? FROM claim_in c ANTI JOIN "
-                                    + "(SELECT k_hi, k_lo FROM cdr_seen WHERE k_hi BETWEEN ? AND ?) s ON c.k_hi = s.k_hi AND c.k_lo = s.k_lo "
+                            "INSERT INTO " + table(range) + " SELECT c.k_hi, c.k_lo, ? FROM claim_in c ANTI JOIN (SELECT k_hi, k_lo FROM "
+                                    + table(range) + " WHERE k_hi BETWEEN ? AND ?) s ON c.k_hi = s.k_hi AND c.k_lo = s.k_lo "
                                     + "WHERE c.k_hi BETWEEN ? AND ?")) {
                         p.setLong(1, tag);
                         p.setLong(2, range[0]);
@@ -102,6 +102,15 @@ public final class DuckDbDedupStore implements DedupStore {
         } catch (SQLException | IOException e) {
             throw new StoreException("Cannot record dedup marks for " + keys.size() + " records: " + LocalStore.firstLine(e.getMessage()), e);
         }
+    }
+
+    /**
+     * Marks of rejected records (day 0) live in a table of their own: mixed into the row groups of call marks
+     * they would stretch every row group's min/max to day 0 and defeat the zone maps, making each lookup a
+     * full scan (measured: 10M records went from 175 s to 214 s).
+     */
+    private static String table(long[] range) {
+        return range[0] == 0 ? "rejected_seen" : "cdr_seen";
     }
 
     /** Runs of consecutive days as key ranges: from the first key of the run's first day to the last key of its last day. */

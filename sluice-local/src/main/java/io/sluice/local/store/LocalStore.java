@@ -111,6 +111,7 @@ public final class LocalStore implements AutoCloseable {
             status VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)""",
         // No index: see DuckDbDedupStore. Keys arrive roughly in day order, so zone maps on k_hi do the work.
         "CREATE TABLE IF NOT EXISTS cdr_seen(k_hi BIGINT NOT NULL, k_lo BIGINT NOT NULL, batch_tag BIGINT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS rejected_seen(k_hi BIGINT NOT NULL, k_lo BIGINT NOT NULL, batch_tag BIGINT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS batch_marks(kind VARCHAR NOT NULL, batch_id VARCHAR NOT NULL, marked_at TIMESTAMP NOT NULL, PRIMARY KEY(kind, batch_id))",
         // Aggregates are log-structured (see DuckDbUsageStore): batches append to *_delta, compaction folds the
         // deltas into *_base, and the views usage_daily and route_hourly always show base + deltas.
