@@ -1,14 +1,15 @@
 -- International traffic per destination country (ANA-2).
--- A number libphonenumber cannot place in one country (e.g. +800 freephone) counts under '(unknown)'.
+-- A number libphonenumber cannot place in one country (e.g. +800 freephone) counts under '(unknown)';
+-- callers counts distinct callers with an E.164 number.
 -- Parameters, in order: first day, last day (YYYY-MM-DD, inclusive).
 SELECT
-  coalesce(nullif(callee_country, ''), '(unknown)') AS country,
+  CASE WHEN callee_country = '' THEN '(unknown)' ELSE callee_country END AS country,
   count(*) AS calls,
   sum(CASE WHEN disposition = 'ANSWERED' THEN 1 ELSE 0 END) AS answered,
   round(sum(billsec) / 60.0, 1) AS minutes,
-  count(DISTINCT caller) AS callers
+  count(DISTINCT caller_msisdn) AS callers
 FROM cdr
 WHERE dt BETWEEN ? AND ?
   AND international
-GROUP BY coalesce(nullif(callee_country, ''), '(unknown)')
+GROUP BY callee_country
 ORDER BY minutes DESC, country
