@@ -61,6 +61,25 @@ class IngestJobTest {
         }).run(List.of(paths));
     }
 
+    /** Ingests in chunks of 3 records and fails on the third progress report: a crash after some chunks committed. */
+    void runUntilCrash(Path file) {
+        IngestListener crashing = new IngestListener() {
+            int calls;
+
+            @Override
+            public void progress(long bytesDone) {
+                if (++calls == 3) {
+                    throw new IllegalStateException("simulated crash");
+                }
+            }
+        };
+        try {
+            new IngestJob(pipeline, Optional.empty(), 3, 0, crashing).run(List.of(file));
+        } catch (IllegalStateException expected) {
+            assertThat(expected).hasMessage("simulated crash");
+        }
+    }
+
     static String line(int i) {
         return String.format(ANSWERED, i, i, i, i, i);
     }
@@ -157,22 +176,7 @@ class IngestJobTest {
         content.append(line(3)).append('\n'); // a duplicate
         content.append(line(4).replace(",120,110,", ",120,130,")).append('\n'); // a rejection
         Path f = write("big.csv", content.toString());
-        // A listener that fails on the third progress report stands in for a crash after some chunks committed.
-        IngestListener crashing = new IngestListener() {
-            int calls;
-
-            @Override
-            public void progress(long bytesDone) {
-                if (++calls == 3) {
-                    throw new IllegalStateException("simulated crash");
-                }
-            }
-        };
-        try {
-            new IngestJob(pipeline, Optional.empty(), 3, 0, crashing).run(List.of(f));
-        } catch (IllegalStateException expected) {
-            assertThat(expected).hasMessage("simulated crash");
-        }
+        runUntilCrash(f);
         long committedBefore = query("SELECT chunks_done FROM ingested_files");
         assertThat(committedBefore).isBetween(1L, 3L);
 
@@ -228,21 +232,7 @@ class IngestJobTest {
         for (int i = 0; i < 9; i++) {
             content.append(line(i)).append('\n');
         }
-        IngestListener crashing = new IngestListener() {
-            int calls;
-
-            @Override
-            public void progress(long bytesDone) {
-                if (++calls == 3) {
-                    throw new IllegalStateException("simulated crash");
-                }
-            }
-        };
-        try {
-            new IngestJob(pipeline, Optional.empty(), 3, 0, crashing).run(List.of(write("c.csv", content.toString())));
-        } catch (IllegalStateException expected) {
-            assertThat(expected).hasMessage("simulated crash");
-        }
+        runUntilCrash(write("c.csv", content.toString()));
         long staged = pipeline.archive().pendingRows();
         assertThat(staged).isPositive();
         // The crash happened after an export was recorded as started and before it finished.
