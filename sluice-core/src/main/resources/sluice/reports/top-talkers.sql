@@ -1,10 +1,10 @@
 -- The 20 subscribers with the most billed minutes (ANA-2).
 -- Callers without an E.164 number (withheld, internal extensions) are left out. Grouped by the numeric
--- caller_msisdn: twice as fast as by the text.
+-- caller_msisdn (twice as fast as by the text). The plan is not shown: it is in the profiles table,
+-- because carrying it through the aggregation cost a quarter of the report's time over 10M CDRs.
 -- Parameters, in order: first day, last day (YYYY-MM-DD, inclusive).
 SELECT
   '+' || CAST(caller_msisdn AS VARCHAR) AS subscriber,
-  arbitrary(plan) AS plan,
   count(*) AS calls,
   sum(CASE WHEN disposition = 'ANSWERED' THEN 1 ELSE 0 END) AS answered,
   round(sum(billsec) / 60.0, 1) AS minutes,

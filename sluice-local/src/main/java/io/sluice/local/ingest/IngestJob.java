@@ -133,7 +133,7 @@ public final class IngestJob {
 
     private void fail(Path path, String reason) {
         filesFailed++;
-        listener.fileFailed(path.toString(), reason);
+        listener.fileFailed(path.toAbsolutePath().normalize().toString(), reason);
     }
 
     private void ingestFile(Path path, ExecutorService preparer) {

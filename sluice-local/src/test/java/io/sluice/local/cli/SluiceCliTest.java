@@ -71,7 +71,7 @@ class SluiceCliTest {
         assertThat(run("report", "asr-acd", "--data-dir", data, "--format", "json")).isZero();
         assertThat(new ObjectMapper().readTree(stdout()).isArray()).isTrue();
         assertThat(run("report", "top-talkers", "--data-dir", data, "--format", "csv")).isZero();
-        assertThat(stdout().lines().findFirst()).contains("subscriber,plan,calls,answered,minutes,international_minutes");
+        assertThat(stdout().lines().findFirst()).contains("subscriber,calls,answered,minutes,international_minutes");
 
         assertThat(run("dlq", "list", "--data-dir", data, "--json", "--limit", "500")).isZero();
         JsonNode letters = new ObjectMapper().readTree(stdout());
