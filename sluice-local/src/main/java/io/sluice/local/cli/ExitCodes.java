@@ -11,12 +11,11 @@ public final class ExitCodes {
     /** The command finished, but some records were rejected (see {@code sluice dlq list}) or some inputs could not be read. */
     public static final int REJECTED = 3;
 
-    static final String[] HELP = {
-        "0:Success: every record accepted or a known duplicate.",
-        "1:Failure: the command could not run (store locked or unreadable, disk error). Nothing half-done is committed.",
-        "2:Usage error: unknown option or missing argument.",
-        "3:Done, but some records were rejected (see 'sluice dlq list') or some inputs could not be read."
-    };
+    /** The {@code --help} lines of the codes above, shared by every command's {@code exitCodeList}. */
+    static final String HELP_OK = "0:Success: every record accepted or a known duplicate.";
+    static final String HELP_FAILED = "1:Failure: the command could not run (store locked or unreadable, disk error).";
+    static final String HELP_USAGE = "2:Usage error: unknown option or missing argument.";
+    static final String HELP_REJECTED = "3:Done, but some records were rejected (see 'sluice dlq list') or some inputs could not be read.";
 
     private ExitCodes() {
     }

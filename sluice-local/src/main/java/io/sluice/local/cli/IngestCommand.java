@@ -27,12 +27,7 @@ import picocli.CommandLine.Parameters;
             "Always: records_in = accepted + rejected + duplicates."
         },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:Every record accepted or a known duplicate.",
-            "1:The run could not continue (store locked or unreadable, disk error).",
-            "2:Usage error.",
-            "3:Done, but some records were rejected or some inputs could not be read."
-        })
+        exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_USAGE, ExitCodes.HELP_REJECTED})
 final class IngestCommand implements Callable<Integer> {
 
     enum FormatChoice { auto, asterisk, freeswitch, jsonl }

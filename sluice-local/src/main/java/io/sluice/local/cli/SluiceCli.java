@@ -18,12 +18,7 @@ import picocli.CommandLine.Command;
             DlqCommand.class, CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:Success: every record accepted or a known duplicate.",
-            "1:Failure: the command could not run (store locked or unreadable, disk error).",
-            "2:Usage error: unknown option or missing argument.",
-            "3:Done, but some records were rejected (see 'sluice dlq list') or some inputs could not be read."
-        })
+        exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_USAGE, ExitCodes.HELP_REJECTED})
 public final class SluiceCli implements Runnable {
 
     @CommandLine.Spec

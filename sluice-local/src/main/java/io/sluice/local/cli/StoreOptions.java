@@ -24,4 +24,3 @@ public final class StoreOptions {
         return CdrPipelineConfig.defaults().withSourceZone(sourceZone).withDefaultCountry(defaultCountry);
     }
 }
-
