@@ -16,6 +16,7 @@ import io.sluice.core.cdr.Validated;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -162,52 +163,73 @@ public final class CdrBatchProcessor {
 
     /** Claim, enrich, aggregate and write a prepared batch through the ports. */
     public BatchOutcome commit(PreparedBatch batch) {
-        List<Cdr> candidates = batch.candidates();
-        List<RecordKey> keys = new ArrayList<>(candidates.size() + batch.rejections().size());
-        for (Cdr c : candidates) {
-            keys.add(c.key());
-        }
-        for (Rejection r : batch.rejections()) {
-            keys.add(r.contentKey());
-        }
-        Set<RecordKey> fresh = keys.isEmpty() ? Set.of() : dedup.claim(batch.id(), keys);
-        List<Rejection> rejected = new ArrayList<>(batch.rejections().size());
-        for (Rejection r : batch.rejections()) {
-            if (fresh.contains(r.contentKey())) {
-                rejected.add(r);
+        return commitAll(batch.id(), List.of(batch)).get(0);
+    }
+
+    /**
+     * Commits several prepared parts as one batch {@code id}: one claim, one aggregate update, one archive
+     * append and one dead-letter write for all of them, and an outcome per part. This is how many small
+     * inputs (HTTP requests of a few hundred records) share the cost of one store round trip while each
+     * still learns what became of its own records. A record repeated across parts is accepted (or rejected)
+     * in the first part that has it and is a duplicate in the later ones; a replay of the same id with the
+     * same parts reports the same outcomes.
+     */
+    public List<BatchOutcome> commitAll(BatchId id, List<PreparedBatch> parts) {
+        Set<RecordKey> keySet = new LinkedHashSet<>();
+        for (PreparedBatch part : parts) {
+            for (Cdr c : part.candidates()) {
+                keySet.add(c.key());
+            }
+            for (Rejection r : part.rejections()) {
+                keySet.add(r.contentKey());
             }
         }
+        Set<RecordKey> fresh = keySet.isEmpty() ? Set.of() : new HashSet<>(dedup.claim(id, new ArrayList<>(keySet)));
 
         Set<String> callers = new HashSet<>();
-        for (Cdr c : candidates) {
-            if (fresh.contains(c.key()) && c.caller().e164()) {
-                callers.add(c.caller().text());
+        for (PreparedBatch part : parts) {
+            for (Cdr c : part.candidates()) {
+                if (fresh.contains(c.key()) && c.caller().e164()) {
+                    callers.add(c.caller().text());
+                }
             }
         }
         Map<String, SubscriberProfile> known = callers.isEmpty() ? new HashMap<>() : profiles.findAll(callers);
 
-        List<Cdr> accepted = new ArrayList<>(fresh.size());
-        long unknown = 0;
-        for (Cdr c : candidates) {
-            if (!fresh.contains(c.key())) {
-                continue;
+        List<Cdr> allAccepted = new ArrayList<>(fresh.size());
+        List<Rejection> allRejected = new ArrayList<>();
+        List<BatchOutcome> outcomes = new ArrayList<>(parts.size());
+        for (PreparedBatch part : parts) {
+            long accepted = 0;
+            long unknown = 0;
+            List<Rejection> rejected = new ArrayList<>();
+            for (Cdr c : part.candidates()) {
+                if (!fresh.remove(c.key())) {
+                    continue; // claimed before, or taken by an earlier part of this batch
+                }
+                SubscriberProfile profile = known.get(c.caller().text());
+                allAccepted.add(profile == null ? c.withSubscriber(c.subscriber(), false) : c.withSubscriber(profile, true));
+                accepted++;
+                if (profile == null) {
+                    unknown++;
+                }
             }
-            SubscriberProfile profile = known.get(c.caller().text());
-            Cdr enriched = profile == null ? c.withSubscriber(c.subscriber(), false) : c.withSubscriber(profile, true);
-            if (profile == null) {
-                unknown++;
+            for (Rejection r : part.rejections()) {
+                if (fresh.remove(r.contentKey())) {
+                    rejected.add(r);
+                }
             }
-            accepted.add(enriched);
+            allRejected.addAll(rejected);
+            long duplicates = part.recordsIn() - accepted - rejected.size();
+            outcomes.add(new BatchOutcome(part.recordsIn(), accepted, rejected.size(), duplicates, unknown, rejected));
         }
-        if (!accepted.isEmpty()) {
-            usage.apply(batch.id(), aggregator.aggregate(accepted));
-            archive.append(batch.id(), accepted);
+        if (!allAccepted.isEmpty()) {
+            usage.apply(id, aggregator.aggregate(allAccepted));
+            archive.append(id, allAccepted);
         }
-        if (!rejected.isEmpty()) {
-            deadLetters.store(batch.id(), rejected);
+        if (!allRejected.isEmpty()) {
+            deadLetters.store(id, allRejected);
         }
-        long duplicates = batch.batchDuplicates() + (candidates.size() - accepted.size())
-                + (batch.rejections().size() - rejected.size());
-        return new BatchOutcome(batch.recordsIn(), accepted.size(), rejected.size(), duplicates, unknown, rejected);
+        return outcomes;
     }
 }

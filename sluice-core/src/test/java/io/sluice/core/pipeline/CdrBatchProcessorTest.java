@@ -251,6 +251,32 @@ class CdrBatchProcessorTest {
     }
 
     @Test
+    @DisplayName("CDR-5, CDR-8: parts committed as one batch each get their own outcome; a record in two parts counts once")
+    void partsCommittedTogetherKeepTheirOwnOutcomes() throws IOException {
+        CdrBatchProcessor processor = processor();
+        BatchId id = new BatchId("http:1-3");
+        String shared = answered("4915112345678", "4930123456", T0, 5, 60, "u1");
+        List<RawRecord> a = frame(shared + "\n" + answered("4915112345679", "4930123456", T0.plusMinutes(1), 5, 30, "u2") + "\n");
+        List<RawRecord> b = frame("not,a,cdr\n" + shared + "\n");
+        List<RawRecord> c = frame(shared + "\n");
+
+        List<PreparedBatch> parts = List.of(processor.prepare(id, asterisk, a), processor.prepare(id, asterisk, b),
+                processor.prepare(id, asterisk, c));
+        List<BatchOutcome> first = processor.commitAll(id, parts);
+        Map<Object, List<Long>> before = counters(stores);
+        List<BatchOutcome> replay = processor.commitAll(id, parts);
+
+        assertOutcome(first.get(0), 2, 2, 0, 0);
+        assertOutcome(first.get(1), 2, 0, 1, 1);
+        assertOutcome(first.get(2), 1, 0, 0, 1);
+        assertThat(first.get(1).rejections()).extracting(Rejection::line).containsExactly(1L);
+        assertThat(replay).isEqualTo(first);
+        assertThat(counters(stores)).isEqualTo(before);
+        assertThat(stores.archivedCount()).isEqualTo(2);
+        assertThat(stores.deadLetterCount()).isEqualTo(1);
+    }
+
+    @Test
     @DisplayName("CDR-5: the same records in another batch are duplicates and change no counter")
     void theSameRecordsInAnotherBatchAreDuplicates() throws IOException {
         List<RawRecord> batch = frame(threeCalls());
