@@ -56,6 +56,9 @@ public final class IngestJob {
     private final long exportRows;
     private final IngestListener listener;
 
+    private Runnable afterChunk = () -> { };
+    private boolean flushAtEnd = true;
+
     private long files, filesSkipped, filesFailed, recordsIn, accepted, rejected, duplicates, unknown;
     private long bytesBefore;
     /** Where the time goes, for SLUICE_DEBUG=1: framing, waiting for prepared chunks, committing. */
@@ -68,6 +71,21 @@ public final class IngestJob {
         this.chunkRecords = chunkRecords;
         this.exportRows = exportRows;
         this.listener = listener;
+    }
+
+    /**
+     * Runs {@code task} on the committing thread after each chunk commits: 'sluice up' applies queued HTTP
+     * ingests there, so a large file does not hold them back (the store has one writer).
+     */
+    public IngestJob afterEachChunk(Runnable task) {
+        this.afterChunk = task;
+        return this;
+    }
+
+    /** Whether {@link #run} writes pending archive rows as Parquet at its end (the runtime batches exports). */
+    public IngestJob flushAtEnd(boolean flush) {
+        this.flushAtEnd = flush;
+        return this;
     }
 
     public IngestSummary run(List<Path> inputs) {
@@ -102,7 +120,9 @@ public final class IngestJob {
                 listener.progress(bytesBefore);
             }
             long x0 = System.nanoTime();
-            pipeline.flush();
+            if (flushAtEnd) {
+                pipeline.flush();
+            }
             if (System.getenv("SLUICE_DEBUG") != null) {
                 System.err.printf("sluice: timing: framing %.1f s, waiting for prepare %.1f s, commit %.1f s, flush %.1f s%n",
                         framingNanos / 1e9, waitingNanos / 1e9, commitNanos / 1e9, (System.nanoTime() - x0) / 1e9);
@@ -269,6 +289,7 @@ public final class IngestJob {
         if (exportRows > 0 && pipeline.archive().pendingRows() >= exportRows) {
             pipeline.archive().export();
         }
+        afterChunk.run();
     }
 
     private List<RawRecord> readChunk(RecordFramer framer) throws IOException {
@@ -301,7 +322,7 @@ public final class IngestJob {
     }
 
     /** File identity: a 128-bit hash of the content (fast, not cryptographic: it names content, it guards nothing). */
-    static String contentHash(Path path) throws IOException {
+    public static String contentHash(Path path) throws IOException {
         HashStream128 h = Hashing.xxh3_128().hashStream();
         ByteBuffer buf = ByteBuffer.allocate(1 << 20);
         byte[] arr = buf.array();

@@ -21,7 +21,7 @@ import org.duckdb.DuckDBConnection;
  * or none of a batch (CDR-8).
  */
 public final class LocalStore implements AutoCloseable {
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
     public static final String DB_FILE = "sluice.duckdb";
 
     private final Path dataDir;
@@ -100,6 +100,12 @@ public final class LocalStore implements AutoCloseable {
                 }
                 s.execute("INSERT INTO schema_version VALUES (1)");
             }
+            if (version < 2) {
+                for (String ddl : SCHEMA_V2) {
+                    s.execute(ddl);
+                }
+                s.execute("INSERT INTO schema_version VALUES (2)");
+            }
         } catch (SQLException e) {
             throw new StoreException("Cannot create the store schema in " + dataDir + ": " + firstLine(e.getMessage()), e);
         }
@@ -144,6 +150,21 @@ public final class LocalStore implements AutoCloseable {
         "CREATE TABLE IF NOT EXISTS archive_staged(batch_id VARCHAR NOT NULL, path VARCHAR NOT NULL, rows BIGINT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS archive_exports(export_id BIGINT PRIMARY KEY, rows BIGINT NOT NULL, exported_at TIMESTAMP NOT NULL, "
             + "status VARCHAR NOT NULL)"
+    };
+
+    /** Version 2: the state of 'sluice up' (issue 3): its ingest log position, HTTP ingests, the inbox manifest. */
+    private static final String[] SCHEMA_V2 = {
+        "CREATE TABLE IF NOT EXISTS runtime_state(name VARCHAR PRIMARY KEY, value BIGINT NOT NULL)",
+        """
+        CREATE TABLE IF NOT EXISTS http_ingests(id BIGINT PRIMARY KEY, format VARCHAR NOT NULL, received_at TIMESTAMP NOT NULL,
+            processed_at TIMESTAMP NOT NULL, records_in BIGINT NOT NULL, accepted BIGINT NOT NULL, rejected BIGINT NOT NULL,
+            duplicates BIGINT NOT NULL, unknown_subscribers BIGINT NOT NULL)""",
+        "CREATE SEQUENCE IF NOT EXISTS inbox_file_ids START 1",
+        """
+        CREATE TABLE IF NOT EXISTS inbox_files(id BIGINT PRIMARY KEY DEFAULT nextval('inbox_file_ids'), name VARCHAR NOT NULL,
+            size BIGINT NOT NULL, content_hash VARCHAR, status VARCHAR NOT NULL, records_in BIGINT NOT NULL, accepted BIGINT NOT NULL,
+            rejected BIGINT NOT NULL, duplicates BIGINT NOT NULL, unknown_subscribers BIGINT NOT NULL, detected_at TIMESTAMP NOT NULL,
+            started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP NOT NULL, error VARCHAR, moved_to VARCHAR NOT NULL)"""
     };
 
     /** Runs {@code work} in one transaction: all of it commits, or none (a crash or exception rolls back). */

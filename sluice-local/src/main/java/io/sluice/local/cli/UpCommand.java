@@ -1,0 +1,134 @@
+package io.sluice.local.cli;
+
+import io.sluice.core.cdr.CdrFormat;
+import io.sluice.local.runtime.LocalRuntime;
+import io.sluice.local.runtime.RuntimeStatsView;
+import io.sluice.local.runtime.UpConfig;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code sluice up}: the always-on pipeline of one machine (issue 3; CDR-1, OBJ-1..4, SEC-5). */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = {
+            "Run Sluice continuously: an HTTP ingest API and an inbox folder, over the same core and store as 'sluice ingest'.",
+            "",
+            "HTTP (loopback by default):",
+            "  POST /v1/cdrs            body of CDR lines; Content-Type text/csv (Asterisk/FreeSWITCH, or ?format=)",
+            "                           or application/x-ndjson; 202 + ingest id once durably logged",
+            "  GET  /v1/ingests/{id}    queued, or done: accepted, rejected (with reasons), duplicates",
+            "  GET  /v1/status          queue depth, records/s, totals, last errors;  GET /healthz;  GET /v1/files",
+            "Inbox: drop files into <data-dir>/inbox/ (write as NAME.part and rename, or let them settle);",
+            "  each is processed once and moved to processed/ or failed/ (with NAME.error.txt saying why).",
+            "",
+            "Acknowledged requests survive kill -9; SIGTERM or Ctrl-C stops gracefully: stop accepting, apply what is",
+            "logged, write the archive, exit 0. While it runs, it owns the data dir: 'sluice doctor' checks before starting."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:Stopped cleanly (SIGTERM or Ctrl-C).", ExitCodes.HELP_FAILED, ExitCodes.HELP_USAGE})
+final class UpCommand implements Callable<Integer> {
+
+    enum FormatChoice { auto, asterisk, freeswitch, jsonl }
+
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--host", defaultValue = UpConfig.DEFAULT_HOST, paramLabel = "ADDR",
+            description = "Address to listen on. Default: ${DEFAULT-VALUE} (this machine only; the API has no authentication).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "" + UpConfig.DEFAULT_PORT, paramLabel = "P",
+            description = "Port to listen on; 0 picks a free one (written to <data-dir>/sluice-up.json). Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--max-body", defaultValue = "" + UpConfig.DEFAULT_MAX_BODY, paramLabel = "BYTES",
+            description = "Largest request body; larger ones get 413. Default: ${DEFAULT-VALUE}.")
+    long maxBody;
+
+    @Option(names = "--max-records", defaultValue = "" + UpConfig.DEFAULT_MAX_RECORDS, paramLabel = "N",
+            description = "Most lines per request; more get 413. Default: ${DEFAULT-VALUE}.")
+    int maxRecords;
+
+    @Option(names = "--max-backlog", defaultValue = "" + UpConfig.DEFAULT_MAX_BACKLOG, paramLabel = "BYTES",
+            description = "Logged bytes waiting to be applied above which requests get 429 + Retry-After. Default: ${DEFAULT-VALUE}.")
+    long maxBacklog;
+
+    @Option(names = "--inbox-format", defaultValue = "auto", paramLabel = "FORMAT",
+            description = "Format of inbox files: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE} (detected per file).")
+    FormatChoice inboxFormat;
+
+    @Option(names = "--inbox-extensions", defaultValue = "csv,jsonl,ndjson,cdr,txt", paramLabel = "LIST",
+            description = "File name extensions the inbox takes; others go to failed/. Default: ${DEFAULT-VALUE}.")
+    String inboxExtensions;
+
+    @Option(names = "--inbox-max-size", defaultValue = "" + UpConfig.DEFAULT_INBOX_MAX, paramLabel = "BYTES",
+            description = "Largest inbox file; larger ones go to failed/. Default: ${DEFAULT-VALUE}.")
+    long inboxMaxSize;
+
+    @Option(names = "--inbox-settle", defaultValue = "1000", paramLabel = "MS",
+            description = "A file is read once its size and time stayed unchanged this long. Default: ${DEFAULT-VALUE}.")
+    long inboxSettleMillis;
+
+    @Option(names = "--drain-timeout", defaultValue = "30", paramLabel = "SECONDS",
+            description = "On SIGTERM, how long to keep applying logged requests; the rest waits safely for the next start. Default: ${DEFAULT-VALUE}.")
+    long drainSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream err = System.err;
+        if (maxBody <= 0 || maxRecords <= 0 || maxBacklog <= 0 || inboxMaxSize <= 0 || port < 0 || port > 65535) {
+            err.println("sluice up: --max-body, --max-records, --max-backlog and --inbox-max-size must be positive, --port 0..65535");
+            return ExitCodes.USAGE;
+        }
+        Set<String> extensions = new LinkedHashSet<>();
+        Arrays.stream(inboxExtensions.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT).replaceFirst("^\\.", ""))
+                .filter(s -> !s.isEmpty()).forEach(extensions::add);
+        Optional<CdrFormat> fmt = inboxFormat == FormatChoice.auto ? Optional.empty()
+                : Optional.of(CdrFormat.valueOf(inboxFormat.name().toUpperCase(Locale.ROOT)));
+        UpConfig config = new UpConfig(store.data.dataDir, host, port, store.pipelineConfig(), maxBody, maxRecords, maxBacklog, fmt,
+                Set.copyOf(extensions), inboxMaxSize, Duration.ofMillis(Math.min(500, Math.max(50, inboxSettleMillis / 2))),
+                Duration.ofMillis(inboxSettleMillis), Duration.ofSeconds(drainSeconds));
+
+        CountDownLatch stop = new CountDownLatch(1);
+        boolean signals = installSignalHandlers(stop);
+        LocalRuntime rt = LocalRuntime.start(config, err::println);
+        if (!signals) {
+            Runtime.getRuntime().addShutdownHook(new Thread(rt::stop, "sluice-stop"));
+        }
+        err.printf("sluice up: listening on http://%s:%d (POST /v1/cdrs, GET /v1/status); inbox %s; data %s%n", host, rt.port(),
+                config.inboxDir().toAbsolutePath(), config.dataDir().toAbsolutePath());
+        if (!UpConfig.DEFAULT_HOST.equals(host) && !"localhost".equals(host)) {
+            err.println("sluice up: warning: listening on " + host + ", beyond this machine; the API has no authentication");
+        }
+        stop.await();
+        err.println("sluice up: stopping: no new requests; applying what is logged (up to " + drainSeconds + " s)");
+        rt.stop();
+        RuntimeStatsView v = rt.view();
+        err.printf("sluice up: stopped. %d requests accepted, %d throttled; %d records in = %d accepted + %d rejected + %d duplicates; "
+                        + "files: %d processed, %d duplicate, %d failed%n",
+                v.requestsAccepted(), v.requestsThrottled(), v.recordsIn(), v.accepted(), v.rejected(), v.duplicates(),
+                v.filesProcessed(), v.filesDuplicate(), v.filesFailed());
+        return ExitCodes.OK;
+    }
+
+    /** SIGTERM and SIGINT start the graceful stop, so the process can exit 0 after draining. */
+    @SuppressWarnings("restriction")
+    private static boolean installSignalHandlers(CountDownLatch stop) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> stop.countDown());
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> stop.countDown());
+            return true;
+        } catch (IllegalArgumentException | LinkageError e) {
+            return false; // no signal support here: a shutdown hook stops gracefully instead
+        }
+    }
+}

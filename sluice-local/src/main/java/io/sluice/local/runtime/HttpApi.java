@@ -1,0 +1,354 @@
+package io.sluice.local.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.sluice.core.cdr.CdrFormat;
+import io.sluice.core.cdr.CdrFormatDetector;
+import io.sluice.core.cdr.RawRecord;
+import io.sluice.core.cdr.RecordFramer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The HTTP API of 'sluice up' (Javalin on Jetty), on loopback by default:
+ * <ul>
+ *   <li>{@code POST /v1/cdrs}: a body of CDR lines, JSON lines ({@code application/x-ndjson}) or CSV
+ *   ({@code text/csv}, Asterisk or FreeSWITCH, detected or named by {@code ?format=}). Answers 202 with an
+ *   ingest id once the body is in the fsynced {@link IngestLog}; 413 over the body, record or line limits
+ *   (SEC-5); 415 for another content type; 429 with Retry-After when the backlog is full; 503 while stopping.
+ *   <li>{@code GET /v1/ingests/{id}}: queued, or done with accepted, rejected (with reasons), duplicates.
+ *   <li>{@code GET /healthz}, {@code GET /v1/status}, {@code GET /v1/files} (the inbox manifest).
+ * </ul>
+ */
+final class HttpApi {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Appends waiting for the log writer above which requests are throttled: a bound on memory held by bodies. */
+    private static final int MAX_WAITING_APPENDS = 2_000;
+    private static final int REJECTIONS_SHOWN = 100;
+
+    private final LocalRuntime rt;
+    private final Javalin app;
+
+    private HttpApi(LocalRuntime rt) {
+        this.rt = rt;
+        UpConfig cfg = rt.config();
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.jetty.host = cfg.host();
+            config.jetty.port = cfg.port();
+            config.http.maxRequestSize = cfg.maxBodyBytes();
+            config.routes.post("/v1/cdrs", this::postCdrs);
+            config.routes.get("/v1/ingests/{id}", this::getIngest);
+            config.routes.get("/healthz", this::health);
+            config.routes.get("/v1/status", this::status);
+            config.routes.get("/v1/files", this::files);
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                rt.stats().error("http", ctx.method() + " " + ctx.path() + ": " + e);
+                json(ctx, 500, Map.of("error", "internal error: " + e.getMessage()));
+            });
+            config.routes.error(404, ctx -> {
+                if (ctx.result() == null) {
+                    json(ctx, 404, Map.of("error", "no such resource: " + ctx.method() + " " + ctx.path()
+                            + "; see POST /v1/cdrs, GET /v1/ingests/{id}, /v1/status, /v1/files, /healthz"));
+                }
+            });
+        });
+    }
+
+    static HttpApi start(LocalRuntime rt) {
+        HttpApi api = new HttpApi(rt);
+        try {
+            api.app.start();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Cannot listen on " + rt.config().host() + ":" + rt.config().port() + ": "
+                    + rootMessage(e) + "; is another program using the port? Try --port N or 'sluice doctor'", e);
+        }
+        return api;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    int port() {
+        return app.port();
+    }
+
+    void stop() {
+        app.stop();
+    }
+
+    private static void json(Context ctx, int status, Object body) {
+        try {
+            ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void refuse(Context ctx, int status, String message) {
+        rt.stats().requestsRefused.incrementAndGet();
+        json(ctx, status, Map.of("error", message));
+    }
+
+    private void postCdrs(Context ctx) throws IOException, InterruptedException {
+        RuntimeStats stats = rt.stats();
+        stats.requests.incrementAndGet();
+        UpConfig cfg = rt.config();
+        if (rt.stopping()) {
+            ctx.header("Retry-After", "5");
+            refuse(ctx, 503, "sluice up is shutting down; retry against the next instance");
+            return;
+        }
+        Optional<CdrFormat> declared;
+        try {
+            declared = declaredFormat(ctx);
+        } catch (IllegalArgumentException e) {
+            refuse(ctx, 415, e.getMessage());
+            return;
+        }
+        long length = ctx.contentLength();
+        if (length > cfg.maxBodyBytes()) {
+            refuse(ctx, 413, "body is " + length + " bytes, over the limit of " + cfg.maxBodyBytes() + " bytes per request");
+            return;
+        }
+        // Throttle before reading the body: the backlog of logged, not yet applied requests is bounded (local "throttle").
+        if (rt.applier().backlogBytes() > cfg.maxBacklogBytes() || rt.log().waitingAppends() > MAX_WAITING_APPENDS) {
+            stats.requestsThrottled.incrementAndGet();
+            ctx.header("Retry-After", "1");
+            json(ctx, 429, Map.of("error", "overloaded: " + rt.applier().backlogBytes() + " bytes wait to be applied; retry after 1 s"));
+            return;
+        }
+        byte[] body;
+        try (InputStream in = ctx.req().getInputStream()) {
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cfg.maxBodyBytes() + 1));
+        }
+        if (body.length > cfg.maxBodyBytes()) {
+            refuse(ctx, 413, "body is over the limit of " + cfg.maxBodyBytes() + " bytes per request");
+            return;
+        }
+        String problem = lineProblem(body, cfg.maxRecordsPerRequest(), cfg.pipeline().maxRecordBytes());
+        if (problem != null) {
+            refuse(ctx, problem.startsWith("empty") ? 400 : 413, problem);
+            return;
+        }
+        CdrFormat format = declared.isPresent() ? declared.get() : detect(body);
+        if (format == null) {
+            refuse(ctx, 400, "cannot tell the CSV format from the first records; add ?format=asterisk or ?format=freeswitch");
+            return;
+        }
+        long id;
+        try {
+            id = rt.log().append(BodyFormat.encode(format), body).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            stats.error("http", "cannot log a request: " + e.getMessage());
+            ctx.header("Retry-After", "5");
+            refuse(ctx, 503, "cannot write the request durably: " + e.getMessage());
+            return;
+        }
+        stats.requestsAccepted.incrementAndGet();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ingest_id", Long.toString(id));
+        out.put("records", lines(body));
+        out.put("format", format.cliName());
+        out.put("status", "queued");
+        out.put("status_url", "/v1/ingests/" + id);
+        json(ctx, 202, out);
+    }
+
+    /** The format named by ?format= or implied by the content type; empty for CSV to be detected. */
+    private static Optional<CdrFormat> declaredFormat(Context ctx) {
+        String param = ctx.queryParam("format");
+        if (param != null && !param.isBlank()) {
+            return switch (param.toLowerCase(Locale.ROOT)) {
+                case "asterisk" -> Optional.of(CdrFormat.ASTERISK);
+                case "freeswitch" -> Optional.of(CdrFormat.FREESWITCH);
+                case "jsonl" -> Optional.of(CdrFormat.JSONL);
+                default -> throw new IllegalArgumentException("format '" + param + "' is unknown: use asterisk, freeswitch or jsonl");
+            };
+        }
+        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+        int semi = type.indexOf(';');
+        type = (semi < 0 ? type : type.substring(0, semi)).trim();
+        return switch (type) {
+            case "application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/json-lines",
+                 "application/json" -> Optional.of(CdrFormat.JSONL);
+            case "text/csv", "application/csv", "text/plain" -> Optional.empty();
+            default -> throw new IllegalArgumentException("content type '" + type + "' is not supported: send text/csv "
+                    + "(Asterisk or FreeSWITCH CDR lines) or application/x-ndjson (Sluice JSON lines)");
+        };
+    }
+
+    /** Why the body's lines break a limit (SEC-5), or null. */
+    static String lineProblem(byte[] body, int maxLines, int maxLineBytes) {
+        int lines = 0;
+        int start = 0;
+        boolean content = false;
+        for (int i = 0; i <= body.length; i++) {
+            if (i == body.length || body[i] == '\n') {
+                if (i - start > maxLineBytes) {
+                    return "line " + (lines + 1) + " is " + (i - start) + " bytes, over the limit of " + maxLineBytes + " bytes per record";
+                }
+                if (i > start) {
+                    lines++;
+                    content = true;
+                }
+                if (lines > maxLines) {
+                    return "body has more than " + maxLines + " lines, the limit per request; split it";
+                }
+                start = i + 1;
+            }
+        }
+        return content ? null : "empty body: no records";
+    }
+
+    private static int lines(byte[] body) {
+        int n = 0;
+        for (int i = 0; i < body.length; i++) {
+            if (body[i] == '\n' && (i == 0 || body[i - 1] != '\n')) {
+                n++;
+            }
+        }
+        return body.length > 0 && body[body.length - 1] != '\n' ? n + 1 : n;
+    }
+
+    private static CdrFormat detect(byte[] body) {
+        List<byte[]> sample = new ArrayList<>();
+        try (RecordFramer f = new RecordFramer(new ByteArrayInputStream(body), "request", true, RecordFramer.DEFAULT_MAX_RECORD_BYTES)) {
+            RawRecord r;
+            while (sample.size() < 25 && (r = f.next()) != null) {
+                sample.add(r.bytes());
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return CdrFormatDetector.detect(sample).orElse(null);
+    }
+
+    private void getIngest(Context ctx) throws SQLException {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            json(ctx, 400, Map.of("error", "'" + ctx.pathParam("id") + "' is not an ingest id (a number from POST /v1/cdrs)"));
+            return;
+        }
+        Map<String, Object> found = rt.read(c -> {
+            try (PreparedStatement p = c.prepareStatement("""
+                    SELECT format, received_at, processed_at, records_in, accepted, rejected, duplicates, unknown_subscribers
+                    FROM http_ingests WHERE id = ?""")) {
+                p.setLong(1, id);
+                try (ResultSet rs = p.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("ingest_id", Long.toString(id));
+                    m.put("status", "done");
+                    m.put("format", rs.getString(1));
+                    m.put("received_at", rs.getTimestamp(2).toInstant().toString());
+                    m.put("processed_at", rs.getTimestamp(3).toInstant().toString());
+                    m.put("records_in", rs.getLong(4));
+                    m.put("accepted", rs.getLong(5));
+                    m.put("rejected", rs.getLong(6));
+                    m.put("duplicates", rs.getLong(7));
+                    m.put("unknown_subscribers", rs.getLong(8));
+                    return m;
+                }
+            }
+        });
+        if (found != null) {
+            found.put("rejections", rt.read(c -> rejections(c, id)));
+            json(ctx, 200, found);
+        } else if (id >= rt.applier().consumed() && id < rt.log().durableEnd()) {
+            json(ctx, 200, Map.of("ingest_id", Long.toString(id), "status", "queued"));
+        } else {
+            json(ctx, 404, Map.of("error", "no ingest " + id));
+        }
+    }
+
+    private static List<Map<String, Object>> rejections(java.sql.Connection c, long id) throws SQLException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT id, line, reason, detail FROM dead_letters WHERE source = ? ORDER BY line LIMIT " + REJECTIONS_SHOWN)) {
+            p.setString(1, LogApplier.source(id));
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("dead_letter_id", rs.getLong(1));
+                    m.put("line", rs.getLong(2));
+                    m.put("reason", rs.getString(3));
+                    m.put("detail", rs.getString(4));
+                    out.add(m);
+                }
+            }
+        }
+        return out;
+    }
+
+    private void health(Context ctx) {
+        boolean ok = rt.healthy() && !rt.stopping();
+        json(ctx, ok ? 200 : 503, Map.of("status", ok ? "ok" : rt.stopping() ? "stopping" : "degraded"));
+    }
+
+    private void status(Context ctx) {
+        RuntimeStats s = rt.stats();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("state", rt.state());
+        m.put("healthy", rt.healthy());
+        m.put("pid", ProcessHandle.current().pid());
+        m.put("started_at", s.startedAt.toString());
+        m.put("uptime_seconds", Duration.between(s.startedAt, Instant.now()).toSeconds());
+        m.put("data_dir", rt.config().dataDir().toAbsolutePath().toString());
+        Map<String, Object> queue = new LinkedHashMap<>();
+        queue.put("ingests", Math.max(0, rt.log().entriesWritten() - s.ingestsApplied.get()));
+        queue.put("bytes", rt.applier().backlogBytes());
+        queue.put("bytes_limit", rt.config().maxBacklogBytes());
+        queue.put("inbox_files", rt.inbox().waiting());
+        m.put("queue", queue);
+        m.put("records_per_second", Math.round(s.recordsPerSecond()));
+        Map<String, Object> totals = new LinkedHashMap<>();
+        totals.put("requests", s.requests.get());
+        totals.put("requests_accepted", s.requestsAccepted.get());
+        totals.put("requests_throttled", s.requestsThrottled.get());
+        totals.put("requests_refused", s.requestsRefused.get());
+        totals.put("ingests_applied", s.ingestsApplied.get());
+        totals.put("records_in", s.recordsIn.get());
+        totals.put("accepted", s.accepted.get());
+        totals.put("rejected", s.rejected.get());
+        totals.put("duplicates", s.duplicates.get());
+        totals.put("unknown_subscribers", s.unknownSubscribers.get());
+        totals.put("files_processed", s.filesProcessed.get());
+        totals.put("files_duplicate", s.filesDuplicate.get());
+        totals.put("files_failed", s.filesFailed.get());
+        m.put("totals", totals);
+        m.put("last_errors", s.lastErrors().stream().map(e -> Map.of("at", e.at().toString(), "where", e.where(),
+                "message", e.message())).toList());
+        json(ctx, 200, m);
+    }
+
+    private void files(Context ctx) throws SQLException {
+        int limit = Math.max(1, Math.min(1000, ctx.queryParamAsClass("limit", Integer.class).getOrDefault(100)));
+        json(ctx, 200, Map.of("files", rt.read(c -> Inbox.recent(c, limit))));
+    }
+}

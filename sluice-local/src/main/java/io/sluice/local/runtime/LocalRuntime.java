@@ -1,0 +1,259 @@
+package io.sluice.local.runtime;
+
+import io.sluice.local.ingest.LocalCdrPipeline;
+import io.sluice.local.store.LocalStore;
+import io.sluice.local.store.StoreException;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * 'sluice up': one long-running process that plays, on one machine, the part Kinesis, Lambda and S3 events
+ * play on AWS (issue 3). It owns the store; one worker thread is its only writer and alternates between the
+ * HTTP ingests waiting in the {@link IngestLog} and the files of the {@link Inbox}; the HTTP API
+ * ({@link HttpApi}) logs requests and reads status through a second connection.
+ *
+ * <p>Crash safety: a request is acknowledged only once it is in the fsynced log; the store records the log
+ * position it applied in the same transaction as the effects; inbox files resume by chunk. So kill -9 at any
+ * moment loses nothing acknowledged and counts nothing twice. {@link #stop} is the graceful path (SIGTERM):
+ * stop accepting, apply what is logged (up to the drain timeout), export the archive, close.
+ */
+public final class LocalRuntime implements AutoCloseable {
+    /** How long the worker stays idle before writing pending archive rows as Parquet. */
+    private static final long IDLE_FLUSH_NANOS = TimeUnit.SECONDS.toNanos(3);
+    private static final long FLUSH_ROWS = 2_000_000;
+    private static final long APPLY_BATCH_BYTES = 8L << 20;
+
+    private final UpConfig config;
+    private final LocalStore store;
+    private final LocalCdrPipeline pipeline;
+    private final IngestLog log;
+    private final LogApplier applier;
+    private final Inbox inbox;
+    private final RuntimeStats stats = new RuntimeStats();
+    private final Connection reader;
+    private final Thread worker;
+    private final CountDownLatch workerDone = new CountDownLatch(1);
+    private final Consumer<String> say;
+    private HttpApi http;
+    private volatile boolean stopping;
+    private volatile boolean healthy = true;
+    private volatile String state = "starting";
+    private boolean dirty;
+    private long lastWork = System.nanoTime();
+
+    private LocalRuntime(UpConfig config, Consumer<String> say) throws IOException, SQLException {
+        this.config = config;
+        this.say = say;
+        this.store = LocalStore.open(config.dataDir());
+        try {
+            this.pipeline = new LocalCdrPipeline(store, config.pipeline());
+            long consumed = LogApplier.consumedPosition(store);
+            this.log = IngestLog.open(config.logDir(), consumed, IngestLog.DEFAULT_SEGMENT_BYTES);
+            this.applier = new LogApplier(pipeline, log, stats, consumed, APPLY_BATCH_BYTES, 2);
+            this.inbox = new Inbox(config, pipeline, stats, this::applyBetweenChunks);
+            this.reader = store.connection().duplicate();
+        } catch (IOException | SQLException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        this.worker = new Thread(this::work, "sluice-worker");
+    }
+
+    /** Opens the store, recovers, starts the worker and the HTTP API, and writes sluice-up.json. */
+    public static LocalRuntime start(UpConfig config, Consumer<String> say) throws IOException, SQLException {
+        LocalRuntime rt = new LocalRuntime(config, say);
+        try {
+            rt.worker.start();
+            rt.http = HttpApi.start(rt);
+            new RuntimeInfo(ProcessHandle.current().pid(), config.host(), rt.http.port(), rt.stats.startedAt).write(config.dataDir());
+            rt.state = "running";
+            return rt;
+        } catch (RuntimeException | IOException e) {
+            rt.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    UpConfig config() {
+        return config;
+    }
+
+    RuntimeStats stats() {
+        return stats;
+    }
+
+    IngestLog log() {
+        return log;
+    }
+
+    LogApplier applier() {
+        return applier;
+    }
+
+    Inbox inbox() {
+        return inbox;
+    }
+
+    String state() {
+        return state;
+    }
+
+    boolean healthy() {
+        return healthy && worker.isAlive() && !log.failed();
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    /** Runs {@code work} on the read connection (the writer's connection belongs to the worker thread). */
+    synchronized <T> T read(LocalStore.SqlWork<T> work) throws SQLException {
+        return work.run(reader);
+    }
+
+    private void work() {
+        long lastPoll = 0;
+        long backoff = 0;
+        while (!stopping) {
+            try {
+                boolean worked = applier.applyOnce();
+                if (System.nanoTime() - lastPoll >= config.inboxPoll().toNanos()) {
+                    lastPoll = System.nanoTime();
+                    worked |= inbox.pollOnce();
+                }
+                if (worked) {
+                    dirty = true;
+                    lastWork = System.nanoTime();
+                    if (pipeline.archive().pendingRows() >= FLUSH_ROWS) {
+                        pipeline.flush();
+                    }
+                } else {
+                    if (dirty && System.nanoTime() - lastWork >= IDLE_FLUSH_NANOS) {
+                        pipeline.flush();
+                        dirty = false;
+                    }
+                    log.awaitBeyond(applier.consumed(), Math.min(200, config.inboxPoll().toMillis()));
+                }
+                healthy = true;
+                backoff = 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                // A failed transaction changed nothing: record it, wait, and retry the same work.
+                healthy = false;
+                stats.error("worker", String.valueOf(e.getMessage()));
+                say.accept("sluice up: " + e.getMessage() + " (retrying)");
+                backoff = Math.min(5_000, Math.max(100, backoff * 2));
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        try {
+            drain();
+        } finally {
+            workerDone.countDown();
+        }
+    }
+
+    /** Between chunks of a large inbox file: apply waiting HTTP ingests so they are not held back. */
+    private void applyBetweenChunks() {
+        for (int i = 0; i < 4 && applier.applyOnce(); i++) {
+            dirty = true;
+        }
+    }
+
+    /** On stop: apply what is logged, up to the drain timeout, then export the archive. */
+    private void drain() {
+        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        try {
+            while (System.nanoTime() < deadline && applier.applyOnce()) {
+                dirty = true;
+            }
+            if (applier.backlogBytes() > 0) {
+                say.accept("sluice up: drain timeout reached; " + applier.backlogBytes()
+                        + " logged bytes are applied at the next start");
+            }
+            pipeline.flush();
+        } catch (RuntimeException e) {
+            stats.error("worker", "while draining: " + e.getMessage());
+            say.accept("sluice up: while draining: " + e.getMessage() + " (the log keeps it for the next start)");
+        }
+    }
+
+    /** Graceful stop: refuse new requests, let the worker drain, export, close. Idempotent. */
+    public synchronized void stop() {
+        if (state.equals("stopped")) {
+            return;
+        }
+        state = "stopping";
+        stopping = true;
+        if (http != null) {
+            http.stop();
+        }
+        try {
+            workerDone.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    @Override
+    public synchronized void close() {
+        stopping = true;
+        state = "stopped";
+        if (http != null) {
+            http.stop();
+        }
+        if (worker.isAlive()) {
+            try {
+                workerDone.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        applier.close();
+        try {
+            log.close();
+        } catch (IOException e) {
+            say.accept("sluice up: closing the ingest log: " + e.getMessage());
+        }
+        try {
+            reader.close();
+        } catch (SQLException e) {
+            // closing anyway
+        }
+        try {
+            store.close();
+        } catch (StoreException e) {
+            say.accept("sluice up: " + e.getMessage());
+        }
+        RuntimeInfo.read(config.dataDir()).filter(i -> i.pid() == ProcessHandle.current().pid())
+                .ifPresent(i -> RuntimeInfo.delete(config.dataDir()));
+    }
+
+    /** The counters so far. */
+    public RuntimeStatsView view() {
+        return new RuntimeStatsView(stats.requestsAccepted.get(), stats.requestsThrottled.get(), stats.recordsIn.get(),
+                stats.accepted.get(), stats.rejected.get(), stats.duplicates.get(), stats.filesProcessed.get(),
+                stats.filesDuplicate.get(), stats.filesFailed.get());
+    }
+
+    Instant startedAt() {
+        return stats.startedAt;
+    }
+}

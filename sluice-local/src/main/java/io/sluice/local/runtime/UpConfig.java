@@ -1,0 +1,75 @@
+package io.sluice.local.runtime;
+
+import io.sluice.core.cdr.CdrFormat;
+import io.sluice.core.pipeline.CdrPipelineConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything 'sluice up' is told (issue 3; SEC-5 limits).
+ *
+ * @param dataDir              the store, the archive, the ingest log, inbox/, processed/, failed/
+ * @param host                 the address the HTTP API binds (loopback by default)
+ * @param port                 its port (0: any free port, written to sluice-up.json)
+ * @param pipeline             source zone, default country, record size limit
+ * @param maxBodyBytes         an HTTP body above this is refused with 413
+ * @param maxRecordsPerRequest an HTTP body with more lines than this is refused with 413
+ * @param maxBacklogBytes      logged but not yet applied bytes above which requests get 429
+ * @param inboxFormat          the inbox files' format, or empty to detect it per file
+ * @param inboxExtensions      allowed file name extensions in the inbox, lower case, without the dot
+ * @param inboxMaxBytes        an inbox file above this goes to failed/
+ * @param inboxPoll            how often the inbox is listed
+ * @param inboxSettle          how long a file's size and time must stay unchanged before it is read
+ * @param drainTimeout         on SIGTERM, how long to keep applying logged requests before exiting
+ */
+public record UpConfig(Path dataDir, String host, int port, CdrPipelineConfig pipeline, long maxBodyBytes,
+                       int maxRecordsPerRequest, long maxBacklogBytes, Optional<CdrFormat> inboxFormat,
+                       Set<String> inboxExtensions, long inboxMaxBytes, Duration inboxPoll, Duration inboxSettle,
+                       Duration drainTimeout) {
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8787;
+    public static final long DEFAULT_MAX_BODY = 16L << 20;
+    public static final int DEFAULT_MAX_RECORDS = 10_000;
+    public static final long DEFAULT_MAX_BACKLOG = 512L << 20;
+    public static final Set<String> DEFAULT_EXTENSIONS = Set.of("csv", "jsonl", "ndjson", "cdr", "txt");
+    public static final long DEFAULT_INBOX_MAX = 8L << 30;
+
+    public static UpConfig defaults(Path dataDir) {
+        return new UpConfig(dataDir, DEFAULT_HOST, DEFAULT_PORT, CdrPipelineConfig.defaults(), DEFAULT_MAX_BODY, DEFAULT_MAX_RECORDS,
+                DEFAULT_MAX_BACKLOG, Optional.empty(), DEFAULT_EXTENSIONS, DEFAULT_INBOX_MAX, Duration.ofMillis(500),
+                Duration.ofSeconds(1), Duration.ofSeconds(30));
+    }
+
+    public UpConfig withPort(int p) {
+        return new UpConfig(dataDir, host, p, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout);
+    }
+
+    public UpConfig withInbox(Duration poll, Duration settle) {
+        return new UpConfig(dataDir, host, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
+                inboxExtensions, inboxMaxBytes, poll, settle, drainTimeout);
+    }
+
+    public UpConfig withLimits(long body, int records, long backlog) {
+        return new UpConfig(dataDir, host, port, pipeline, body, records, backlog, inboxFormat,
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout);
+    }
+
+    public Path inboxDir() {
+        return dataDir.resolve("inbox");
+    }
+
+    public Path processedDir() {
+        return dataDir.resolve("processed");
+    }
+
+    public Path failedDir() {
+        return dataDir.resolve("failed");
+    }
+
+    public Path logDir() {
+        return dataDir.resolve("ingest-log");
+    }
+}
