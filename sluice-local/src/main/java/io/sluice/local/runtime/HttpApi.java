@@ -41,6 +41,8 @@ final class HttpApi {
     /** Appends waiting for the log writer above which requests are throttled: a bound on memory held by bodies. */
     private static final int MAX_WAITING_APPENDS = 2_000;
     private static final int REJECTIONS_SHOWN = 100;
+    /** Set on a request this API answered itself, so the 404 fallback does not replace its answer. */
+    private static final String ANSWERED = "sluice.answered";
 
     private final LocalRuntime rt;
     private final Javalin app;
@@ -63,7 +65,7 @@ final class HttpApi {
                 json(ctx, 500, Map.of("error", "internal error: " + e.getMessage()));
             });
             config.routes.error(404, ctx -> {
-                if (ctx.result() == null) {
+                if (ctx.attribute(ANSWERED) == null) {
                     json(ctx, 404, Map.of("error", "no such resource: " + ctx.method() + " " + ctx.path()
                             + "; see POST /v1/cdrs, GET /v1/ingests/{id}, /v1/status, /v1/files, /healthz"));
                 }
@@ -99,6 +101,7 @@ final class HttpApi {
     }
 
     private static void json(Context ctx, int status, Object body) {
+        ctx.attribute(ANSWERED, Boolean.TRUE);
         try {
             ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
         } catch (IOException e) {
@@ -132,16 +135,17 @@ final class HttpApi {
             refuse(ctx, 413, "body is " + length + " bytes, over the limit of " + cfg.maxBodyBytes() + " bytes per request");
             return;
         }
-        // Throttle before reading the body: the backlog of logged, not yet applied requests is bounded (local "throttle").
+        byte[] body;
+        try (InputStream in = ctx.req().getInputStream()) {
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cfg.maxBodyBytes() + 1));
+        }
+        // The backlog of logged, not yet applied requests is bounded: the local "throttle". (The body is read first so
+        // the client, still sending, sees the 429 rather than a reset connection.)
         if (rt.applier().backlogBytes() > cfg.maxBacklogBytes() || rt.log().waitingAppends() > MAX_WAITING_APPENDS) {
             stats.requestsThrottled.incrementAndGet();
             ctx.header("Retry-After", "1");
             json(ctx, 429, Map.of("error", "overloaded: " + rt.applier().backlogBytes() + " bytes wait to be applied; retry after 1 s"));
             return;
-        }
-        byte[] body;
-        try (InputStream in = ctx.req().getInputStream()) {
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cfg.maxBodyBytes() + 1));
         }
         if (body.length > cfg.maxBodyBytes()) {
             refuse(ctx, 413, "body is over the limit of " + cfg.maxBodyBytes() + " bytes per request");

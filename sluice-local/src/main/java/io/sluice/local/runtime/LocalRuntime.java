@@ -41,6 +41,8 @@ public final class LocalRuntime implements AutoCloseable {
     private final Consumer<String> say;
     private HttpApi http;
     private volatile boolean stopping;
+    private volatile boolean held;
+    private volatile boolean skipDrain;
     private volatile boolean healthy = true;
     private volatile String state = "starting";
     private boolean dirty;
@@ -125,6 +127,10 @@ public final class LocalRuntime implements AutoCloseable {
         long backoff = 0;
         while (!stopping) {
             try {
+                if (held) {
+                    Thread.sleep(10);
+                    continue;
+                }
                 boolean worked = applier.applyOnce();
                 if (System.nanoTime() - lastPoll >= config.inboxPoll().toNanos()) {
                     lastPoll = System.nanoTime();
@@ -163,10 +169,23 @@ public final class LocalRuntime implements AutoCloseable {
             }
         }
         try {
-            drain();
+            if (!skipDrain) {
+                drain();
+            }
         } finally {
             workerDone.countDown();
         }
+    }
+
+    /** Tests: closes without applying what is logged, as a crash after the acknowledgements would leave it. */
+    void closeWithoutDrain() {
+        skipDrain = true;
+        close();
+    }
+
+    /** Tests: pauses (or resumes) the worker, so that a backlog builds up deterministically. */
+    void holdWorker(boolean hold) {
+        this.held = hold;
     }
 
     /** Between chunks of a large inbox file: apply waiting HTTP ingests so they are not held back. */

@@ -109,6 +109,12 @@ class DoctorCommandTest {
         }
     }
 
+    private static List<String> listing(Path root) throws IOException {
+        try (var files = Files.walk(root)) {
+            return files.map(p -> root.relativize(p).toString()).sorted().toList();
+        }
+    }
+
     @Test
     @DisplayName("OPS-1: on a fresh data dir every check is ok and says what will be created")
     void freshDataDir() throws Exception {
@@ -239,10 +245,15 @@ class DoctorCommandTest {
     @DisplayName("OPS-1: a store made by this sluice is ok with its schema version, and doctor does not change it")
     void currentSchema() throws Exception {
         LocalStore.open(dir).close();
+        Path db = dir.resolve(LocalStore.DB_FILE);
+        byte[] before = Files.readAllBytes(db);
+        List<String> filesBefore = listing(dir);
 
         assertThat(run("--data-dir", dir.toString(), "--port", String.valueOf(freePort()))).as(out()).isEqualTo(ExitCodes.OK);
         assertThat(line("store")).containsExactly("ok", "store",
-                dir.resolve(LocalStore.DB_FILE).toAbsolutePath() + ": schema v" + LocalStore.SCHEMA_VERSION);
+                db.toAbsolutePath() + ": schema v" + LocalStore.SCHEMA_VERSION);
+        assertThat(Files.readAllBytes(db)).as("the store file is unchanged").isEqualTo(before);
+        assertThat(listing(dir)).as("no file added or removed").isEqualTo(filesBefore);
         LocalStore.open(dir).close();
     }
 
@@ -259,6 +270,48 @@ class DoctorCommandTest {
         assertThat(run("--data-dir", foreign.toString(), "--port", String.valueOf(freePort()))).as(out()).isEqualTo(ExitCodes.FAILED);
         assertThat(line("store")[0]).isEqualTo("fail");
         assertThat(line("store")[2]).contains(foreign.resolve(LocalStore.DB_FILE).toAbsolutePath().toString()).contains("not a sluice store");
+    }
+
+    /** Run in a child JVM: opens the store read-write, as a running sluice would, and holds it until stdin closes. */
+    static final class HoldStore {
+        public static void main(String[] args) throws Exception {
+            try (LocalStore s = LocalStore.open(Path.of(args[0]))) {
+                System.out.println(s.dataDir() == null ? "no data dir" : "ready");
+                System.out.flush();
+                while (System.in.read() >= 0) {
+                    // hold the store
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("OPS-1: a store held by another process (no sluice-up.json) fails as locked, saying what to do")
+    void lockedStore() throws Exception {
+        LocalStore.open(dir).close();
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), HoldStore.class.getName(), dir.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            var ready = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine();
+                } catch (IOException e) {
+                    return "error: " + e;
+                }
+            });
+            assertThat(ready.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("the holder opened the store").isEqualTo("ready");
+
+            assertThat(run("--data-dir", dir.toString(), "--port", String.valueOf(freePort()))).as(out()).isEqualTo(ExitCodes.FAILED);
+            assertThat(line("store")[0]).isEqualTo("fail");
+            assertThat(line("store")[2]).contains(dir.resolve(LocalStore.DB_FILE).toAbsolutePath().toString())
+                    .contains("locked by another process (pid " + holder.pid() + ")").endsWith(": stop it or use another --data-dir");
+        } finally {
+            holder.getOutputStream().close();
+            if (!holder.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                holder.destroyForcibly().waitFor();
+            }
+        }
     }
 
     @Test

@@ -1,0 +1,317 @@
+package io.sluice.local.runtime;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.core.cdr.CdrFormat;
+import io.sluice.local.generate.CdrGenerator;
+import io.sluice.local.generate.GeneratorSpec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * 'sluice up' in this JVM: the HTTP API and the inbox against a real store, over real HTTP on loopback.
+ * Asynchronous effects are awaited by polling with a deadline, never by fixed sleeps (OPS-3).
+ */
+class LocalRuntimeTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    static Path shared;
+    static List<String> asterisk;
+    static List<String> jsonl;
+
+    @TempDir
+    Path dataDir;
+    private LocalRuntime rt;
+
+    @BeforeAll
+    static void generate() throws IOException {
+        LocalDate end = LocalDate.of(2026, 11, 20);
+        CdrGenerator.generate(GeneratorSpec.of(3_000, 200, 2).withSeed(7).withEndDate(end), shared.resolve("csv"), n -> { });
+        CdrGenerator.generate(GeneratorSpec.of(600, 100, 2).withSeed(8).withEndDate(end).withFormat(CdrFormat.JSONL),
+                shared.resolve("jsonl"), n -> { });
+        asterisk = lines(shared.resolve("csv"));
+        jsonl = lines(shared.resolve("jsonl"));
+    }
+
+    private static List<String> lines(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            Path f = s.filter(p -> p.getFileName().toString().startsWith("cdr-")).findFirst().orElseThrow();
+            return Files.readAllLines(f, UTF_8);
+        }
+    }
+
+    private void start(UpConfig config) throws Exception {
+        rt = LocalRuntime.start(config, m -> { });
+    }
+
+    private void start() throws Exception {
+        start(UpConfig.defaults(dataDir).withPort(0).withInbox(Duration.ofMillis(50), Duration.ofMillis(150)));
+    }
+
+    @AfterEach
+    void stop() {
+        if (rt != null) {
+            rt.stop();
+        }
+    }
+
+    private HttpResponse<String> post(String contentType, String body) throws Exception {
+        return post("/v1/cdrs", contentType, body.getBytes(UTF_8));
+    }
+
+    private HttpResponse<String> post(String path, String contentType, byte[] body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rt.port() + path))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rt.port() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws IOException {
+        return JSON.readTree(r.body());
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** The finished outcome of an ingest, polled until it is done. */
+    private JsonNode outcome(String id) throws Exception {
+        JsonNode[] last = new JsonNode[1];
+        await("ingest " + id + " to be done", () -> {
+            try {
+                last[0] = json(get("/v1/ingests/" + id));
+                return "done".equals(last[0].path("status").asText());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return last[0];
+    }
+
+    private static String body(List<String> lines, int from, int to) {
+        return String.join("\n", lines.subList(from, to)) + "\n";
+    }
+
+    @Test
+    @DisplayName("CDR-1, CDR-3: a CSV body is acknowledged 202 with an id, then reported: accepted, rejected with line and reason")
+    void csvBodyIsAcknowledgedThenReported() throws Exception {
+        start();
+        String body = body(asterisk, 0, 500) + "\"only\",\"three\",\"columns\"\n";
+        HttpResponse<String> r = post("text/csv", body);
+
+        assertThat(r.statusCode()).isEqualTo(202);
+        JsonNode ack = json(r);
+        assertThat(ack.path("records").asInt()).isEqualTo(501);
+        assertThat(ack.path("format").asText()).isEqualTo("asterisk");
+        JsonNode done = outcome(ack.path("ingest_id").asText());
+        assertThat(done.path("records_in").asLong()).isEqualTo(501);
+        assertThat(done.path("rejected").asLong()).isEqualTo(1);
+        assertThat(done.path("accepted").asLong() + done.path("duplicates").asLong()).isEqualTo(500);
+        assertThat(done.path("accepted").asLong()).isGreaterThan(400);
+        JsonNode rejection = done.path("rejections").get(0);
+        assertThat(rejection.path("line").asLong()).isEqualTo(501);
+        assertThat(rejection.path("reason").asText()).isEqualTo("WRONG_COLUMN_COUNT");
+    }
+
+    @Test
+    @DisplayName("CDR-5: the same body posted twice is accepted once; the second ingest reports only duplicates")
+    void theSameBodyTwiceCountsOnce() throws Exception {
+        start();
+        String body = body(asterisk, 500, 1000);
+        JsonNode first = outcome(json(post("text/csv", body)).path("ingest_id").asText());
+        JsonNode second = outcome(json(post("text/csv; charset=utf-8", body)).path("ingest_id").asText());
+
+        assertThat(first.path("accepted").asLong()).isPositive();
+        assertThat(second.path("accepted").asLong()).isZero();
+        assertThat(second.path("duplicates").asLong()).isEqualTo(500);
+        JsonNode totals = json(get("/v1/status")).path("totals");
+        assertThat(totals.path("records_in").asLong()).isEqualTo(1000);
+        assertThat(totals.path("accepted").asLong() + totals.path("rejected").asLong() + totals.path("duplicates").asLong())
+                .isEqualTo(1000);
+    }
+
+    @Test
+    @DisplayName("CDR-1: JSON lines (application/x-ndjson) go through the same core")
+    void jsonLinesBody() throws Exception {
+        start();
+        HttpResponse<String> r = post("application/x-ndjson", body(jsonl, 0, 300));
+        assertThat(r.statusCode()).isEqualTo(202);
+        assertThat(json(r).path("format").asText()).isEqualTo("jsonl");
+        JsonNode done = outcome(json(r).path("ingest_id").asText());
+        assertThat(done.path("records_in").asLong()).isEqualTo(300);
+        assertThat(done.path("accepted").asLong()).isGreaterThan(250);
+    }
+
+    @Test
+    @DisplayName("SEC-5: body size, lines per request and line length are limited (413); wrong type 415; empty or unknown CSV 400")
+    void limitsAndBadRequests() throws Exception {
+        start(UpConfig.defaults(dataDir).withPort(0).withLimits(256 * 1024, 100, UpConfig.DEFAULT_MAX_BACKLOG));
+        HttpResponse<String> tooBig = post("/v1/cdrs", "text/csv", new byte[300 * 1024]);
+        HttpResponse<String> tooMany = post("text/csv", body(asterisk, 0, 101));
+        char[] longLine = new char[66 * 1024];
+        Arrays.fill(longLine, 'x');
+        HttpResponse<String> tooLong = post("text/csv", body(asterisk, 0, 2) + new String(longLine) + "\n");
+        HttpResponse<String> xml = post("application/xml", "<cdr/>");
+        HttpResponse<String> badFormat = post("/v1/cdrs?format=cisco", "text/csv", "a,b\n".getBytes(UTF_8));
+        HttpResponse<String> empty = post("text/csv", "\n\n");
+        HttpResponse<String> unknown = post("text/csv", "hello,world\nfoo,bar\n");
+
+        assertThat(tooBig.statusCode()).isEqualTo(413);
+        assertThat(json(tooBig).path("error").asText()).contains("262144 bytes");
+        assertThat(tooMany.statusCode()).isEqualTo(413);
+        assertThat(json(tooMany).path("error").asText()).contains("100 lines");
+        assertThat(tooLong.statusCode()).isEqualTo(413);
+        assertThat(json(tooLong).path("error").asText()).contains("line 3");
+        assertThat(xml.statusCode()).isEqualTo(415);
+        assertThat(json(xml).path("error").asText()).contains("application/xml");
+        assertThat(badFormat.statusCode()).isEqualTo(415);
+        assertThat(empty.statusCode()).isEqualTo(400);
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(json(unknown).path("error").asText()).contains("?format=");
+        assertThat(json(get("/v1/status")).path("totals").path("requests_refused").asLong()).isEqualTo(7);
+        assertThat(json(get("/v1/status")).path("totals").path("requests_accepted").asLong()).isZero();
+    }
+
+    @Test
+    @DisplayName("SEC-5: over the backlog limit requests get 429 with Retry-After and are counted; nothing is queued without bound")
+    void overloadAnswers429() throws Exception {
+        start(UpConfig.defaults(dataDir).withPort(0).withLimits(UpConfig.DEFAULT_MAX_BODY, UpConfig.DEFAULT_MAX_RECORDS, 1000));
+        rt.holdWorker(true);
+        HttpResponse<String> first = post("text/csv", body(asterisk, 0, 100));
+        HttpResponse<String> second = post("text/csv", body(asterisk, 100, 200));
+        JsonNode queued = json(get("/v1/ingests/" + json(first).path("ingest_id").asText()));
+        JsonNode status = json(get("/v1/status"));
+        rt.holdWorker(false);
+
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(queued.path("status").asText()).isEqualTo("queued");
+        assertThat(second.statusCode()).isEqualTo(429);
+        assertThat(second.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(status.path("totals").path("requests_throttled").asLong()).isEqualTo(1);
+        assertThat(status.path("queue").path("ingests").asLong()).isEqualTo(1);
+        assertThat(outcome(json(first).path("ingest_id").asText()).path("records_in").asLong()).isEqualTo(100);
+    }
+
+    @Test
+    @DisplayName("OPS-1: healthz, status, and clear errors for unknown paths and ids")
+    void healthStatusAndErrors() throws Exception {
+        start();
+        assertThat(get("/healthz").statusCode()).isEqualTo(200);
+        JsonNode status = json(get("/v1/status"));
+        assertThat(status.path("state").asText()).isEqualTo("running");
+        assertThat(status.path("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+        assertThat(status.has("records_per_second")).isTrue();
+        assertThat(get("/v1/ingests/abc").statusCode()).isEqualTo(400);
+        assertThat(get("/v1/ingests/123456").statusCode()).isEqualTo(404);
+        HttpResponse<String> nothing = get("/v2/nothing");
+        assertThat(nothing.statusCode()).isEqualTo(404);
+        assertThat(json(nothing).path("error").asText()).contains("POST /v1/cdrs");
+        assertThat(RuntimeInfo.read(dataDir)).hasValueSatisfying(i -> assertThat(i.port()).isEqualTo(rt.port()));
+    }
+
+    private Path drop(String name, byte[] content) throws IOException {
+        Path part = rt.config().inboxDir().resolve(name + ".part");
+        Files.write(part, content);
+        return Files.move(part, rt.config().inboxDir().resolve(name));
+    }
+
+    private JsonNode files() throws Exception {
+        return json(get("/v1/files")).path("files");
+    }
+
+    @Test
+    @DisplayName("OBJ-1, OBJ-2: an inbox file is processed once; the same content dropped again is a duplicate; a bad object fails with its reason")
+    void inboxProcessesOnceAndFailsBadObjects() throws Exception {
+        start();
+        byte[] content = body(asterisk, 0, 3000).getBytes(UTF_8);
+        drop("cdr-a.csv", content);
+        await("cdr-a.csv to be processed", () -> Files.exists(rt.config().processedDir().resolve("cdr-a.csv")));
+        drop("cdr-a-again.csv", content);
+        drop("notes.bin", "hello".getBytes(UTF_8));
+        drop("garbage.csv", "hello,world\nfoo,bar\n".getBytes(UTF_8));
+        Files.write(rt.config().inboxDir().resolve("still-writing.csv.part"), content);
+        await("three more files to be handled", () -> {
+            try {
+                return files().size() == 4;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        JsonNode rows = files();
+        JsonNode a = find(rows, "cdr-a.csv");
+        JsonNode again = find(rows, "cdr-a-again.csv");
+        assertThat(a.path("status").asText()).isEqualTo("processed");
+        assertThat(a.path("records_in").asLong()).isEqualTo(3000);
+        assertThat(a.path("accepted").asLong() + a.path("rejected").asLong() + a.path("duplicates").asLong()).isEqualTo(3000);
+        assertThat(again.path("status").asText()).isEqualTo("duplicate");
+        assertThat(again.path("content_hash").asText()).isEqualTo(a.path("content_hash").asText());
+        assertThat(again.path("accepted").asLong()).isZero();
+        assertThat(again.path("duplicates").asLong()).isEqualTo(3000);
+        assertThat(find(rows, "notes.bin").path("error").asText()).contains("extension '.bin' is not allowed");
+        assertThat(find(rows, "garbage.csv").path("error").asText()).contains("cannot tell the format");
+        assertThat(rt.config().processedDir().resolve("cdr-a-again.csv")).exists();
+        assertThat(rt.config().failedDir().resolve("notes.bin")).exists();
+        assertThat(Files.readString(rt.config().failedDir().resolve("garbage.csv.error.txt"))).contains("cannot tell the format");
+        assertThat(rt.config().inboxDir().resolve("still-writing.csv.part")).as("a .part file is never read").exists();
+        JsonNode totals = json(get("/v1/status")).path("totals");
+        assertThat(totals.path("accepted").asLong()).isEqualTo(a.path("accepted").asLong());
+        assertThat(totals.path("files_failed").asLong()).isEqualTo(2);
+    }
+
+    private static JsonNode find(JsonNode rows, String name) {
+        for (JsonNode r : rows) {
+            if (name.equals(r.path("name").asText())) {
+                return r;
+            }
+        }
+        throw new AssertionError("no manifest row for " + name + " in " + rows);
+    }
+
+    @Test
+    @DisplayName("CDR-8: what was logged but not applied when the process stopped is applied at the next start, once")
+    void loggedRequestsSurviveARestart() throws Exception {
+        start();
+        rt.holdWorker(true);
+        String id = json(post("text/csv", body(asterisk, 0, 200))).path("ingest_id").asText();
+        // Close without draining: like a crash after the acknowledgement, before the store applied it.
+        rt.closeWithoutDrain();
+        rt = null;
+        start();
+        JsonNode done = outcome(id);
+        assertThat(done.path("records_in").asLong()).isEqualTo(200);
+        assertThat(done.path("accepted").asLong()).isPositive();
+        assertThat(json(get("/v1/status")).path("totals").path("ingests_applied").asLong()).isEqualTo(1);
+    }
+}
