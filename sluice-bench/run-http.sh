@@ -89,7 +89,8 @@ fi
 data="$work/data"
 rm -rf "$data"
 java -Xmx1g -jar "$jar" profiles import --data-dir "$data" "$input/profiles.csv" >&2
-java -Xmx"${BENCH_HEAP:-1g}" -jar "$jar" up --data-dir "$data" --port "$port" > "$work/up.log" 2>&1 &
+# UP_ARGS: extra options for sluice up, e.g. "--max-backlog 4294967296 --drain-timeout 600"; SERVER_JAVA_OPTS: extra JVM options.
+java -Xmx"${BENCH_HEAP:-1g}" ${SERVER_JAVA_OPTS:-} -jar "$jar" up --data-dir "$data" --port "$port" ${UP_ARGS:-} > "$work/up.log" 2>&1 &
 server_pid=$!
 echo "server: pid $server_pid, $base, log $work/up.log"
 
