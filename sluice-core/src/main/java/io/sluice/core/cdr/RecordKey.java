@@ -31,6 +31,18 @@ public record RecordKey(long hi, long lo) {
         return epochDay << DAY_SHIFT;
     }
 
+    // Written out: the record's generated equals and hashCode go through ObjectMethods and showed in profiles of
+    // the de-duplication sets. lo is a hash already; hi's low bits are hash bits too.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RecordKey k && k.lo == lo && k.hi == hi;
+    }
+
+    @Override
+    public int hashCode() {
+        return (int) (lo ^ (lo >>> 32) ^ hi);
+    }
+
     public String hex() {
         HexFormat hex = HexFormat.of();
         return hex.toHexDigits(hi) + hex.toHexDigits(lo);

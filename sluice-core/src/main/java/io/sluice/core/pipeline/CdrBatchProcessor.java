@@ -16,7 +16,6 @@ import io.sluice.core.cdr.Validated;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -175,16 +174,22 @@ public final class CdrBatchProcessor {
      * same parts reports the same outcomes.
      */
     public List<BatchOutcome> commitAll(BatchId id, List<PreparedBatch> parts) {
-        Set<RecordKey> keySet = new LinkedHashSet<>();
+        // Each part is distinct within itself (prepare saw to it); across parts a key is claimed once.
+        List<RecordKey> keys = new ArrayList<>();
+        Set<RecordKey> distinct = parts.size() > 1 ? new HashSet<>() : null;
         for (PreparedBatch part : parts) {
             for (Cdr c : part.candidates()) {
-                keySet.add(c.key());
+                if (distinct == null || distinct.add(c.key())) {
+                    keys.add(c.key());
+                }
             }
             for (Rejection r : part.rejections()) {
-                keySet.add(r.contentKey());
+                if (distinct == null || distinct.add(r.contentKey())) {
+                    keys.add(r.contentKey());
+                }
             }
         }
-        Set<RecordKey> fresh = keySet.isEmpty() ? Set.of() : new HashSet<>(dedup.claim(id, new ArrayList<>(keySet)));
+        Set<RecordKey> fresh = keys.isEmpty() ? new HashSet<>() : new HashSet<>(dedup.claim(id, keys));
 
         Set<String> callers = new HashSet<>();
         for (PreparedBatch part : parts) {
