@@ -59,6 +59,12 @@ public final class LocalStore implements AutoCloseable {
         } catch (SQLException e) {
             String m = String.valueOf(e.getMessage());
             if (m.contains("lock")) {
+                var up = io.sluice.local.runtime.RuntimeInfo.read(dataDir).filter(io.sluice.local.runtime.RuntimeInfo::processAlive);
+                if (up.isPresent()) {
+                    throw new StoreException("The data dir " + dataDir.toAbsolutePath() + " is owned by 'sluice up' (pid " + up.get().pid()
+                            + ", " + up.get().baseUrl() + "): send CDRs to its API (POST /v1/cdrs) or drop files into "
+                            + dataDir.resolve("inbox").toAbsolutePath() + ", see GET /v1/status, or stop it first", e);
+                }
                 throw new StoreException("The data dir " + dataDir.toAbsolutePath() + " is in use by another sluice process; "
                         + "stop it or use another --data-dir", e);
             }

@@ -2,12 +2,14 @@ package io.sluice.local.runtime;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.local.generate.CdrGenerator;
 import io.sluice.local.generate.GeneratorSpec;
 import io.sluice.local.store.LocalStore;
+import io.sluice.local.store.StoreException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -209,6 +211,9 @@ class CrashRecoveryTest {
                     assertThat(o.path("records_in").asLong()).isEqualTo(o.path("accepted").asLong() + o.path("rejected").asLong()
                             + o.path("duplicates").asLong());
                 }
+                // One owner: a command opening the store meanwhile is told who owns it and what to do instead.
+                assertThatThrownBy(() -> LocalStore.open(dataDir)).isInstanceOf(StoreException.class)
+                        .hasMessageContaining("owned by 'sluice up' (pid " + up.process.pid()).hasMessageContaining("POST /v1/cdrs");
                 assertThat(up.terminate()).as("exit status after SIGTERM").isZero();
             }
         }
