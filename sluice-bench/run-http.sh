@@ -9,6 +9,7 @@
 # Environment: BENCH_HEAP (server -Xmx, default 1g), LOAD_HEAP (load generator -Xmx, default input size + 512m),
 #   PORT (default 18787), BATCH (default 500), WARMUP (default 5), DRAIN_TIMEOUT (seconds to wait after the run
 #   for the server's queue to empty, default 120; 0: don't), SLUICE_JAR (default sluice-local/target/sluice.jar).
+# BASELINE=0 skips the baseline run ('sluice ingest' of the same file) that follows the HTTP run.
 # Build first: ./verify (or mvn -B -DskipTests package). The result JSON is printed and written under WORKDIR/results.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -149,6 +150,23 @@ if [ -f "$result" ]; then
   echo "result: $result"
 else
   echo "result: none written (see the output above)"
+fi
+# Baseline in the same run (BASELINE=0 skips it): the batch path, 'sluice ingest' of the same file, same heap.
+# The HTTP path applies records through the same core and store, so its sustained rate is bounded by this one.
+if [ "${BASELINE:-1}" = 1 ]; then
+  bdata="$work/baseline-data"
+  rm -rf "$bdata"
+  java -Xmx1g -jar "$jar" profiles import --data-dir "$bdata" "$input/profiles.csv" >&2
+  b0=$(date +%s.%N)
+  java -Xmx"${BENCH_HEAP:-1g}" -jar "$jar" ingest --data-dir "$bdata" --json "$input/cdr-0001.csv" > "$work/baseline.json" || true
+  b1=$(date +%s.%N)
+  python3 - "$b0" "$b1" "$work/baseline.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[3]))
+secs = float(sys.argv[2]) - float(sys.argv[1])
+print(json.dumps({"baseline": "sluice ingest of the same file", "seconds": round(secs, 1), "records_in": s["records_in"],
+                  "records_per_second": round(s["records_in"] / secs)}))
+PY
 fi
 if [ "$load_rc" -ne 0 ]; then
   exit "$load_rc"

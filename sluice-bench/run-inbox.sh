@@ -76,7 +76,7 @@ b0=$(date +%s.%N)
 /usr/bin/time -f "%M" -o "$work/ingest.rss" java -Xmx"${BENCH_HEAP:-1g}" -jar "$jar" ingest --data-dir "$base" --json \
   $(ls "$input"/cdr-*.csv) > "$work/ingest.json" || true
 b1=$(date +%s.%N)
-python3 - "$b0" "$b1" "$(cat "$work/ingest.rss")" "$records" "$work/ingest.json" <<'PY'
+python3 - "$b0" "$b1" "$(tail -1 "$work/ingest.rss")" "$records" "$work/ingest.json" <<'PY'
 import json, sys
 b0, b1, rss_kib, records = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 s = json.load(open(sys.argv[5]))

@@ -60,9 +60,9 @@ import picocli.CommandLine.Spec;
         exitCodeList = {DoctorCommand.HELP_OK, DoctorCommand.HELP_FAILED, ExitCodes.HELP_USAGE})
 public final class DoctorCommand implements Callable<Integer> {
     /** The address {@code sluice up} listens on unless told otherwise. */
-    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final String DEFAULT_HOST = io.sluice.local.runtime.UpConfig.DEFAULT_HOST;
     /** The port {@code sluice up} listens on unless told otherwise. */
-    public static final int DEFAULT_PORT = 8787;
+    public static final int DEFAULT_PORT = io.sluice.local.runtime.UpConfig.DEFAULT_PORT;
 
     static final String HELP_OK = ExitCodes.OK + ":No check failed (warnings allowed).";
     static final String HELP_FAILED = ExitCodes.FAILED + ":At least one check failed; its line says what to do.";

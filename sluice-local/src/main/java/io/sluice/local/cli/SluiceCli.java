@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
             "Start with 'sluice demo'; every command has its own --help."
         },
         subcommands = {
-            DemoCommand.class, UpCommand.class, DoctorCommand.class, GenerateCommand.class, IngestCommand.class, ProfilesCommand.class, ReportCommand.class,
+            DemoCommand.class, UpCommand.class, StatusCommand.class, DoctorCommand.class, GenerateCommand.class, IngestCommand.class, ProfilesCommand.class, ReportCommand.class,
             DlqCommand.class, CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
