@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
             "Asks the process through its HTTP API (GET /v1/status); it finds it through <data-dir>/sluice-up.json."
         },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:sluice up is running and healthy.", "1:No sluice up runs for this data dir, or it does not answer.",
-            ExitCodes.HELP_USAGE, "3:sluice up runs but is not healthy (see last errors)."})
+        exitCodeList = {"0:sluice up is running and healthy.",
+            "1:No sluice up runs for this data dir, it does not answer, or it is not healthy (see its last errors).",
+            ExitCodes.HELP_USAGE})
 final class StatusCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -91,6 +92,6 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        return healthy ? ExitCodes.OK : ExitCodes.REJECTED;
+        return healthy ? ExitCodes.OK : ExitCodes.FAILED;
     }
 }

@@ -43,6 +43,10 @@ final class HttpApi {
     private static final int REJECTIONS_SHOWN = 100;
     /** Set on a request this API answered itself, so the 404 fallback does not replace its answer. */
     private static final String ANSWERED = "sluice.answered";
+    /** Request bodies held in memory at once, in KiB: above it, requests get 429 before their body is read. */
+    static final int MAX_IN_FLIGHT_KIB = 256 * 1024;
+
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT_KIB);
 
     private final LocalRuntime rt;
     private final Javalin app;
@@ -135,6 +139,24 @@ final class HttpApi {
             refuse(ctx, 413, "body is " + length + " bytes, over the limit of " + cfg.maxBodyBytes() + " bytes per request");
             return;
         }
+        // Bodies held in memory (read, waiting for the log's fsync) are bounded in bytes, whatever the thread count.
+        int kib = (int) Math.min(MAX_IN_FLIGHT_KIB, ((length >= 0 ? length : cfg.maxBodyBytes()) + 1023) / 1024);
+        if (!inFlight.tryAcquire(kib)) {
+            stats.requestsThrottled.incrementAndGet();
+            ctx.header("Retry-After", "1");
+            json(ctx, 429, Map.of("error", "overloaded: " + MAX_IN_FLIGHT_KIB / 1024 + " MiB of request bodies are in flight; retry after 1 s"));
+            return;
+        }
+        try {
+            accept(ctx, declared);
+        } finally {
+            inFlight.release(kib);
+        }
+    }
+
+    private void accept(Context ctx, Optional<CdrFormat> declared) throws IOException, InterruptedException {
+        RuntimeStats stats = rt.stats();
+        UpConfig cfg = rt.config();
         byte[] body;
         try (InputStream in = ctx.req().getInputStream()) {
             body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cfg.maxBodyBytes() + 1));
@@ -164,10 +186,16 @@ final class HttpApi {
         long id;
         try {
             id = rt.log().append(BodyFormat.encode(format), body).get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            stats.error("http", "cannot log a request: " + e.getMessage());
+        } catch (TimeoutException e) {
+            stats.error("http", "the ingest log did not confirm a write within 30 s");
             ctx.header("Retry-After", "5");
-            refuse(ctx, 503, "cannot write the request durably: " + e.getMessage());
+            refuse(ctx, 503, "the ingest log did not confirm the write within 30 s (disk stalled?); the request may still be "
+                    + "applied: resending it is safe, its records would count as duplicates, not twice");
+            return;
+        } catch (ExecutionException e) {
+            stats.error("http", "cannot log a request: " + e.getCause());
+            refuse(ctx, 503, "cannot write the request durably (" + e.getCause().getMessage() + "); nothing of it was kept. "
+                    + "The ingest log refuses writes after a failure: check the disk and restart sluice up");
             return;
         }
         stats.requestsAccepted.incrementAndGet();
@@ -257,6 +285,9 @@ final class HttpApi {
             json(ctx, 400, Map.of("error", "'" + ctx.pathParam("id") + "' is not an ingest id (a number from POST /v1/cdrs)"));
             return;
         }
+        // Read the positions first: an id below 'consumed' then is certainly in http_ingests when we look.
+        long consumed = rt.applier().consumed();
+        long end = rt.log().durableEnd();
         Map<String, Object> found = rt.read(c -> {
             try (PreparedStatement p = c.prepareStatement("""
                     SELECT format, received_at, processed_at, records_in, accepted, rejected, duplicates, unknown_subscribers
@@ -284,7 +315,7 @@ final class HttpApi {
         if (found != null) {
             found.put("rejections", rt.read(c -> rejections(c, id)));
             json(ctx, 200, found);
-        } else if (id >= rt.applier().consumed() && id < rt.log().durableEnd()) {
+        } else if (id >= consumed && id < end) {
             json(ctx, 200, Map.of("ingest_id", Long.toString(id), "status", "queued"));
         } else {
             json(ctx, 404, Map.of("error", "no ingest " + id));

@@ -46,6 +46,17 @@ final class Inbox {
     private record Seen(long size, long modified, long sinceNanos) {
     }
 
+    /** Thrown between chunks when the runtime stops: the file stays in the inbox and resumes at the next start. */
+    static final class Interrupted extends RuntimeException {
+        Interrupted() {
+            super("stopping: the file resumes at the next start", null, false, false);
+        }
+    }
+
+    /** After this many faults (not bad data: those are handled) on one file, it goes to failed/ so others can go on. */
+    static final int MAX_ATTEMPTS = 3;
+    private final Map<Path, Integer> attempts = new HashMap<>();
+
     private final UpConfig config;
     private final LocalCdrPipeline pipeline;
     private final RuntimeStats stats;
@@ -89,7 +100,20 @@ final class Inbox {
             }
             if (now - before.sinceNanos() >= config.inboxSettle().toNanos()) {
                 seen.remove(f);
-                handle(f, a.size(), Instant.ofEpochMilli(modified));
+                try {
+                    handle(f, a.size(), Instant.ofEpochMilli(modified));
+                    attempts.remove(f);
+                } catch (Interrupted e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    int n = attempts.merge(f, 1, Integer::sum);
+                    if (n < MAX_ATTEMPTS) {
+                        throw e; // the worker records it and retries
+                    }
+                    attempts.remove(f);
+                    finish(f, a.size(), null, FAILED, null, Instant.ofEpochMilli(modified), Instant.now(),
+                            "gave up after " + n + " attempts: " + e.getMessage());
+                }
                 waiting = Math.max(0, waiting - 1);
                 return true;
             }
@@ -117,7 +141,12 @@ final class Inbox {
         String name = file.getFileName().toString();
         String problem = objectProblem(name, size);
         if (problem != null) {
-            finish(file, size, null, FAILED, null, detected, started, problem);
+            Optional<String> recorded = interruptedMove(name, null, size);
+            if (recorded.isPresent()) {
+                move(file, Path.of(recorded.get())); // recorded before a crash, moved now
+            } else {
+                finish(file, size, null, FAILED, null, detected, started, problem);
+            }
             return;
         }
         String hash;
@@ -127,12 +156,21 @@ final class Inbox {
             finish(file, size, null, FAILED, null, detected, started, "cannot read: " + e.getMessage());
             return;
         }
-        Optional<String> movedTo = interruptedMove(name, hash);
+        Optional<String> movedTo = interruptedMove(name, hash, size);
         if (movedTo.isPresent()) {
             move(file, Path.of(movedTo.get())); // recorded before a crash, moved now
             return;
         }
         Optional<FileManifest.Entry> before = pipeline.manifest().find(hash);
+        if (before.isPresent() && FileManifest.DONE.equals(before.get().status())
+                && before.get().path().equals(file.toAbsolutePath().normalize().toString()) && !inManifest(hash)) {
+            // This very file was ingested to the end and a crash came before its inbox row: record it as processed.
+            FileManifest.Entry e = before.get();
+            stats.filesProcessed.incrementAndGet();
+            finish(file, size, hash, PROCESSED, new IngestSummary(1, 0, 0, e.recordsIn(), e.accepted(), e.rejected(), e.duplicates(),
+                    e.unknownSubscribers(), 0), detected, started, null);
+            return;
+        }
         if (before.isPresent() && FileManifest.DONE.equals(before.get().status())) {
             long n = before.get().recordsIn();
             stats.filesDuplicate.incrementAndGet();
@@ -176,17 +214,36 @@ final class Inbox {
         return null;
     }
 
-    /** A manifest row for this name and content whose move a crash interrupted: where the file belongs. */
-    private Optional<String> interruptedMove(String name, String hash) {
+    /**
+     * A manifest row for this name, content (null for a file refused before it was read) and size whose move a
+     * crash interrupted: where the file belongs.
+     */
+    private Optional<String> interruptedMove(String name, String hash, long size) {
         try (PreparedStatement p = pipeline.store().connection().prepareStatement(
-                "SELECT moved_to FROM inbox_files WHERE name = ? AND content_hash = ? ORDER BY id DESC LIMIT 1")) {
+                "SELECT moved_to FROM inbox_files WHERE name = ? AND content_hash IS NOT DISTINCT FROM ? AND size = ? "
+                        + "ORDER BY id DESC LIMIT 1")) {
             p.setString(1, name);
             p.setString(2, hash);
+            p.setLong(3, size);
             try (ResultSet rs = p.executeQuery()) {
                 if (rs.next() && !Files.exists(Path.of(rs.getString(1)))) {
                     return Optional.of(rs.getString(1));
                 }
                 return Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot read the inbox manifest: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether an inbox row exists for this content. */
+    private boolean inManifest(String hash) {
+        try (PreparedStatement p = pipeline.store().connection().prepareStatement(
+                "SELECT count(*) FROM inbox_files WHERE content_hash = ?")) {
+            p.setString(1, hash);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
             }
         } catch (SQLException e) {
             throw new StoreException("Cannot read the inbox manifest: " + e.getMessage(), e);

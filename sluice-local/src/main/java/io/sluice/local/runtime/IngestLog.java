@@ -94,12 +94,16 @@ public final class IngestLog implements AutoCloseable {
             }
         }
         long end = consumed;
-        if (segments.isEmpty() || segments.firstKey() > consumed) {
-            // Nothing on disk at or before the consumed position: the log starts afresh there.
-            for (Path p : segments.values()) {
-                Files.delete(p);
-            }
-            segments.clear();
+        if (!segments.isEmpty() && (segments.firstKey() > consumed
+                || consumed - segments.floorKey(consumed) > Files.size(segments.floorEntry(consumed).getValue()))) {
+            // The store says it applied up to a position this log does not hold: one of them was replaced (a store
+            // restored from a backup, a log copied from elsewhere). Guessing would drop or re-apply requests.
+            throw new IOException("the ingest log in " + dir + " (from position " + segments.firstKey() + ") does not match the "
+                    + "store, which has applied it up to position " + consumed + "; was one of them restored or copied? "
+                    + "Move " + dir + " aside to start without its requests, or put back the matching store");
+        }
+        if (segments.isEmpty()) {
+            // A new log: it starts at the consumed position.
         } else {
             // Scan forward from the consumed position; the first bad entry ends the log.
             long pos = consumed;

@@ -43,6 +43,7 @@ public final class LocalRuntime implements AutoCloseable {
     private volatile boolean stopping;
     private volatile boolean held;
     private volatile boolean skipDrain;
+    private volatile Runnable afterChunkForTests = () -> { };
     private volatile boolean healthy = true;
     private volatile String state = "starting";
     private boolean dirty;
@@ -70,8 +71,8 @@ public final class LocalRuntime implements AutoCloseable {
     public static LocalRuntime start(UpConfig config, Consumer<String> say) throws IOException, SQLException {
         LocalRuntime rt = new LocalRuntime(config, say);
         try {
+            rt.http = HttpApi.start(rt); // first: a port in use fails the start before any work begins
             rt.worker.start();
-            rt.http = HttpApi.start(rt);
             new RuntimeInfo(ProcessHandle.current().pid(), config.host(), rt.http.port(), rt.stats.startedAt).write(config.dataDir());
             rt.state = "running";
             return rt;
@@ -123,6 +124,24 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     private void work() {
+        try {
+            loop();
+            if (!skipDrain) {
+                drain();
+            }
+        } catch (Throwable t) {
+            // An Error (out of memory, a bug): stop taking requests rather than acknowledge what is never applied.
+            healthy = false;
+            stopping = true;
+            stats.error("worker", "stopped: " + t);
+            say.accept("sluice up: the worker stopped: " + t + "; logged requests are applied at the next start");
+            throw t;
+        } finally {
+            workerDone.countDown();
+        }
+    }
+
+    private void loop() {
         long lastPoll = 0;
         long backoff = 0;
         while (!stopping) {
@@ -132,7 +151,7 @@ public final class LocalRuntime implements AutoCloseable {
                     continue;
                 }
                 boolean worked = applier.applyOnce();
-                if (System.nanoTime() - lastPoll >= config.inboxPoll().toNanos()) {
+                if (!stopping && System.nanoTime() - lastPoll >= config.inboxPoll().toNanos()) {
                     lastPoll = System.nanoTime();
                     worked |= inbox.pollOnce();
                 }
@@ -153,7 +172,9 @@ public final class LocalRuntime implements AutoCloseable {
                 backoff = 0;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                return;
+            } catch (Inbox.Interrupted e) {
+                return; // stopping in the middle of a file: it resumes after its last committed chunk at the next start
             } catch (RuntimeException e) {
                 // A failed transaction changed nothing: record it, wait, and retry the same work.
                 healthy = false;
@@ -164,16 +185,9 @@ public final class LocalRuntime implements AutoCloseable {
                     Thread.sleep(backoff);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
-                    break;
+                    return;
                 }
             }
-        }
-        try {
-            if (!skipDrain) {
-                drain();
-            }
-        } finally {
-            workerDone.countDown();
         }
     }
 
@@ -183,15 +197,33 @@ public final class LocalRuntime implements AutoCloseable {
         close();
     }
 
+    /** Tests: runs {@code hook} after each committed chunk of an inbox file. */
+    void afterChunkForTests(Runnable hook) {
+        this.afterChunkForTests = hook;
+    }
+
+    /** Tests: asks the worker to stop (as SIGTERM does) without waiting for it. */
+    void requestStop() {
+        state = "stopping";
+        stopping = true;
+    }
+
     /** Tests: pauses (or resumes) the worker, so that a backlog builds up deterministically. */
     void holdWorker(boolean hold) {
         this.held = hold;
     }
 
-    /** Between chunks of a large inbox file: apply waiting HTTP ingests so they are not held back. */
+    /**
+     * Between chunks of a large inbox file: apply waiting HTTP ingests so they are not held back, and give up the
+     * file when stopping (it resumes after this chunk at the next start), so a stop is not held by a large file.
+     */
     private void applyBetweenChunks() {
         for (int i = 0; i < 4 && applier.applyOnce(); i++) {
             dirty = true;
+        }
+        afterChunkForTests.run();
+        if (stopping) {
+            throw new Inbox.Interrupted();
         }
     }
 
@@ -219,10 +251,7 @@ public final class LocalRuntime implements AutoCloseable {
             return;
         }
         state = "stopping";
-        stopping = true;
-        if (http != null) {
-            http.stop();
-        }
+        stopping = true; // from here POST answers 503 and /healthz 503; /v1/status still answers while draining
         try {
             workerDone.await();
         } catch (InterruptedException e) {

@@ -37,7 +37,7 @@ final class LogApplier {
     private final RuntimeStats stats;
     private final long maxBatchBytes;
     private final ForkJoinPool preparers;
-    private long consumed;
+    private volatile long consumed;
     /** The next batch, being read and prepared while the current one commits. */
     private CompletableFuture<Ready> ahead;
     /** Where the time goes, for SLUICE_DEBUG=1: waiting for a prepared batch, committing. */

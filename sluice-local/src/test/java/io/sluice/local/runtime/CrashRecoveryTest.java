@@ -242,6 +242,8 @@ class CrashRecoveryTest {
             m.put("archive pending", rows(s, "SELECT coalesce(sum(rows), 0) FROM archive_staged"));
             m.put("dead letters", rows(s, "SELECT regexp_replace(source, '^.*/', ''), line, reason FROM dead_letters WHERE source NOT LIKE 'http:%' ORDER BY ALL"));
             m.put("http dead letters", rows(s, "SELECT count(*) FROM dead_letters WHERE source LIKE 'http:%'"));
+            // Per-request outcomes: resent bodies add duplicates, but what was accepted and rejected over HTTP is the same.
+            m.put("http accepted, rejected", rows(s, "SELECT sum(accepted), sum(rejected) FROM http_ingests"));
             m.put("inbox manifest", rows(s, "SELECT status, count(*), sum(records_in) FROM inbox_files GROUP BY status ORDER BY ALL"));
         }
         return m;

@@ -141,4 +141,23 @@ class IngestLogTest {
             assertThat(log.read(0, 1)).hasSize(1);
         }
     }
+
+    @Test
+    @DisplayName("CDR-8: a log that does not match the store's position refuses to open, naming both, instead of guessing")
+    void refusesALogThatDoesNotMatchTheStore() throws Exception {
+        long end;
+        try (IngestLog log = IngestLog.open(dir, 0, 200)) {
+            for (int i = 0; i < 10; i++) {
+                log.append((byte) 1, body(i)).get();
+            }
+            end = log.durableEnd();
+        }
+        try (IngestLog log = IngestLog.open(dir, end, 200)) {
+            log.append((byte) 1, body(1)).get(); // applied up to 'end': segments before it are released
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> IngestLog.open(dir, 0, 200))
+                .isInstanceOf(IOException.class).hasMessageContaining("does not match the store").hasMessageContaining("position 0");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> IngestLog.open(dir, end + 10_000, 200))
+                .isInstanceOf(IOException.class).hasMessageContaining("does not match the store");
+    }
 }

@@ -314,4 +314,58 @@ class LocalRuntimeTest {
         assertThat(done.path("accepted").asLong()).isPositive();
         assertThat(json(get("/v1/status")).path("totals").path("ingests_applied").asLong()).isEqualTo(1);
     }
+
+    @Test
+    @DisplayName("CDR-11: a stop in the middle of a large inbox file returns after the current chunk; the next start resumes it")
+    void stopMidFileResumesAtTheNextStart() throws Exception {
+        Path big = CdrGenerator.generate(GeneratorSpec.of(60_000, 500, 2).withSeed(9).withEndDate(LocalDate.of(2026, 11, 20)),
+                dataDir.resolveSibling(dataDir.getFileName() + "-gen"), n -> { }).files().get(0);
+        start();
+        rt.afterChunkForTests(rt::requestStop); // SIGTERM arriving after the first of the file's two chunks
+        drop("big.csv", Files.readAllBytes(big));
+        await("the worker to stop mid-file", () -> rt.state().equals("stopping"));
+        rt.stop();
+        rt = null;
+        assertThat(dataDir.resolve("inbox").resolve("big.csv")).as("an interrupted file stays in the inbox").exists();
+
+        start();
+        await("big.csv to be processed", () -> Files.exists(rt.config().processedDir().resolve("big.csv")));
+        JsonNode row = find(files(), "big.csv");
+        assertThat(row.path("status").asText()).isEqualTo("processed");
+        assertThat(row.path("records_in").asLong()).isEqualTo(60_000);
+        assertThat(row.path("accepted").asLong() + row.path("rejected").asLong() + row.path("duplicates").asLong()).isEqualTo(60_000);
+        long[] chunks = new long[1];
+        rt.read(c -> {
+            try (var st = c.createStatement(); var rs = st.executeQuery("SELECT chunks_done FROM ingested_files")) {
+                rs.next();
+                chunks[0] = rs.getLong(1);
+            }
+            return null;
+        });
+        assertThat(chunks[0]).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("OBJ-2: a file ingested to the end before a crash took its inbox row is recorded as processed, not as a duplicate")
+    void aFileDoneBeforeItsRowIsRecordedAsProcessed() throws Exception {
+        start();
+        drop("cdr-b.csv", body(asterisk, 0, 1000).getBytes(UTF_8));
+        await("cdr-b.csv to be processed", () -> Files.exists(rt.config().processedDir().resolve("cdr-b.csv")));
+        long accepted = find(files(), "cdr-b.csv").path("accepted").asLong();
+        rt.stop();
+        rt = null;
+        // What a kill -9 between the file's last commit and its inbox row leaves: the file in the inbox, no row.
+        try (io.sluice.local.store.LocalStore store = io.sluice.local.store.LocalStore.open(dataDir);
+             var st = store.connection().createStatement()) {
+            st.execute("DELETE FROM inbox_files");
+        }
+        Files.move(dataDir.resolve("processed").resolve("cdr-b.csv"), dataDir.resolve("inbox").resolve("cdr-b.csv"));
+
+        start();
+        await("cdr-b.csv to be recorded again", () -> Files.exists(rt.config().processedDir().resolve("cdr-b.csv")));
+        JsonNode row = find(files(), "cdr-b.csv");
+        assertThat(row.path("status").asText()).isEqualTo("processed");
+        assertThat(row.path("accepted").asLong()).isEqualTo(accepted);
+        assertThat(row.path("records_in").asLong()).isEqualTo(1000);
+    }
 }
