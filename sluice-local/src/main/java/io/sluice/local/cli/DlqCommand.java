@@ -1,12 +1,14 @@
 package io.sluice.local.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.core.cdr.RejectReason;
-import io.sluice.local.store.DeadLetterQueries;
 import io.sluice.local.store.DeadLetterQueries.DeadLetter;
+import io.sluice.local.store.DeadLetterQueries;
 import io.sluice.local.store.LocalStore;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +57,14 @@ final class DlqCommand implements Runnable {
         return o;
     }
 
+    /** A dead letter as the running 'sluice up' sends it (GET /v1/dead-letters). */
+    static DeadLetter fromJson(JsonNode d) {
+        String at = d.path("received_at").asText("null");
+        return new DeadLetter(d.path("id").asLong(), d.path("batch_id").asText(), d.path("source").asText(), d.path("line").asLong(),
+                d.path("reason").asText(), d.path("detail").asText(), java.util.Base64.getDecoder().decode(d.path("original_base64").asText()),
+                "null".equals(at) ? null : java.time.LocalDateTime.parse(at));
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List dead letters, oldest first.")
     static final class ListDeadLetters implements Callable<Integer> {
         @Mixin
@@ -70,13 +80,28 @@ final class DlqCommand implements Runnable {
         boolean json;
 
         @Override
-        public Integer call() {
+        public Integer call() throws java.io.IOException {
             List<DeadLetter> letters;
             long total;
-            try (LocalStore s = LocalStore.open(store.dataDir)) {
-                DeadLetterQueries q = new DeadLetterQueries(s);
-                letters = q.list(Optional.ofNullable(reason).map(Enum::name), limit);
-                total = q.count();
+            Optional<UpClient> up = UpClient.of(store.dataDir);
+            if (up.isPresent()) {
+                HttpResponse<byte[]> r = up.get().get("/v1/dead-letters?limit=" + limit + (reason == null ? "" : "&reason=" + reason.name()));
+                if (r.statusCode() != 200) {
+                    System.err.println("sluice: " + UpClient.error(r));
+                    return UpClient.exitCode(r);
+                }
+                JsonNode n = new ObjectMapper().readTree(r.body());
+                total = n.path("total").asLong();
+                letters = new java.util.ArrayList<>();
+                for (JsonNode d : n.path("dead_letters")) {
+                    letters.add(fromJson(d));
+                }
+            } else {
+                try (LocalStore s = LocalStore.open(store.dataDir)) {
+                    DeadLetterQueries q = new DeadLetterQueries(s);
+                    letters = q.list(Optional.ofNullable(reason).map(Enum::name), limit);
+                    total = q.count();
+                }
             }
             if (json) {
                 ArrayNode a = new ObjectMapper().createArrayNode();
@@ -110,8 +135,21 @@ final class DlqCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Optional<DeadLetter> found;
-            try (LocalStore s = LocalStore.open(store.dataDir)) {
-                found = new DeadLetterQueries(s).find(id);
+            Optional<UpClient> up = UpClient.of(store.dataDir);
+            if (up.isPresent()) {
+                HttpResponse<byte[]> r = up.get().get("/v1/dead-letters/" + id);
+                if (r.statusCode() == 200) {
+                    found = Optional.of(fromJson(new ObjectMapper().readTree(r.body())));
+                } else if (r.statusCode() == 404) {
+                    found = Optional.empty();
+                } else {
+                    System.err.println("sluice: " + UpClient.error(r));
+                    return UpClient.exitCode(r);
+                }
+            } else {
+                try (LocalStore s = LocalStore.open(store.dataDir)) {
+                    found = new DeadLetterQueries(s).find(id);
+                }
             }
             if (found.isEmpty()) {
                 System.err.println("sluice: no dead letter with id " + id + "; see 'sluice dlq list'");

@@ -5,7 +5,9 @@ import io.sluice.local.report.ReportPrinter;
 import io.sluice.local.report.ReportResult;
 import io.sluice.local.report.ReportRunner;
 import io.sluice.local.store.LocalStore;
+import java.net.http.HttpResponse;
 import java.time.LocalDate;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,6 +74,23 @@ final class ReportCommand implements Callable<Integer> {
         if (rows < 0) {
             System.err.println("sluice: --limit must be 0 (all rows) or more");
             return ExitCodes.USAGE;
+        }
+        Optional<UpClient> up = UpClient.of(store.dataDir);
+        if (up.isPresent()) {
+            // 'sluice up' owns the store: it runs the report (ARCHITECTURE.md, one owner of the store).
+            HttpResponse<byte[]> r = up.get().get("/v1/reports/" + name + "?from=" + first + "&to=" + last + "&limit=" + rows
+                    + "&format=" + out);
+            if (r.statusCode() != 200) {
+                System.err.println("sluice: " + UpClient.error(r));
+                return UpClient.exitCode(r);
+            }
+            System.out.write(r.body(), 0, r.body().length);
+            System.out.flush();
+            if (out == ReportPrinter.Format.table && rows > 0
+                    && r.headers().firstValue("X-Sluice-Rows").map(Integer::parseInt).orElse(0) == rows) {
+                System.out.println("(the first " + rows + " rows; --limit 0 shows all)");
+            }
+            return ExitCodes.OK;
         }
         ReportResult r;
         try (LocalStore s = LocalStore.open(store.dataDir)) {

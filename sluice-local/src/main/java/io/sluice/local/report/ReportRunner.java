@@ -19,25 +19,42 @@ import java.util.List;
  * accepted record.
  */
 public final class ReportRunner {
-    private final LocalStore store;
+    private final java.sql.Connection connection;
     private final ParquetArchive archive;
 
+    /** Reports on the store's own connection, after finishing an interrupted export (the CLI, nothing else running). */
     public ReportRunner(LocalStore store) {
-        this.store = store;
+        this.connection = store.connection();
         this.archive = new ParquetArchive(store);
         archive.recover();
+    }
+
+    /** Reports on a reading connection next to a running writer ('sluice up'), which owns {@code archive}. */
+    public ReportRunner(ParquetArchive archive, java.sql.Connection reader) {
+        this.connection = reader;
+        this.archive = archive;
     }
 
     /**
      * @param limit at most this many rows (0 for all); applied around the report's own SQL
      */
     public ReportResult run(String name, LocalDate from, LocalDate to, int limit) {
+        try {
+            return archive.whileNotExporting(() -> runStable(name, from, to, limit));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ReportResult runStable(String name, LocalDate from, LocalDate to, int limit) {
         String sql = ReportCatalog.sql(name).orElseThrow(() -> new IllegalArgumentException(
                 "Unknown report '" + name + "': choose one of " + String.join(", ", ReportCatalog.NAMES)));
-        try (Statement s = store.connection().createStatement()) {
+        try (Statement s = connection.createStatement()) {
             String source = archive.hasFiles()
-                    ? "SELECT * FROM " + archive.readExpression() + " UNION ALL BY NAME " + archive.pendingSelect()
-                    : archive.pendingSelect();
+                    ? "SELECT * FROM " + archive.readExpression() + " UNION ALL BY NAME " + archive.pendingSelect(connection)
+                    : archive.pendingSelect(connection);
             s.execute("CREATE OR REPLACE TEMP VIEW cdr AS " + source);
         } catch (SQLException e) {
             throw new StoreException("Cannot open the archive for reports: " + e.getMessage(), e);
@@ -45,7 +62,7 @@ public final class ReportRunner {
         String body = stripComments(sql);
         String wrapped = limit > 0 ? "SELECT * FROM (" + body + ") LIMIT " + limit : body;
         long t0 = System.nanoTime();
-        try (PreparedStatement p = store.connection().prepareStatement(wrapped)) {
+        try (PreparedStatement p = connection.prepareStatement(wrapped)) {
             p.setString(1, from.toString());
             p.setString(2, to.toString());
             try (ResultSet rs = p.executeQuery()) {

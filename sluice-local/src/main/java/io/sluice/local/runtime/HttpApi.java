@@ -64,6 +64,9 @@ final class HttpApi {
             config.routes.get("/healthz", this::health);
             config.routes.get("/v1/status", this::status);
             config.routes.get("/v1/files", this::files);
+            config.routes.get("/v1/reports/{name}", this::report);
+            config.routes.get("/v1/dead-letters", this::deadLetters);
+            config.routes.get("/v1/dead-letters/{id}", this::deadLetter);
             config.routes.exception(Exception.class, (e, ctx) -> {
                 rt.stats().error("http", ctx.method() + " " + ctx.path() + ": " + e);
                 json(ctx, 500, Map.of("error", "internal error: " + e.getMessage()));
@@ -71,7 +74,7 @@ final class HttpApi {
             config.routes.error(404, ctx -> {
                 if (ctx.attribute(ANSWERED) == null) {
                     json(ctx, 404, Map.of("error", "no such resource: " + ctx.method() + " " + ctx.path()
-                            + "; see POST /v1/cdrs, GET /v1/ingests/{id}, /v1/status, /v1/files, /healthz"));
+                            + "; see POST /v1/cdrs, GET /v1/ingests/{id}, /v1/status, /v1/files, /v1/reports/{name}, /v1/dead-letters, /healthz"));
                 }
             });
         });
@@ -385,5 +388,98 @@ final class HttpApi {
     private void files(Context ctx) throws SQLException {
         int limit = Math.max(1, Math.min(1000, ctx.queryParamAsClass("limit", Integer.class).getOrDefault(100)));
         json(ctx, 200, Map.of("files", rt.read(c -> Inbox.recent(c, limit))));
+    }
+
+    /**
+     * {@code GET /v1/reports/{name}?from=&to=&limit=&format=table|csv|json}: a standard report over the archive, printed
+     * as {@code sluice report} prints it; how {@code sluice report} works while this process owns the store.
+     */
+    private void report(Context ctx) throws Exception {
+        String name = ctx.pathParam("name");
+        if (!io.sluice.core.report.ReportCatalog.NAMES.contains(name)) {
+            json(ctx, 404, Map.of("error", "unknown report '" + name + "'; choose one of "
+                    + String.join(", ", io.sluice.core.report.ReportCatalog.NAMES)));
+            return;
+        }
+        java.time.LocalDate from;
+        java.time.LocalDate to;
+        io.sluice.local.report.ReportPrinter.Format format;
+        int limit;
+        try {
+            from = java.time.LocalDate.parse(Optional.ofNullable(ctx.queryParam("from")).orElse("1990-01-01"));
+            to = java.time.LocalDate.parse(Optional.ofNullable(ctx.queryParam("to")).orElse("2199-12-31"));
+            format = io.sluice.local.report.ReportPrinter.Format.valueOf(Optional.ofNullable(ctx.queryParam("format")).orElse("json"));
+            limit = Integer.parseInt(Optional.ofNullable(ctx.queryParam("limit")).orElse("0"));
+        } catch (RuntimeException e) {
+            json(ctx, 400, Map.of("error", "bad parameter: " + e.getMessage() + "; use from/to=YYYY-MM-DD, limit=N, format=table|csv|json"));
+            return;
+        }
+        if (to.isBefore(from) || limit < 0) {
+            json(ctx, 400, Map.of("error", "to is before from, or limit is negative"));
+            return;
+        }
+        io.sluice.local.report.ReportResult result;
+        try (java.sql.Connection c = rt.newReader()) {
+            result = new io.sluice.local.report.ReportRunner(rt.archive(), c).run(name, from, to, limit);
+        }
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        try (java.io.PrintStream out = new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            io.sluice.local.report.ReportPrinter.print(result, format, out);
+        }
+        ctx.attribute(ANSWERED, Boolean.TRUE);
+        ctx.status(200).contentType(switch (format) {
+            case json -> "application/json";
+            case csv -> "text/csv; charset=utf-8";
+            case table -> "text/plain; charset=utf-8";
+        }).header("X-Sluice-Rows", Integer.toString(result.rows().size())).result(buf.toByteArray());
+    }
+
+    /** {@code GET /v1/dead-letters?reason=&limit=}: the dead letters, oldest first, with their original bytes (base64). */
+    private void deadLetters(Context ctx) throws SQLException {
+        Optional<String> reason = Optional.ofNullable(ctx.queryParam("reason")).filter(r -> !r.isBlank());
+        int limit;
+        try {
+            limit = Integer.parseInt(Optional.ofNullable(ctx.queryParam("limit")).orElse("50"));
+        } catch (NumberFormatException e) {
+            json(ctx, 400, Map.of("error", "limit must be a number"));
+            return;
+        }
+        Map<String, Object> out = rt.read(c -> {
+            io.sluice.local.store.DeadLetterQueries q = new io.sluice.local.store.DeadLetterQueries(c);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("total", q.count());
+            m.put("dead_letters", q.list(reason, Math.max(0, limit)).stream().map(HttpApi::deadLetterJson).toList());
+            return m;
+        });
+        json(ctx, 200, out);
+    }
+
+    private void deadLetter(Context ctx) throws SQLException {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            json(ctx, 400, Map.of("error", "'" + ctx.pathParam("id") + "' is not a dead letter id"));
+            return;
+        }
+        var found = rt.read(c -> new io.sluice.local.store.DeadLetterQueries(c).find(id));
+        if (found.isEmpty()) {
+            json(ctx, 404, Map.of("error", "no dead letter with id " + id));
+        } else {
+            json(ctx, 200, deadLetterJson(found.get()));
+        }
+    }
+
+    static Map<String, Object> deadLetterJson(io.sluice.local.store.DeadLetterQueries.DeadLetter d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", d.id());
+        m.put("batch_id", d.batchId());
+        m.put("source", d.source());
+        m.put("line", d.line());
+        m.put("reason", d.reason());
+        m.put("detail", d.detail());
+        m.put("original_base64", java.util.Base64.getEncoder().encodeToString(d.original()));
+        m.put("received_at", String.valueOf(d.receivedAt()));
+        return m;
     }
 }

@@ -118,6 +118,15 @@ public final class LocalRuntime implements AutoCloseable {
         return stopping;
     }
 
+    /** A new connection for a long read (a report), so that it does not hold the shared read connection. */
+    synchronized Connection newReader() throws SQLException {
+        return ((org.duckdb.DuckDBConnection) reader).duplicate();
+    }
+
+    io.sluice.local.store.ParquetArchive archive() {
+        return pipeline.archive();
+    }
+
     /** Runs {@code work} on the read connection (the writer's connection belongs to the worker thread). */
     synchronized <T> T read(LocalStore.SqlWork<T> work) throws SQLException {
         return work.run(reader);

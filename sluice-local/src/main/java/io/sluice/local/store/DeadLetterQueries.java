@@ -10,10 +10,15 @@ import java.util.Optional;
 
 /** Reads the dead letters back for {@code sluice dlq} (CDR-3). */
 public final class DeadLetterQueries {
-    private final LocalStore store;
+    private final java.sql.Connection connection;
 
     public DeadLetterQueries(LocalStore store) {
-        this.store = store;
+        this(store.connection());
+    }
+
+    /** On a reading connection next to a running writer ('sluice up'). */
+    public DeadLetterQueries(java.sql.Connection connection) {
+        this.connection = connection;
     }
 
     /** One dead letter. */
@@ -24,7 +29,7 @@ public final class DeadLetterQueries {
     public List<DeadLetter> list(Optional<String> reason, int limit) {
         String sql = "SELECT id, batch_id, source, line, reason, detail, original, received_at FROM dead_letters"
                 + (reason.isPresent() ? " WHERE reason = ?" : "") + " ORDER BY id LIMIT ?";
-        try (PreparedStatement p = store.connection().prepareStatement(sql)) {
+        try (PreparedStatement p = connection.prepareStatement(sql)) {
             int i = 1;
             if (reason.isPresent()) {
                 p.setString(i++, reason.get());
@@ -37,7 +42,7 @@ public final class DeadLetterQueries {
     }
 
     public Optional<DeadLetter> find(long id) {
-        try (PreparedStatement p = store.connection().prepareStatement(
+        try (PreparedStatement p = connection.prepareStatement(
                 "SELECT id, batch_id, source, line, reason, detail, original, received_at FROM dead_letters WHERE id = ?")) {
             p.setLong(1, id);
             return read(p).stream().findFirst();
@@ -47,7 +52,7 @@ public final class DeadLetterQueries {
     }
 
     public long count() {
-        try (PreparedStatement p = store.connection().prepareStatement("SELECT count(*) FROM dead_letters");
+        try (PreparedStatement p = connection.prepareStatement("SELECT count(*) FROM dead_letters");
              ResultSet rs = p.executeQuery()) {
             rs.next();
             return rs.getLong(1);

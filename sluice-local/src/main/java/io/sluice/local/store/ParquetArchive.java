@@ -53,6 +53,12 @@ public final class ParquetArchive implements Archive {
 
     private final LocalStore store;
     private final Path stagingDir;
+    /**
+     * Readers of the archive on another connection ('sluice up' answering a report) hold the read lock, an export
+     * the write lock: an export turns staged rows into Parquet and deletes the staged files, and a report seeing
+     * both, or a staged file vanishing under it, would count rows twice or fail.
+     */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock exportLock = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     public ParquetArchive(LocalStore store) {
         this.store = store;
@@ -120,8 +126,12 @@ public final class ParquetArchive implements Archive {
     }
 
     private List<String> stagedFiles() {
+        return stagedFiles(store.connection());
+    }
+
+    private static List<String> stagedFiles(java.sql.Connection c) {
         List<String> names = new ArrayList<>();
-        try (Statement s = store.connection().createStatement(); ResultSet rs = s.executeQuery("SELECT path FROM archive_staged ORDER BY path")) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT path FROM archive_staged ORDER BY path")) {
             while (rs.next()) {
                 names.add(rs.getString(1));
             }
@@ -144,7 +154,12 @@ public final class ParquetArchive implements Archive {
 
     /** A SELECT of the staged rows in the archive schema, or of no rows when nothing is staged. */
     public String pendingSelect() {
-        List<String> files = stagedFiles();
+        return pendingSelect(store.connection());
+    }
+
+    /** {@link #pendingSelect()} with the staged files as {@code c}'s transaction sees them. */
+    public String pendingSelect(java.sql.Connection c) {
+        List<String> files = stagedFiles(c);
         if (files.isEmpty()) {
             return "SELECT " + ARCHIVE_SELECT + " FROM (SELECT " + EMPTY_ROW + ") WHERE false";
         }
@@ -156,6 +171,7 @@ public final class ParquetArchive implements Archive {
 
     /** Finishes an export a crash interrupted: to be called when the store opens, before anything reads the archive. */
     public void recover() {
+        exportLock.writeLock().lock();
         try (Statement s = store.connection().createStatement();
              ResultSet rs = s.executeQuery("SELECT export_id FROM archive_exports WHERE status = 'started'")) {
             if (rs.next()) {
@@ -163,11 +179,32 @@ public final class ParquetArchive implements Archive {
             }
         } catch (SQLException e) {
             throw new StoreException("Cannot check for an interrupted archive export: " + LocalStore.firstLine(e.getMessage()), e);
+        } finally {
+            exportLock.writeLock().unlock();
         }
     }
 
     /** Writes staged rows to Parquet partitions and unregisters them. Returns rows written. */
     public long export() {
+        exportLock.writeLock().lock();
+        try {
+            return exportLocked();
+        } finally {
+            exportLock.writeLock().unlock();
+        }
+    }
+
+    /** Runs {@code read} while no export runs: the Parquet files and the staged files stay as they are. */
+    public <T> T whileNotExporting(java.util.concurrent.Callable<T> read) throws Exception {
+        exportLock.readLock().lock();
+        try {
+            return read.call();
+        } finally {
+            exportLock.readLock().unlock();
+        }
+    }
+
+    private long exportLocked() {
         if (stagedFiles().isEmpty()) {
             return 0;
         }

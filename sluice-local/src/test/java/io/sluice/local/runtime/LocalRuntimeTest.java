@@ -368,4 +368,58 @@ class LocalRuntimeTest {
         assertThat(row.path("accepted").asLong()).isEqualTo(accepted);
         assertThat(row.path("records_in").asLong()).isEqualTo(1000);
     }
+
+    /** Runs the sluice CLI in this JVM, capturing stdout and stderr; returns the exit code. */
+    private static int cli(StringBuilder out, StringBuilder err, String... args) {
+        java.io.PrintStream stdout = System.out;
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream e = new java.io.ByteArrayOutputStream();
+        try {
+            System.setOut(new java.io.PrintStream(o, true, UTF_8));
+            System.setErr(new java.io.PrintStream(e, true, UTF_8));
+            return io.sluice.local.cli.SluiceCli.commandLine().execute(args);
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+            out.append(o.toString(UTF_8));
+            err.append(e.toString(UTF_8));
+        }
+    }
+
+    @Test
+    @DisplayName("ANA-2, CDR-3: while sluice up owns the store, 'sluice report' and 'sluice dlq' are answered through it")
+    void reportsAndDeadLettersGoThroughTheRunningProcess() throws Exception {
+        start();
+        String body = body(asterisk, 0, 1000) + "\"only\",\"three\",\"columns\"\n";
+        outcome(json(post("text/csv", body)).path("ingest_id").asText());
+
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        int report = cli(out, err, "report", "asr-acd", "--data-dir", dataDir.toString(), "--format", "csv");
+        assertThat(report).as(err.toString()).isZero();
+        assertThat(out.toString()).startsWith("day,route,");
+        assertThat(out.toString().lines().count()).isGreaterThan(1);
+
+        out.setLength(0);
+        int list = cli(out, err, "dlq", "list", "--data-dir", dataDir.toString(), "--json");
+        assertThat(list).as(err.toString()).isZero();
+        JsonNode letters = JSON.readTree(out.toString());
+        assertThat(letters).hasSize(1);
+        assertThat(letters.get(0).path("reason").asText()).isEqualTo("WRONG_COLUMN_COUNT");
+        assertThat(letters.get(0).path("line").asLong()).isEqualTo(1001);
+
+        out.setLength(0);
+        int show = cli(out, err, "dlq", "show", letters.get(0).path("id").asText(), "--data-dir", dataDir.toString(), "--raw");
+        assertThat(show).isZero();
+        assertThat(out.toString()).isEqualTo("\"only\",\"three\",\"columns\"");
+
+        int missing = cli(out, err, "dlq", "show", "999", "--data-dir", dataDir.toString());
+        assertThat(missing).isEqualTo(2);
+        int unknown = cli(out, err, "report", "nope", "--data-dir", dataDir.toString());
+        assertThat(unknown).isEqualTo(2);
+        HttpResponse<String> viaApi = get("/v1/reports/top-talkers?format=json&limit=5");
+        assertThat(viaApi.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(viaApi.body()).size()).isBetween(1, 5);
+    }
 }
