@@ -1,6 +1,5 @@
 package io.sluice.local.store;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,19 +13,17 @@ import java.nio.file.Path;
  * are always quoted, with quotes doubled (RFC 4180); numbers and booleans are bare.
  */
 final class StagingFile implements AutoCloseable {
+    private static final int FLUSH_AT = 1 << 16;
     private final Path path;
     private final java.io.FileOutputStream file;
-    private final BufferedWriter out;
-    private final StringBuilder row = new StringBuilder(256);
+    private final CsvBuffer row = new CsvBuffer(FLUSH_AT + 4096);
     private long rows;
-    private boolean first = true;
 
     StagingFile(Path path) {
         this.path = path;
         try {
             Files.createDirectories(path.getParent());
             this.file = new java.io.FileOutputStream(path.toFile());
-            this.out = new BufferedWriter(new java.io.OutputStreamWriter(file, StandardCharsets.UTF_8), 1 << 16);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the staging file " + path, e);
         }
@@ -46,58 +43,58 @@ final class StagingFile implements AutoCloseable {
     }
 
     StagingFile str(String s) {
-        sep();
-        row.append('"');
-        if (s.indexOf('"') < 0) {
-            row.append(s);
-        } else {
-            row.append(s.replace("\"", "\"\""));
-        }
-        row.append('"');
+        row.str(s);
         return this;
     }
 
     StagingFile num(long v) {
-        sep();
-        row.append(v);
+        row.num(v);
         return this;
     }
 
     /** An empty field, read as NULL. */
     StagingFile none() {
-        sep();
+        row.none();
         return this;
     }
 
     StagingFile bool(boolean v) {
-        sep();
-        row.append(v ? "true" : "false");
+        row.bool(v);
         return this;
     }
 
-    private void sep() {
-        if (!first) {
-            row.append(',');
+    void endRow() {
+        row.endRow();
+        rows++;
+        if (row.length() >= FLUSH_AT) {
+            flushBuffer();
         }
-        first = false;
     }
 
-    void endRow() {
-        row.append('\n');
+    /** Rows rendered elsewhere (in parallel), appended in order. */
+    void append(CsvBuffer rendered) {
+        flushBuffer();
+        write(rendered.bytes(), rendered.length());
+        rows += rendered.rows();
+    }
+
+    private void flushBuffer() {
+        write(row.bytes(), row.length());
+        row.clear();
+    }
+
+    private void write(byte[] b, int n) {
         try {
-            out.append(row);
+            file.write(b, 0, n);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the staging file " + path, e);
         }
-        row.setLength(0);
-        first = true;
-        rows++;
     }
 
     /** Flushes and forces the bytes to disk, for files a committed transaction will refer to. */
     void sync() {
+        flushBuffer();
         try {
-            out.flush();
             file.getFD().sync();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot sync the staging file " + path, e);
@@ -107,9 +104,10 @@ final class StagingFile implements AutoCloseable {
     @Override
     public void close() {
         try {
-            out.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the staging file " + path, e);
+            flushBuffer();
+            file.close();
+        } catch (IOException | UncheckedIOException e) {
+            throw new UncheckedIOException("Cannot write the staging file " + path, e instanceof IOException io ? io : new IOException(e));
         }
     }
 }
