@@ -13,7 +13,9 @@ public enum RejectReason {
     BAD_DURATION("non-numeric or negative duration"),
     BILLSEC_EXCEEDS_DURATION("billsec greater than duration"),
     UNKNOWN_DISPOSITION("unknown disposition"),
-    NO_DESTINATION("no destination number");
+    NO_DESTINATION("no destination number"),
+    /** Not the record's fault: reading it made Sluice fail (a bug). Kept like any rejection so that nothing is lost. */
+    PROCESSING_ERROR("Sluice failed on this record (a bug: please report it)");
 
     private final String description;
 

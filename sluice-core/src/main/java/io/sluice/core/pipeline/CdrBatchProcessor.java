@@ -9,6 +9,7 @@ import io.sluice.core.cdr.CdrValidator;
 import io.sluice.core.cdr.Parsed;
 import io.sluice.core.cdr.PhoneNumberNormalizer;
 import io.sluice.core.cdr.RawRecord;
+import io.sluice.core.cdr.RejectReason;
 import io.sluice.core.cdr.RecordKey;
 import io.sluice.core.cdr.Rejection;
 import io.sluice.core.cdr.SubscriberProfile;
@@ -99,8 +100,20 @@ public final class CdrBatchProcessor {
         return new PreparedBatch(id, in, candidates, rejections, repeats);
     }
 
-    /** One record through decode, parse, validate and normalize: a {@link Cdr} or a {@link Rejection}. */
+    /**
+     * One record through decode, parse, validate and normalize: a {@link Cdr} or a {@link Rejection}. A fault
+     * on one record (a bug in a parser, say) rejects that record with its bytes instead of failing the whole
+     * batch again at every retry: one poison record must not stop a stream or a file.
+     */
     private Object check(RecordDecoder decoder, CdrParser parser, RawRecord raw) {
+        try {
+            return checkRecord(decoder, parser, raw);
+        } catch (RuntimeException e) {
+            return Rejection.of(raw, RejectReason.PROCESSING_ERROR, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private Object checkRecord(RecordDecoder decoder, CdrParser parser, RawRecord raw) {
         Object decoded = decoder.decode(raw);
         if (decoded instanceof Rejection r) {
             return r;

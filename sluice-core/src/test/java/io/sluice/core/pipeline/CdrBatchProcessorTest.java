@@ -277,6 +277,34 @@ class CdrBatchProcessorTest {
     }
 
     @Test
+    @DisplayName("CDR-3: a record that makes a parser fail is rejected with its bytes (PROCESSING_ERROR); the rest of the batch goes on")
+    void aFaultOnOneRecordRejectsOnlyThatRecord() throws IOException {
+        io.sluice.core.cdr.CdrParser failing = new io.sluice.core.cdr.CdrParser() {
+            @Override
+            public CdrFormat format() {
+                return CdrFormat.ASTERISK;
+            }
+
+            @Override
+            public io.sluice.core.cdr.Parsed parse(RawRecord raw, String text) {
+                if (raw.line() == 2) {
+                    throw new IllegalStateException("boom on line 2");
+                }
+                return asterisk.parse(raw, text);
+            }
+        };
+        List<RawRecord> batch = frame(threeCalls());
+        BatchOutcome o = processor().process(new BatchId("b"), failing, batch);
+
+        assertOutcome(o, 3, 2, 1, 0);
+        Rejection r = stores.deadLetters().get(0);
+        assertThat(r.reason()).isEqualTo(RejectReason.PROCESSING_ERROR);
+        assertThat(r.detail()).isEqualTo("IllegalStateException: boom on line 2");
+        assertThat(r.line()).isEqualTo(2);
+        assertThat(r.original()).isEqualTo(batch.get(1).bytes());
+    }
+
+    @Test
     @DisplayName("CDR-5: the same records in another batch are duplicates and change no counter")
     void theSameRecordsInAnotherBatchAreDuplicates() throws IOException {
         List<RawRecord> batch = frame(threeCalls());

@@ -82,11 +82,16 @@ final class UpCommand implements Callable<Integer> {
             description = "On SIGTERM, how long to keep applying logged requests; the rest waits safely for the next start. Default: ${DEFAULT-VALUE}.")
     long drainSeconds;
 
+    @Option(names = "--ingest-retention-days", defaultValue = "7", paramLabel = "DAYS",
+            description = "How long GET /v1/ingests/{id} can tell an ingest's outcome; older outcomes are deleted (the data stays). Default: ${DEFAULT-VALUE}.")
+    long retentionDays;
+
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
-        if (maxBody <= 0 || maxRecords <= 0 || maxBacklog <= 0 || inboxMaxSize <= 0 || port < 0 || port > 65535) {
-            err.println("sluice up: --max-body, --max-records, --max-backlog and --inbox-max-size must be positive, --port 0..65535");
+        if (maxBody <= 0 || maxRecords <= 0 || maxBacklog <= 0 || inboxMaxSize <= 0 || retentionDays <= 0 || port < 0 || port > 65535) {
+            err.println("sluice up: --max-body, --max-records, --max-backlog, --inbox-max-size and --ingest-retention-days must be "
+                    + "positive, --port 0..65535");
             return ExitCodes.USAGE;
         }
         Set<String> extensions = new LinkedHashSet<>();
@@ -96,7 +101,7 @@ final class UpCommand implements Callable<Integer> {
                 : Optional.of(CdrFormat.valueOf(inboxFormat.name().toUpperCase(Locale.ROOT)));
         UpConfig config = new UpConfig(store.data.dataDir, host, port, store.pipelineConfig(), maxBody, maxRecords, maxBacklog, fmt,
                 Set.copyOf(extensions), inboxMaxSize, Duration.ofMillis(Math.min(500, Math.max(50, inboxSettleMillis / 2))),
-                Duration.ofMillis(inboxSettleMillis), Duration.ofSeconds(drainSeconds));
+                Duration.ofMillis(inboxSettleMillis), Duration.ofSeconds(drainSeconds), Duration.ofDays(retentionDays));
 
         CountDownLatch stop = new CountDownLatch(1);
         boolean signals = installSignalHandlers(stop);

@@ -321,7 +321,7 @@ final class HttpApi {
         } else if (id >= consumed && id < end) {
             json(ctx, 200, Map.of("ingest_id", Long.toString(id), "status", "queued"));
         } else {
-            json(ctx, 404, Map.of("error", "no ingest " + id));
+            json(ctx, 404, Map.of("error", "no ingest " + id + " (unknown, or its outcome is older than --ingest-retention-days)"));
         }
     }
 

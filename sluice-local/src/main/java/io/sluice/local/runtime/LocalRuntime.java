@@ -27,6 +27,7 @@ public final class LocalRuntime implements AutoCloseable {
     private static final long IDLE_FLUSH_NANOS = TimeUnit.SECONDS.toNanos(3);
     private static final long FLUSH_ROWS = 2_000_000;
     private static final long APPLY_BATCH_BYTES = 8L << 20;
+    private static final long PURGE_EVERY_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     private final UpConfig config;
     private final LocalStore store;
@@ -152,6 +153,7 @@ public final class LocalRuntime implements AutoCloseable {
 
     private void loop() {
         long lastPoll = 0;
+        long lastPurge = System.nanoTime();
         long backoff = 0;
         while (!stopping) {
             try {
@@ -174,6 +176,10 @@ public final class LocalRuntime implements AutoCloseable {
                     if (dirty && System.nanoTime() - lastWork >= IDLE_FLUSH_NANOS) {
                         pipeline.flush();
                         dirty = false;
+                    }
+                    if (System.nanoTime() - lastPurge >= Math.min(PURGE_EVERY_NANOS, config.ingestRetention().toNanos())) {
+                        lastPurge = System.nanoTime();
+                        purgeOldIngests();
                     }
                     log.awaitBeyond(applier.consumed(), Math.min(200, config.inboxPoll().toMillis()));
                 }
@@ -220,6 +226,17 @@ public final class LocalRuntime implements AutoCloseable {
     /** Tests: pauses (or resumes) the worker, so that a backlog builds up deterministically. */
     void holdWorker(boolean hold) {
         this.held = hold;
+    }
+
+    /** Deletes HTTP ingest outcomes older than the retention: one row per request would grow without end. */
+    private void purgeOldIngests() {
+        long cutoffMicros = (System.currentTimeMillis() - config.ingestRetention().toMillis()) * 1000;
+        pipeline.store().inTransaction(c -> {
+            try (java.sql.PreparedStatement p = c.prepareStatement("DELETE FROM http_ingests WHERE processed_at < make_timestamp(?)")) {
+                p.setLong(1, cutoffMicros);
+                return p.executeUpdate();
+            }
+        });
     }
 
     /**

@@ -23,11 +23,12 @@ import java.util.Set;
  * @param inboxPoll            how often the inbox is listed
  * @param inboxSettle          how long a file's size and time must stay unchanged before it is read
  * @param drainTimeout         on SIGTERM, how long to keep applying logged requests before exiting
+ * @param ingestRetention      how long the outcome of an HTTP ingest can be asked for (GET /v1/ingests/{id})
  */
 public record UpConfig(Path dataDir, String host, int port, CdrPipelineConfig pipeline, long maxBodyBytes,
                        int maxRecordsPerRequest, long maxBacklogBytes, Optional<CdrFormat> inboxFormat,
                        Set<String> inboxExtensions, long inboxMaxBytes, Duration inboxPoll, Duration inboxSettle,
-                       Duration drainTimeout) {
+                       Duration drainTimeout, Duration ingestRetention) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8787;
     public static final long DEFAULT_MAX_BODY = 16L << 20;
@@ -39,22 +40,27 @@ public record UpConfig(Path dataDir, String host, int port, CdrPipelineConfig pi
     public static UpConfig defaults(Path dataDir) {
         return new UpConfig(dataDir, DEFAULT_HOST, DEFAULT_PORT, CdrPipelineConfig.defaults(), DEFAULT_MAX_BODY, DEFAULT_MAX_RECORDS,
                 DEFAULT_MAX_BACKLOG, Optional.empty(), DEFAULT_EXTENSIONS, DEFAULT_INBOX_MAX, Duration.ofMillis(500),
-                Duration.ofSeconds(1), Duration.ofSeconds(30));
+                Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofDays(7));
     }
 
     public UpConfig withPort(int p) {
         return new UpConfig(dataDir, host, p, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
-                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout);
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention);
     }
 
     public UpConfig withInbox(Duration poll, Duration settle) {
         return new UpConfig(dataDir, host, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
-                inboxExtensions, inboxMaxBytes, poll, settle, drainTimeout);
+                inboxExtensions, inboxMaxBytes, poll, settle, drainTimeout, ingestRetention);
     }
 
     public UpConfig withLimits(long body, int records, long backlog) {
         return new UpConfig(dataDir, host, port, pipeline, body, records, backlog, inboxFormat,
-                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout);
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention);
+    }
+
+    public UpConfig withIngestRetention(Duration retention) {
+        return new UpConfig(dataDir, host, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, retention);
     }
 
     public Path inboxDir() {

@@ -422,4 +422,21 @@ class LocalRuntimeTest {
         assertThat(viaApi.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(viaApi.body()).size()).isBetween(1, 5);
     }
+
+    @Test
+    @DisplayName("SEC-5: outcomes of HTTP ingests are kept for the retention, then deleted (the records stay)")
+    void oldIngestOutcomesArePurged() throws Exception {
+        start(UpConfig.defaults(dataDir).withPort(0).withIngestRetention(Duration.ofMillis(300)));
+        String id = json(post("text/csv", body(asterisk, 0, 100))).path("ingest_id").asText();
+        assertThat(outcome(id).path("records_in").asLong()).isEqualTo(100);
+        await("the outcome to be purged", () -> {
+            try {
+                return get("/v1/ingests/" + id).statusCode() == 404;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(json(get("/v1/ingests/" + id)).path("error").asText()).contains("retention");
+        assertThat(json(get("/v1/status")).path("totals").path("accepted").asLong()).isPositive();
+    }
 }
