@@ -50,14 +50,23 @@ final class IngestCommand implements Callable<Integer> {
     List<Path> paths;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException, InterruptedException {
         PrintStream out = System.out;
         Optional<CdrFormat> fmt = format == FormatChoice.auto ? Optional.empty() : Optional.of(CdrFormat.valueOf(format.name().toUpperCase()));
         IngestSummary s;
-        try (LocalStore localStore = LocalStore.open(store.data.dataDir)) {
-            LocalCdrPipeline pipeline = new LocalCdrPipeline(localStore, store.pipelineConfig());
-            ConsoleIngestListener listener = new ConsoleIngestListener(System.err, !json && System.console() != null);
-            s = new IngestJob(pipeline, fmt, chunkRecords, IngestJob.DEFAULT_EXPORT_ROWS, listener).run(paths);
+        Optional<UpClient> up = UpClient.of(store.data.dataDir);
+        if (up.isPresent()) {
+            if (format != FormatChoice.auto) {
+                System.err.println("sluice: 'sluice up' owns " + store.data.dataDir.toAbsolutePath() + " and reads files in the format of"
+                        + " its --inbox-format; leave out --format, or stop it first");
+                return ExitCodes.USAGE;
+            }
+            s = new IngestThroughInbox(up.get(), store.data.dataDir, System.err, json).run(paths);
+            if (s == null) {
+                return ExitCodes.FAILED;
+            }
+        } else {
+            s = ingest(fmt);
         }
         if (json) {
             out.println(toJson(s));
@@ -67,6 +76,16 @@ final class IngestCommand implements Callable<Integer> {
                     s.unknownSubscribers(), s.seconds(), s.seconds() > 0 ? s.recordsIn() / s.seconds() : 0.0);
         }
         return s.clean() ? ExitCodes.OK : ExitCodes.REJECTED;
+    }
+
+    private IngestSummary ingest(Optional<CdrFormat> fmt) {
+        IngestSummary s;
+        try (LocalStore localStore = LocalStore.open(store.data.dataDir)) {
+            LocalCdrPipeline pipeline = new LocalCdrPipeline(localStore, store.pipelineConfig());
+            ConsoleIngestListener listener = new ConsoleIngestListener(System.err, !json && System.console() != null);
+            s = new IngestJob(pipeline, fmt, chunkRecords, IngestJob.DEFAULT_EXPORT_ROWS, listener).run(paths);
+        }
+        return s;
     }
 
     static String toJson(IngestSummary s) {

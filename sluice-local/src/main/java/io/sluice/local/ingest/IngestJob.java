@@ -135,6 +135,22 @@ public final class IngestJob {
                 (System.nanoTime() - t0) / 1e9);
     }
 
+    /** The files a list of inputs names: files as given, folders walked (dot files skipped), sorted per folder. */
+    public static List<Path> inputFiles(List<Path> inputs) throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (Path input : inputs) {
+            if (Files.isDirectory(input)) {
+                try (Stream<Path> walk = Files.walk(input)) {
+                    walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
+                            .sorted(Comparator.naturalOrder()).forEach(out::add);
+                }
+            } else {
+                out.add(input);
+            }
+        }
+        return out;
+    }
+
     private void expand(Path input, List<Path> out) {
         if (Files.isDirectory(input)) {
             try (Stream<Path> walk = Files.walk(input)) {

@@ -364,6 +364,8 @@ final class HttpApi {
         queue.put("bytes_limit", rt.config().maxBacklogBytes());
         queue.put("inbox_files", rt.inbox().waiting());
         m.put("queue", queue);
+        m.put("inbox", Map.of("dir", rt.config().inboxDir().toAbsolutePath().toString(),
+                "extensions", rt.config().inboxExtensions().stream().sorted().toList()));
         m.put("records_per_second", Math.round(s.recordsPerSecond()));
         Map<String, Object> totals = new LinkedHashMap<>();
         totals.put("requests", s.requests.get());

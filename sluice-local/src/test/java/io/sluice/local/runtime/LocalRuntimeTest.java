@@ -439,4 +439,31 @@ class LocalRuntimeTest {
         assertThat(json(get("/v1/ingests/" + id)).path("error").asText()).contains("retention");
         assertThat(json(get("/v1/status")).path("totals").path("accepted").asLong()).isPositive();
     }
+
+    @Test
+    @DisplayName("CDR-1, OBJ-2: 'sluice ingest' while sluice up owns the store goes through its inbox and reports as usual")
+    void ingestGoesThroughTheRunningProcess() throws Exception {
+        start();
+        Path outside = Files.createDirectories(dataDir.resolveSibling(dataDir.getFileName() + "-outside"));
+        Path master = Files.writeString(outside.resolve("Master"), body(asterisk, 0, 800) + "a,b\n", UTF_8);
+
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        int first = cli(out, err, "ingest", "--data-dir", dataDir.toString(), "--json", master.toString());
+        JsonNode summary = JSON.readTree(out.toString());
+        out.setLength(0);
+        int again = cli(out, err, "ingest", "--data-dir", dataDir.toString(), "--json", master.toString());
+        JsonNode second = JSON.readTree(out.toString());
+
+        assertThat(first).as(err.toString()).isEqualTo(3); // one rejected record
+        assertThat(summary.path("records_in").asLong()).isEqualTo(801);
+        assertThat(summary.path("rejected").asLong()).isEqualTo(1);
+        assertThat(summary.path("accepted").asLong() + summary.path("duplicates").asLong()).isEqualTo(800);
+        assertThat(again).isZero();
+        assertThat(second.path("files_skipped").asLong()).isEqualTo(1);
+        assertThat(second.path("duplicates").asLong()).isEqualTo(801);
+        assertThat(master).as("the user's file stays where it was").exists();
+        assertThat(rt.config().processedDir().resolve("Master.cdr")).exists();
+        assertThat(cli(out, err, "ingest", "--data-dir", dataDir.toString(), "--format", "asterisk", master.toString())).isEqualTo(2);
+    }
 }
