@@ -164,21 +164,22 @@ final class HttpApi {
         try (InputStream in = ctx.req().getInputStream()) {
             body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cfg.maxBodyBytes() + 1));
         }
+        // What no retry can fix comes first (413, 400), then the throttle, which a retry can.
+        if (body.length > cfg.maxBodyBytes()) {
+            refuse(ctx, 413, "body is over the limit of " + cfg.maxBodyBytes() + " bytes per request");
+            return;
+        }
+        BodyLines lines = checkLines(body, cfg.maxRecordsPerRequest(), cfg.pipeline().maxRecordBytes());
+        if (lines.problem() != null) {
+            refuse(ctx, lines.lines() == 0 && lines.problem().startsWith("empty") ? 400 : 413, lines.problem());
+            return;
+        }
         // The backlog of logged, not yet applied requests is bounded: the local "throttle". (The body is read first so
         // the client, still sending, sees the 429 rather than a reset connection.)
         if (rt.applier().backlogBytes() > cfg.maxBacklogBytes() || rt.log().waitingAppends() > MAX_WAITING_APPENDS) {
             stats.requestsThrottled.incrementAndGet();
             ctx.header("Retry-After", "1");
             json(ctx, 429, Map.of("error", "overloaded: " + rt.applier().backlogBytes() + " bytes wait to be applied; retry after 1 s"));
-            return;
-        }
-        if (body.length > cfg.maxBodyBytes()) {
-            refuse(ctx, 413, "body is over the limit of " + cfg.maxBodyBytes() + " bytes per request");
-            return;
-        }
-        String problem = lineProblem(body, cfg.maxRecordsPerRequest(), cfg.pipeline().maxRecordBytes());
-        if (problem != null) {
-            refuse(ctx, problem.startsWith("empty") ? 400 : 413, problem);
             return;
         }
         CdrFormat format = declared.isPresent() ? declared.get() : detect(body);
@@ -204,7 +205,7 @@ final class HttpApi {
         stats.requestsAccepted.incrementAndGet();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ingest_id", Long.toString(id));
-        out.put("records", lines(body));
+        out.put("records", lines.lines());
         out.put("format", format.cliName());
         out.put("status", "queued");
         out.put("status_url", "/v1/ingests/" + id);
@@ -234,37 +235,32 @@ final class HttpApi {
         };
     }
 
-    /** Why the body's lines break a limit (SEC-5), or null. */
-    static String lineProblem(byte[] body, int maxLines, int maxLineBytes) {
+    /** The body's non-blank lines, or why it breaks a limit (SEC-5); lines are numbered as the framer numbers them. */
+    record BodyLines(int lines, String problem) {
+    }
+
+    static BodyLines checkLines(byte[] body, int maxLines, int maxLineBytes) {
         int lines = 0;
+        int line = 0;
         int start = 0;
-        boolean content = false;
         for (int i = 0; i <= body.length; i++) {
             if (i == body.length || body[i] == '\n') {
-                if (i - start > maxLineBytes) {
-                    return "line " + (lines + 1) + " is " + (i - start) + " bytes, over the limit of " + maxLineBytes + " bytes per record";
+                line++;
+                int length = i - start;
+                if (length > maxLineBytes) {
+                    return new BodyLines(lines, "line " + line + " is " + length + " bytes, over the limit of " + maxLineBytes
+                            + " bytes per record");
                 }
-                if (i > start) {
+                if (length > 1 || length == 1 && body[start] != '\r') {
                     lines++;
-                    content = true;
                 }
                 if (lines > maxLines) {
-                    return "body has more than " + maxLines + " lines, the limit per request; split it";
+                    return new BodyLines(lines, "body has more than " + maxLines + " lines, the limit per request; split it");
                 }
                 start = i + 1;
             }
         }
-        return content ? null : "empty body: no records";
-    }
-
-    private static int lines(byte[] body) {
-        int n = 0;
-        for (int i = 0; i < body.length; i++) {
-            if (body[i] == '\n' && (i == 0 || body[i - 1] != '\n')) {
-                n++;
-            }
-        }
-        return body.length > 0 && body[body.length - 1] != '\n' ? n + 1 : n;
+        return new BodyLines(lines, lines == 0 ? "empty body: no records" : null);
     }
 
     private static CdrFormat detect(byte[] body) {

@@ -6,7 +6,6 @@ import io.sluice.local.store.StoreException;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -37,6 +36,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final Inbox inbox;
     private final RuntimeStats stats = new RuntimeStats();
     private final Connection reader;
+    private final Object readLock = new Object();
     private final Thread worker;
     private final CountDownLatch workerDone = new CountDownLatch(1);
     private final Consumer<String> say;
@@ -120,17 +120,24 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /** A new connection for a long read (a report), so that it does not hold the shared read connection. */
-    synchronized Connection newReader() throws SQLException {
-        return ((org.duckdb.DuckDBConnection) reader).duplicate();
+    Connection newReader() throws SQLException {
+        synchronized (readLock) {
+            return ((org.duckdb.DuckDBConnection) reader).duplicate();
+        }
     }
 
     io.sluice.local.store.ParquetArchive archive() {
         return pipeline.archive();
     }
 
-    /** Runs {@code work} on the read connection (the writer's connection belongs to the worker thread). */
-    synchronized <T> T read(LocalStore.SqlWork<T> work) throws SQLException {
-        return work.run(reader);
+    /**
+     * Runs {@code work} on the read connection (the writer's connection belongs to the worker thread). Its own
+     * lock, not this object's: {@link #stop} holds that while draining, and reads must go on meanwhile.
+     */
+    <T> T read(LocalStore.SqlWork<T> work) throws SQLException {
+        synchronized (readLock) {
+            return work.run(reader);
+        }
     }
 
     private void work() {
@@ -306,10 +313,12 @@ public final class LocalRuntime implements AutoCloseable {
         } catch (IOException e) {
             say.accept("sluice up: closing the ingest log: " + e.getMessage());
         }
-        try {
-            reader.close();
-        } catch (SQLException e) {
-            // closing anyway
+        synchronized (readLock) {
+            try {
+                reader.close();
+            } catch (SQLException e) {
+                // closing anyway
+            }
         }
         try {
             store.close();
@@ -325,9 +334,5 @@ public final class LocalRuntime implements AutoCloseable {
         return new RuntimeStatsView(stats.requestsAccepted.get(), stats.requestsThrottled.get(), stats.recordsIn.get(),
                 stats.accepted.get(), stats.rejected.get(), stats.duplicates.get(), stats.filesProcessed.get(),
                 stats.filesDuplicate.get(), stats.filesFailed.get());
-    }
-
-    Instant startedAt() {
-        return stats.startedAt;
     }
 }
