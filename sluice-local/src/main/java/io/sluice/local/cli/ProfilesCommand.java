@@ -46,6 +46,30 @@ final class ProfilesCommand implements Runnable {
                 System.err.println("sluice: " + file + ": no such file");
                 return ExitCodes.REJECTED;
             }
+            java.util.Optional<UpClient> up = UpClient.of(store.data.dataDir);
+            if (up.isPresent()) {
+                // 'sluice up' owns the store: it imports between batches and enriches with the new profiles at once.
+                var resp = up.get().post("/v1/profiles?default_country=" + store.defaultCountry, "text/csv", file);
+                if (resp.statusCode() != 200) {
+                    System.err.println("sluice: " + UpClient.error(resp));
+                    return resp.statusCode() == 400 ? ExitCodes.REJECTED : UpClient.exitCode(resp);
+                }
+                var n = new ObjectMapper().readTree(resp.body());
+                int shown = 0;
+                for (var p : n.path("problems")) {
+                    if (shown++ < 10) {
+                        System.err.println("rejected " + p.asText());
+                    }
+                }
+                if (json) {
+                    System.out.println(new ObjectMapper().writeValueAsString(Map.of("rows", n.path("rows").asLong(),
+                            "imported", n.path("imported").asLong(), "rejected", n.path("rejected").asLong())));
+                } else {
+                    System.out.printf("profiles: %d rows, %d imported, %d rejected%n", n.path("rows").asLong(),
+                            n.path("imported").asLong(), n.path("rejected").asLong());
+                }
+                return n.path("rejected").asLong() == 0 ? ExitCodes.OK : ExitCodes.REJECTED;
+            }
             ProfileImporter.Result r;
             try (LocalStore s = LocalStore.open(store.data.dataDir)) {
                 r = new ProfileImporter(s, new PhoneNumberNormalizer(store.defaultCountry, 100_000)).importCsv(file);

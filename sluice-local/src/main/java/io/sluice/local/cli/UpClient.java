@@ -44,6 +44,21 @@ final class UpClient {
         }
     }
 
+    /** A POST of a file's bytes, answered by the running process. */
+    HttpResponse<byte[]> post(String pathAndQuery, String contentType, Path body) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(info.baseUrl() + pathAndQuery)).timeout(Duration.ofMinutes(30))
+                    .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofFile(body)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new IllegalStateException("'sluice up' (pid " + info.pid() + ") owns the data dir but does not answer at "
+                    + info.baseUrl() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+
     /** The error message of a non-2xx answer. */
     static String error(HttpResponse<byte[]> r) {
         try {

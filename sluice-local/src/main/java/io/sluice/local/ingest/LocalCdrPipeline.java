@@ -19,6 +19,7 @@ public final class LocalCdrPipeline {
     private final FileManifest manifest;
     private final CdrBatchProcessor processor;
     private final DuckDbUsageStore usage;
+    private final CachingProfileStore profiles;
 
     public LocalCdrPipeline(LocalStore store, CdrPipelineConfig config) {
         this.store = store;
@@ -27,7 +28,7 @@ public final class LocalCdrPipeline {
         archive.deleteOrphans();
         archive.recover();
         this.processor = new CdrBatchProcessor(config,
-                new CachingProfileStore(new DuckDbProfileStore(store), 1_000_000, Duration.ofMinutes(5)),
+                profiles = new CachingProfileStore(new DuckDbProfileStore(store), 1_000_000, Duration.ofMinutes(5)),
                 new DuckDbDedupStore(store), usage = new DuckDbUsageStore(store), archive, new DuckDbDeadLetters(store));
     }
 
@@ -47,6 +48,11 @@ public final class LocalCdrPipeline {
     public void flush() {
         archive.export();
         usage.compact();
+    }
+
+    /** After profiles changed (an import while running): enrich with the new ones from now on. */
+    public void profilesChanged() {
+        profiles.invalidateAll();
     }
 
     public CdrBatchProcessor processor() {

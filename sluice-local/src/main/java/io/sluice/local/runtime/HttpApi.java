@@ -65,6 +65,7 @@ final class HttpApi {
             config.routes.get("/v1/status", this::status);
             config.routes.get("/v1/files", this::files);
             config.routes.get("/v1/reports/{name}", this::report);
+            config.routes.post("/v1/profiles", this::importProfiles);
             config.routes.get("/v1/dead-letters", this::deadLetters);
             config.routes.get("/v1/dead-letters/{id}", this::deadLetter);
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -479,5 +480,56 @@ final class HttpApi {
         m.put("original_base64", java.util.Base64.getEncoder().encodeToString(d.original()));
         m.put("received_at", String.valueOf(d.receivedAt()));
         return m;
+    }
+
+    /** Largest profiles CSV accepted by {@code POST /v1/profiles}. */
+    static final long MAX_PROFILES_BYTES = 2L << 30;
+
+    /**
+     * {@code POST /v1/profiles?default_country=CC}: a profiles CSV (msisdn,plan,home_country[,status]), imported by the
+     * worker between batches; enrichment uses the new profiles from the next batch on. How {@code sluice profiles
+     * import} works while this process owns the store.
+     */
+    private void importProfiles(Context ctx) throws Exception {
+        if (rt.stopping()) {
+            json(ctx, 503, Map.of("error", "sluice up is shutting down"));
+            return;
+        }
+        if (ctx.contentLength() > MAX_PROFILES_BYTES) {
+            json(ctx, 413, Map.of("error", "profiles body over " + MAX_PROFILES_BYTES + " bytes"));
+            return;
+        }
+        String country = Optional.ofNullable(ctx.queryParam("default_country")).orElse(rt.config().pipeline().defaultCountry());
+        java.nio.file.Path tmp = java.nio.file.Files.createTempFile(java.nio.file.Files.createDirectories(
+                rt.config().dataDir().resolve("tmp")), "profiles-", ".csv");
+        try {
+            try (InputStream in = ctx.req().getInputStream()) {
+                long n = java.nio.file.Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                if (n > MAX_PROFILES_BYTES) {
+                    json(ctx, 413, Map.of("error", "profiles body over " + MAX_PROFILES_BYTES + " bytes"));
+                    return;
+                }
+            }
+            io.sluice.local.store.ProfileImporter.Result r;
+            try {
+                r = rt.onWorker(() -> {
+                    io.sluice.local.store.ProfileImporter.Result result = new io.sluice.local.store.ProfileImporter(rt.pipeline().store(),
+                            new io.sluice.core.cdr.PhoneNumberNormalizer(country, 100_000)).importCsv(tmp);
+                    rt.pipeline().profilesChanged();
+                    return result;
+                });
+            } catch (IllegalArgumentException e) {
+                json(ctx, 400, Map.of("error", e.getMessage()));
+                return;
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("rows", r.rows());
+            out.put("imported", r.imported());
+            out.put("rejected", r.problems().size());
+            out.put("problems", r.problems().stream().limit(100).toList());
+            json(ctx, 200, out);
+        } finally {
+            java.nio.file.Files.deleteIfExists(tmp);
+        }
     }
 }

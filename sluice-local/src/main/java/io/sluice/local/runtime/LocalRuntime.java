@@ -43,6 +43,9 @@ public final class LocalRuntime implements AutoCloseable {
     private HttpApi http;
     private volatile boolean stopping;
     private volatile boolean held;
+    /** Writes other than CDRs (a profile import) run on the worker, the store's one writer, between batches. */
+    private final java.util.concurrent.LinkedBlockingQueue<java.util.concurrent.FutureTask<?>> writes =
+            new java.util.concurrent.LinkedBlockingQueue<>();
     private volatile boolean skipDrain;
     private volatile Runnable afterChunkForTests = () -> { };
     private volatile boolean healthy = true;
@@ -143,6 +146,7 @@ public final class LocalRuntime implements AutoCloseable {
     private void work() {
         try {
             loop();
+            runWrites();
             if (!skipDrain) {
                 drain();
             }
@@ -154,6 +158,9 @@ public final class LocalRuntime implements AutoCloseable {
             say.accept("sluice up: the worker stopped: " + t + "; logged requests are applied at the next start");
             throw t;
         } finally {
+            for (java.util.concurrent.FutureTask<?> task; (task = writes.poll()) != null; ) {
+                task.cancel(false); // its caller gets an answer instead of waiting
+            }
             workerDone.countDown();
         }
     }
@@ -168,6 +175,7 @@ public final class LocalRuntime implements AutoCloseable {
                     Thread.sleep(10);
                     continue;
                 }
+                runWrites();
                 boolean worked = applier.applyOnce();
                 if (!stopping && System.nanoTime() - lastPoll >= config.inboxPoll().toNanos()) {
                     lastPoll = System.nanoTime();
@@ -213,6 +221,33 @@ public final class LocalRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code task} on the worker thread (between batches, in no transaction) and waits for its result: how
+     * the API changes the store other than by CDRs.
+     */
+    <T> T onWorker(java.util.concurrent.Callable<T> task) throws Exception {
+        if (stopping) {
+            throw new IllegalStateException("sluice up is stopping");
+        }
+        java.util.concurrent.FutureTask<T> f = new java.util.concurrent.FutureTask<>(task);
+        writes.add(f);
+        try {
+            return f.get(30, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception x ? x : e;
+        }
+    }
+
+    private void runWrites() {
+        for (java.util.concurrent.FutureTask<?> task; (task = writes.poll()) != null; ) {
+            task.run();
+        }
+    }
+
+    LocalCdrPipeline pipeline() {
+        return pipeline;
+    }
+
     /** Tests: closes without applying what is logged, as a crash after the acknowledgements would leave it. */
     void closeWithoutDrain() {
         skipDrain = true;
@@ -254,6 +289,7 @@ public final class LocalRuntime implements AutoCloseable {
         for (int i = 0; i < 4 && applier.applyOnce(); i++) {
             dirty = true;
         }
+        runWrites();
         afterChunkForTests.run();
         if (stopping) {
             throw new Inbox.Interrupted();

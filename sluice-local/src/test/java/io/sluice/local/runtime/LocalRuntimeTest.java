@@ -466,4 +466,23 @@ class LocalRuntimeTest {
         assertThat(rt.config().processedDir().resolve("Master.cdr")).exists();
         assertThat(cli(out, err, "ingest", "--data-dir", dataDir.toString(), "--format", "asterisk", master.toString())).isEqualTo(2);
     }
+
+    @Test
+    @DisplayName("CDR-6: 'sluice profiles import' while sluice up runs is imported by it, and enrichment uses the profiles at once")
+    void profilesImportGoesThroughTheRunningProcess() throws Exception {
+        start();
+        JsonNode before = outcome(json(post("text/csv", body(asterisk, 0, 500))).path("ingest_id").asText());
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        int code = cli(out, err, "profiles", "import", "--data-dir", dataDir.toString(), "--json",
+                shared.resolve("csv").resolve("profiles.csv").toString());
+        JsonNode after = outcome(json(post("text/csv", body(asterisk, 500, 1000))).path("ingest_id").asText());
+
+        assertThat(code).as(err.toString()).isZero();
+        long rows = Files.readAllLines(shared.resolve("csv").resolve("profiles.csv")).size() - 1; // minus the header
+        assertThat(rows).isPositive();
+        assertThat(JSON.readTree(out.toString()).path("imported").asLong()).isEqualTo(rows);
+        assertThat(before.path("unknown_subscribers").asLong()).isEqualTo(before.path("accepted").asLong());
+        assertThat(after.path("unknown_subscribers").asLong()).isLessThan(after.path("accepted").asLong() / 2);
+    }
 }
