@@ -46,6 +46,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (UpClient.of(store.data.dataDir).isPresent()) {
+            System.err.println("sluice: 'sluice up' owns " + store.data.dataDir.toAbsolutePath() + "; run the demo with another "
+                    + "--data-dir, or stop it first");
+            return ExitCodes.FAILED;
+        }
         Path input = store.data.dataDir.resolve("demo-input");
         LocalDate end = LocalDate.now(ZoneOffset.UTC);
         GeneratorSpec spec = new GeneratorSpec(records, subscribers, days, CdrFormat.ASTERISK, 0.01, 0.01, 42, end, 2, "US");

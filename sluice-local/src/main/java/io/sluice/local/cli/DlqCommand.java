@@ -97,10 +97,10 @@ final class DlqCommand implements Runnable {
                     letters.add(fromJson(d));
                 }
             } else {
-                try (LocalStore s = LocalStore.open(store.dataDir)) {
+                try (LocalStore s = LocalStore.openExisting(store.dataDir)) {
                     DeadLetterQueries q = new DeadLetterQueries(s);
                     letters = q.list(Optional.ofNullable(reason).map(Enum::name), limit);
-                    total = q.count();
+                    total = q.count(Optional.ofNullable(reason).map(Enum::name));
                 }
             }
             if (json) {
@@ -111,8 +111,8 @@ final class DlqCommand implements Runnable {
                 for (DeadLetter d : letters) {
                     System.out.printf("%6d  %s:%d  %s  %s%n", d.id(), d.source(), d.line(), d.reason(), d.detail());
                 }
-                System.out.printf("(%d shown, %d dead letters in all; 'sluice dlq show ID' prints one with its original bytes)%n",
-                        letters.size(), total);
+                System.out.printf("(%d shown, %d dead letters%s in all; 'sluice dlq show ID' prints one with its original bytes)%n",
+                        letters.size(), total, reason == null ? "" : " with reason " + reason);
             }
             return ExitCodes.OK;
         }
@@ -147,7 +147,7 @@ final class DlqCommand implements Runnable {
                     return UpClient.exitCode(r);
                 }
             } else {
-                try (LocalStore s = LocalStore.open(store.dataDir)) {
+                try (LocalStore s = LocalStore.openExisting(store.dataDir)) {
                     found = new DeadLetterQueries(s).find(id);
                 }
             }

@@ -61,7 +61,8 @@ final class IngestCommand implements Callable<Integer> {
                         + " its --inbox-format; leave out --format, or stop it first");
                 return ExitCodes.USAGE;
             }
-            s = new IngestThroughInbox(up.get(), store.data.dataDir, System.err, json).run(paths);
+            s = new IngestThroughInbox(up.get(), store.data.dataDir, System.err, json)
+                    .run(paths, store.sourceZone.getId(), store.defaultCountry);
             if (s == null) {
                 return ExitCodes.FAILED;
             }

@@ -37,9 +37,18 @@ final class IngestThroughInbox {
     }
 
     /** The summary, or null when the running process could not be used (the reason is printed). */
-    IngestSummary run(List<Path> inputs) throws IOException, InterruptedException {
+    IngestSummary run(List<Path> inputs, String sourceZone, String defaultCountry) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         JsonNode status = JSON.readTree(ok(up.get("/v1/status")));
+        String upZone = status.path("inbox").path("source_zone").asText();
+        String upCountry = status.path("inbox").path("default_country").asText();
+        if (!upZone.equals(sourceZone) || !upCountry.equals(defaultCountry)) {
+            // Its inbox reads every file with its own settings: quietly using them would normalize these files wrongly.
+            err.println("sluice: 'sluice up' owns " + dataDir.toAbsolutePath() + " and reads files with --source-zone " + upZone
+                    + " --default-country " + upCountry + ", not " + sourceZone + " / " + defaultCountry
+                    + ": ingest with its settings, or restart it with yours");
+            return null;
+        }
         Path inbox = Path.of(status.path("inbox").path("dir").asText(dataDir.resolve("inbox").toString()));
         List<String> extensions = new ArrayList<>();
         status.path("inbox").path("extensions").forEach(e -> extensions.add(e.asText()));

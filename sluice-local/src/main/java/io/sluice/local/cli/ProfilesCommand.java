@@ -49,7 +49,9 @@ final class ProfilesCommand implements Runnable {
             java.util.Optional<UpClient> up = UpClient.of(store.data.dataDir);
             if (up.isPresent()) {
                 // 'sluice up' owns the store: it imports between batches and enriches with the new profiles at once.
-                var resp = up.get().post("/v1/profiles?default_country=" + store.defaultCountry, "text/csv", file);
+                var resp = up.get().post("/v1/profiles?default_country=" + store.defaultCountry + "&name="
+                        + java.net.URLEncoder.encode(file.toAbsolutePath().normalize().toString(), java.nio.charset.StandardCharsets.UTF_8),
+                        "text/csv", file);
                 if (resp.statusCode() != 200) {
                     System.err.println("sluice: " + UpClient.error(resp));
                     return resp.statusCode() == 400 ? ExitCodes.REJECTED : UpClient.exitCode(resp);

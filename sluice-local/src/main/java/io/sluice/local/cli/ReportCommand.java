@@ -93,7 +93,7 @@ final class ReportCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         ReportResult r;
-        try (LocalStore s = LocalStore.open(store.dataDir)) {
+        try (LocalStore s = LocalStore.openExisting(store.dataDir)) {
             r = new ReportRunner(s).run(name, first, last, rows);
         }
         ReportPrinter.print(r, out, System.out);

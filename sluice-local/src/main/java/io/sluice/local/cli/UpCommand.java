@@ -89,10 +89,24 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
-        if (maxBody <= 0 || maxRecords <= 0 || maxBacklog <= 0 || inboxMaxSize <= 0 || retentionDays <= 0 || port < 0 || port > 65535) {
-            err.println("sluice up: --max-body, --max-records, --max-backlog, --inbox-max-size and --ingest-retention-days must be "
-                    + "positive, --port 0..65535");
+        String bad = port < 0 || port > 65535 ? "--port must be 0..65535, not " + port
+                : maxBody <= 0 ? "--max-body must be positive" : maxRecords <= 0 ? "--max-records must be positive"
+                : maxBacklog <= 0 ? "--max-backlog must be positive" : inboxMaxSize <= 0 ? "--inbox-max-size must be positive"
+                : retentionDays <= 0 ? "--ingest-retention-days must be positive" : null;
+        if (bad != null) {
+            err.println("sluice up: " + bad);
             return ExitCodes.USAGE;
+        }
+        if (port != 0) {
+            // Before the store is opened or anything created: a taken port is the commonest failure to start.
+            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(new java.net.InetSocketAddress(host, port));
+            } catch (java.io.IOException e) {
+                err.println("sluice up: cannot listen on " + host + ":" + port + " (" + e.getMessage() + "): is another program using it? "
+                        + "Start with --port N, or run 'sluice doctor'");
+                return ExitCodes.FAILED;
+            }
         }
         Set<String> extensions = new LinkedHashSet<>();
         Arrays.stream(inboxExtensions.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT).replaceFirst("^\\.", ""))

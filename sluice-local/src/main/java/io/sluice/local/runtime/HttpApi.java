@@ -134,6 +134,9 @@ final class HttpApi {
         Optional<CdrFormat> declared;
         try {
             declared = declaredFormat(ctx);
+        } catch (UnknownFormat e) {
+            refuse(ctx, 400, e.getMessage());
+            return;
         } catch (IllegalArgumentException e) {
             refuse(ctx, 415, e.getMessage());
             return;
@@ -213,6 +216,13 @@ final class HttpApi {
         json(ctx, 202, out);
     }
 
+    /** A ?format= that names no format: the request is wrong (400), not its media type. */
+    private static final class UnknownFormat extends IllegalArgumentException {
+        UnknownFormat(String message) {
+            super(message);
+        }
+    }
+
     /** The format named by ?format= or implied by the content type; empty for CSV to be detected. */
     private static Optional<CdrFormat> declaredFormat(Context ctx) {
         String param = ctx.queryParam("format");
@@ -221,18 +231,19 @@ final class HttpApi {
                 case "asterisk" -> Optional.of(CdrFormat.ASTERISK);
                 case "freeswitch" -> Optional.of(CdrFormat.FREESWITCH);
                 case "jsonl" -> Optional.of(CdrFormat.JSONL);
-                default -> throw new IllegalArgumentException("format '" + param + "' is unknown: use asterisk, freeswitch or jsonl");
+                default -> throw new UnknownFormat("format '" + param + "' is unknown: use asterisk, freeswitch or jsonl");
             };
         }
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
         int semi = type.indexOf(';');
         type = (semi < 0 ? type : type.substring(0, semi)).trim();
         return switch (type) {
-            case "application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/json-lines",
-                 "application/json" -> Optional.of(CdrFormat.JSONL);
+            case "application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/json-lines" ->
+                    Optional.of(CdrFormat.JSONL);
             case "text/csv", "application/csv", "text/plain" -> Optional.empty();
             default -> throw new IllegalArgumentException("content type '" + type + "' is not supported: send text/csv "
-                    + "(Asterisk or FreeSWITCH CDR lines) or application/x-ndjson (Sluice JSON lines)");
+                    + "(Asterisk or FreeSWITCH CDR lines) or application/x-ndjson (Sluice JSON lines, one object per line"
+                    + (type.equals("application/json") ? "; a JSON document is not taken" : "") + ")");
         };
     }
 
@@ -362,7 +373,9 @@ final class HttpApi {
         queue.put("inbox_files", rt.inbox().waiting());
         m.put("queue", queue);
         m.put("inbox", Map.of("dir", rt.config().inboxDir().toAbsolutePath().toString(),
-                "extensions", rt.config().inboxExtensions().stream().sorted().toList()));
+                "extensions", rt.config().inboxExtensions().stream().sorted().toList(),
+                "source_zone", rt.config().pipeline().sourceZone().getId(),
+                "default_country", rt.config().pipeline().defaultCountry()));
         m.put("records_per_second", Math.round(s.recordsPerSecond()));
         Map<String, Object> totals = new LinkedHashMap<>();
         totals.put("requests", s.requests.get());
@@ -410,7 +423,9 @@ final class HttpApi {
             format = io.sluice.local.report.ReportPrinter.Format.valueOf(Optional.ofNullable(ctx.queryParam("format")).orElse("json"));
             limit = Integer.parseInt(Optional.ofNullable(ctx.queryParam("limit")).orElse("0"));
         } catch (RuntimeException e) {
-            json(ctx, 400, Map.of("error", "bad parameter: " + e.getMessage() + "; use from/to=YYYY-MM-DD, limit=N, format=table|csv|json"));
+            json(ctx, 400, Map.of("error", "bad parameter (from=" + ctx.queryParam("from") + ", to=" + ctx.queryParam("to") + ", limit="
+                    + ctx.queryParam("limit") + ", format=" + ctx.queryParam("format") + "): use from/to=YYYY-MM-DD, limit=N, "
+                    + "format=table|csv|json"));
             return;
         }
         if (to.isBefore(from) || limit < 0) {
@@ -446,7 +461,7 @@ final class HttpApi {
         Map<String, Object> out = rt.read(c -> {
             io.sluice.local.store.DeadLetterQueries q = new io.sluice.local.store.DeadLetterQueries(c);
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("total", q.count());
+            m.put("total", q.count(reason));
             m.put("dead_letters", q.list(reason, Math.max(0, limit)).stream().map(HttpApi::deadLetterJson).toList());
             return m;
         });
@@ -500,6 +515,7 @@ final class HttpApi {
             return;
         }
         String country = Optional.ofNullable(ctx.queryParam("default_country")).orElse(rt.config().pipeline().defaultCountry());
+        String name = Optional.ofNullable(ctx.queryParam("name")).filter(n -> !n.isBlank()).orElse("the request body");
         java.nio.file.Path tmp = java.nio.file.Files.createTempFile(java.nio.file.Files.createDirectories(
                 rt.config().dataDir().resolve("tmp")), "profiles-", ".csv");
         try {
@@ -519,14 +535,14 @@ final class HttpApi {
                     return result;
                 });
             } catch (IllegalArgumentException e) {
-                json(ctx, 400, Map.of("error", e.getMessage()));
+                json(ctx, 400, Map.of("error", e.getMessage().replace(tmp.toString(), name)));
                 return;
             }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("rows", r.rows());
             out.put("imported", r.imported());
             out.put("rejected", r.problems().size());
-            out.put("problems", r.problems().stream().limit(100).toList());
+            out.put("problems", r.problems().stream().limit(100).map(p -> p.replace(tmp.toString(), name)).toList());
             json(ctx, 200, out);
         } finally {
             java.nio.file.Files.deleteIfExists(tmp);

@@ -188,7 +188,8 @@ final class Inbox {
                     }
                 }).afterEachChunk(betweenChunks).flushAtEnd(false).run(List.of(file));
         if (failure[0] != null) {
-            finish(file, size, hash, FAILED, summary, detected, started, failure[0]);
+            finish(file, size, hash, FAILED, summary, detected, started,
+                    failure[0].replace("pass --format", "start sluice up with --inbox-format"));
         } else {
             stats.filesProcessed.incrementAndGet();
             stats.processed(summary.recordsIn(), summary.accepted(), summary.rejected(), summary.duplicates(),

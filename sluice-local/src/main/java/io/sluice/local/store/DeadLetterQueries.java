@@ -52,10 +52,20 @@ public final class DeadLetterQueries {
     }
 
     public long count() {
-        try (PreparedStatement p = connection.prepareStatement("SELECT count(*) FROM dead_letters");
-             ResultSet rs = p.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
+        return count(Optional.empty());
+    }
+
+    /** Dead letters in all, or of one reason. */
+    public long count(Optional<String> reason) {
+        try (PreparedStatement p = connection.prepareStatement("SELECT count(*) FROM dead_letters"
+                + (reason.isPresent() ? " WHERE reason = ?" : ""))) {
+            if (reason.isPresent()) {
+                p.setString(1, reason.get());
+            }
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         } catch (SQLException e) {
             throw new StoreException("Cannot count dead letters: " + LocalStore.firstLine(e.getMessage()), e);
         }

@@ -34,6 +34,18 @@ public final class LocalStore implements AutoCloseable {
         this.connection = connection;
     }
 
+    /**
+     * Opens the store of a command that only reads (report, dlq): a data dir without a store is a mistake (a typo
+     * in --data-dir), not a reason to create an empty one and answer with nothing.
+     */
+    public static LocalStore openExisting(Path dataDir) {
+        if (!Files.isRegularFile(dataDir.resolve(DB_FILE))) {
+            throw new StoreException("No Sluice data in " + dataDir.toAbsolutePath() + " (no " + DB_FILE + "): check --data-dir "
+                    + "(or SLUICE_DATA_DIR), or ingest something first");
+        }
+        return open(dataDir);
+    }
+
     /** Opens (creating if needed) the store under {@code dataDir}. */
     public static LocalStore open(Path dataDir) {
         try {

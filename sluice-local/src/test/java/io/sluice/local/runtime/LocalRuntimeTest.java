@@ -195,11 +195,14 @@ class LocalRuntimeTest {
         assertThat(json(tooLong).path("error").asText()).contains("line 3");
         assertThat(xml.statusCode()).isEqualTo(415);
         assertThat(json(xml).path("error").asText()).contains("application/xml");
-        assertThat(badFormat.statusCode()).isEqualTo(415);
+        assertThat(badFormat.statusCode()).isEqualTo(400);
+        HttpResponse<String> jsonDocument = post("application/json", "[{\"a\": 1}]\n");
+        assertThat(jsonDocument.statusCode()).isEqualTo(415);
+        assertThat(json(jsonDocument).path("error").asText()).contains("application/x-ndjson");
         assertThat(empty.statusCode()).isEqualTo(400);
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(json(unknown).path("error").asText()).contains("?format=");
-        assertThat(json(get("/v1/status")).path("totals").path("requests_refused").asLong()).isEqualTo(7);
+        assertThat(json(get("/v1/status")).path("totals").path("requests_refused").asLong()).isEqualTo(8);
         assertThat(json(get("/v1/status")).path("totals").path("requests_accepted").asLong()).isZero();
     }
 
@@ -465,6 +468,10 @@ class LocalRuntimeTest {
         assertThat(master).as("the user's file stays where it was").exists();
         assertThat(rt.config().processedDir().resolve("Master.cdr")).exists();
         assertThat(cli(out, err, "ingest", "--data-dir", dataDir.toString(), "--format", "asterisk", master.toString())).isEqualTo(2);
+        err.setLength(0);
+        int berlin = cli(out, err, "ingest", "--data-dir", dataDir.toString(), "--source-zone", "Europe/Berlin", master.toString());
+        assertThat(berlin).as("files would be read with sluice up's zone, not the one asked for").isEqualTo(1);
+        assertThat(err.toString()).contains("--source-zone UTC");
     }
 
     @Test
@@ -484,5 +491,25 @@ class LocalRuntimeTest {
         assertThat(JSON.readTree(out.toString()).path("imported").asLong()).isEqualTo(rows);
         assertThat(before.path("unknown_subscribers").asLong()).isEqualTo(before.path("accepted").asLong());
         assertThat(after.path("unknown_subscribers").asLong()).isLessThan(after.path("accepted").asLong() / 2);
+    }
+
+    @Test
+    @DisplayName("OPS-1: a taken port fails 'sluice up' before it creates anything; a mistyped --data-dir is named, not read as empty")
+    void clearFailuresBeforeAnythingIsCreated() throws Exception {
+        Path fresh = dataDir.resolve("never-created");
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int code = cli(out, err, "up", "--data-dir", fresh.toString(), "--port", Integer.toString(taken.getLocalPort()));
+            assertThat(code).isEqualTo(1);
+            assertThat(err.toString()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()).contains("--port");
+        }
+        assertThat(fresh).doesNotExist();
+
+        err.setLength(0);
+        assertThat(cli(out, err, "report", "asr-acd", "--data-dir", fresh.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("No Sluice data in").contains("check --data-dir");
+        assertThat(cli(out, err, "dlq", "list", "--data-dir", fresh.toString())).isEqualTo(1);
+        assertThat(fresh).doesNotExist();
     }
 }
