@@ -57,6 +57,7 @@ public final class IngestJob {
     private final IngestListener listener;
 
     private Runnable afterChunk = () -> { };
+    private final java.util.Map<Path, String> knownHashes = new java.util.HashMap<>();
     private boolean flushAtEnd = true;
 
     private long files, filesSkipped, filesFailed, recordsIn, accepted, rejected, duplicates, unknown;
@@ -79,6 +80,12 @@ public final class IngestJob {
      */
     public IngestJob afterEachChunk(Runnable task) {
         this.afterChunk = task;
+        return this;
+    }
+
+    /** A content hash the caller already computed for {@code file} (the inbox does, to recognize it): not read twice. */
+    public IngestJob withKnownHash(Path file, String hash) {
+        knownHashes.put(file, hash);
         return this;
     }
 
@@ -195,7 +202,8 @@ public final class IngestJob {
         String hash;
         byte[] head;
         try {
-            hash = contentHash(path);
+            String known = knownHashes.get(path);
+            hash = known != null ? known : contentHash(path);
             head = head(path, 8192);
         } catch (IOException e) {
             fail(path, "cannot read: " + e.getMessage());

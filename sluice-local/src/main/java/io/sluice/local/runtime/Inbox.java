@@ -186,7 +186,7 @@ final class Inbox {
                     public void fileFailed(String path, String reason) {
                         failure[0] = reason;
                     }
-                }).afterEachChunk(betweenChunks).flushAtEnd(false).run(List.of(file));
+                }).afterEachChunk(betweenChunks).flushAtEnd(false).withKnownHash(file, hash).run(List.of(file));
         if (failure[0] != null) {
             finish(file, size, hash, FAILED, summary, detected, started,
                     failure[0].replace("pass --format", "start sluice up with --inbox-format"));

@@ -270,13 +270,20 @@ public final class LocalRuntime implements AutoCloseable {
         this.held = hold;
     }
 
-    /** Deletes HTTP ingest outcomes older than the retention: one row per request would grow without end. */
+    /**
+     * Deletes HTTP ingest outcomes older than the retention (one row per request would grow without end), and the
+     * batch marks of HTTP batches as old: a batch of the log is never replayed once the position moved past it,
+     * since the position commits with the marks. File chunk marks stay: a file can be ingested again any time.
+     */
     private void purgeOldIngests() {
         long cutoffMicros = (System.currentTimeMillis() - config.ingestRetention().toMillis()) * 1000;
         pipeline.store().inTransaction(c -> {
-            try (java.sql.PreparedStatement p = c.prepareStatement("DELETE FROM http_ingests WHERE processed_at < make_timestamp(?)")) {
+            try (java.sql.PreparedStatement p = c.prepareStatement("DELETE FROM http_ingests WHERE processed_at < make_timestamp(?)");
+                 java.sql.PreparedStatement m = c.prepareStatement(
+                         "DELETE FROM batch_marks WHERE batch_id LIKE 'http:%' AND marked_at < make_timestamp(?)")) {
                 p.setLong(1, cutoffMicros);
-                return p.executeUpdate();
+                m.setLong(1, cutoffMicros);
+                return p.executeUpdate() + m.executeUpdate();
             }
         });
     }

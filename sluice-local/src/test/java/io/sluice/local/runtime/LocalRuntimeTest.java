@@ -440,6 +440,13 @@ class LocalRuntimeTest {
             }
         });
         assertThat(json(get("/v1/ingests/" + id)).path("error").asText()).contains("retention");
+        long marks = rt.read(c -> {
+            try (var st = c.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM batch_marks WHERE batch_id LIKE 'http:%'")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        assertThat(marks).as("batch marks of applied HTTP batches are purged with their outcomes").isZero();
         assertThat(json(get("/v1/status")).path("totals").path("accepted").asLong()).isPositive();
     }
 
