@@ -32,24 +32,22 @@ final class UpClient {
 
     /** A GET answered by the running process; an unreachable process is a failure naming it. */
     HttpResponse<byte[]> get(String pathAndQuery) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(info.baseUrl() + pathAndQuery)).timeout(Duration.ofMinutes(5)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new IllegalStateException("'sluice up' (pid " + info.pid() + ") owns the data dir but does not answer at "
-                    + info.baseUrl() + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted");
-        }
+        return send(HttpRequest.newBuilder(URI.create(info.baseUrl() + pathAndQuery)).timeout(Duration.ofMinutes(5)).build());
     }
 
     /** A POST of a file's bytes, answered by the running process. */
     HttpResponse<byte[]> post(String pathAndQuery, String contentType, Path body) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(info.baseUrl() + pathAndQuery)).timeout(Duration.ofMinutes(30))
-                    .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofFile(body)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            return send(HttpRequest.newBuilder(URI.create(info.baseUrl() + pathAndQuery)).timeout(Duration.ofMinutes(30))
+                    .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofFile(body)).build());
+        } catch (java.io.FileNotFoundException e) {
+            throw new IllegalStateException("cannot read " + body + ": " + e.getMessage());
+        }
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new IllegalStateException("'sluice up' (pid " + info.pid() + ") owns the data dir but does not answer at "
                     + info.baseUrl() + ": " + e.getMessage());
