@@ -42,6 +42,7 @@ public final class CdrBatchProcessor {
     private final ProfileStore profiles;
     private final DedupStore dedup;
     private final UsageStore usage;
+    private final RecordLedger ledger;
     private final Archive archive;
     private final DeadLetters deadLetters;
 
@@ -53,6 +54,26 @@ public final class CdrBatchProcessor {
         this.profiles = profiles;
         this.dedup = dedup;
         this.usage = usage;
+        this.ledger = null;
+        this.archive = archive;
+        this.deadLetters = deadLetters;
+    }
+
+    /**
+     * A processor over a {@link RecordLedger}, for stores that commit a record's claim and counters together but
+     * not a whole batch (the AWS home). The archive then receives a batch's new records before they are
+     * claimed: a failure in between archives them again on the retry (at least once, as Firehose itself
+     * delivers; queries de-duplicate by {@code record_key}), where claiming first would lose them.
+     */
+    public CdrBatchProcessor(CdrPipelineConfig config, ProfileStore profiles, RecordLedger ledger, Archive archive,
+                             DeadLetters deadLetters) {
+        this.config = config;
+        this.validator = new CdrValidator(config.sourceZone());
+        this.normalizer = new CdrNormalizer(new PhoneNumberNormalizer(config.defaultCountry(), config.numberCacheSize()));
+        this.profiles = profiles;
+        this.dedup = null;
+        this.usage = null;
+        this.ledger = ledger;
         this.archive = archive;
         this.deadLetters = deadLetters;
     }
@@ -187,7 +208,12 @@ public final class CdrBatchProcessor {
      * same parts reports the same outcomes.
      */
     public List<BatchOutcome> commitAll(BatchId id, List<PreparedBatch> parts) {
-        // Each part is distinct within itself (prepare saw to it); across parts a key is claimed once.
+        List<RecordKey> keys = distinctKeys(parts);
+        return ledger != null ? commitThroughLedger(id, parts, keys) : commitClaimingFirst(id, parts, keys);
+    }
+
+    /** The keys of all parts, each once: every part is distinct within itself, and across parts the first wins. */
+    private static List<RecordKey> distinctKeys(List<PreparedBatch> parts) {
         List<RecordKey> keys = new ArrayList<>();
         Set<RecordKey> distinct = parts.size() > 1 ? new HashSet<>() : null;
         for (PreparedBatch part : parts) {
@@ -202,17 +228,13 @@ public final class CdrBatchProcessor {
                 }
             }
         }
+        return keys;
+    }
+
+    private List<BatchOutcome> commitClaimingFirst(BatchId id, List<PreparedBatch> parts, List<RecordKey> keys) {
         Set<RecordKey> fresh = keys.isEmpty() ? new HashSet<>() : new HashSet<>(dedup.claim(id, keys));
 
-        Set<String> callers = new HashSet<>();
-        for (PreparedBatch part : parts) {
-            for (Cdr c : part.candidates()) {
-                if (fresh.contains(c.key()) && c.caller().e164()) {
-                    callers.add(c.caller().text());
-                }
-            }
-        }
-        Map<String, SubscriberProfile> known = callers.isEmpty() ? new HashMap<>() : profiles.findAll(callers);
+        Map<String, SubscriberProfile> known = profilesOf(parts, fresh);
 
         List<Cdr> allAccepted = new ArrayList<>(fresh.size());
         List<Rejection> allRejected = new ArrayList<>();
@@ -225,10 +247,10 @@ public final class CdrBatchProcessor {
                 if (!fresh.remove(c.key())) {
                     continue; // claimed before, or taken by an earlier part of this batch
                 }
-                SubscriberProfile profile = known.get(c.caller().text());
-                allAccepted.add(profile == null ? c.withSubscriber(c.subscriber(), false) : c.withSubscriber(profile, true));
+                Cdr e = enriched(c, known);
+                allAccepted.add(e);
                 accepted++;
-                if (profile == null) {
+                if (e.hasFlag(Cdr.UNKNOWN_SUBSCRIBER)) {
                     unknown++;
                 }
             }
@@ -247,6 +269,86 @@ public final class CdrBatchProcessor {
         }
         if (!allRejected.isEmpty()) {
             deadLetters.store(id, allRejected);
+        }
+        return outcomes;
+    }
+
+    private Map<String, SubscriberProfile> profilesOf(List<PreparedBatch> parts, Set<RecordKey> fresh) {
+        Set<String> callers = new HashSet<>();
+        for (PreparedBatch part : parts) {
+            for (Cdr c : part.candidates()) {
+                if (fresh.contains(c.key()) && c.caller().e164()) {
+                    callers.add(c.caller().text());
+                }
+            }
+        }
+        return callers.isEmpty() ? new HashMap<>() : profiles.findAll(callers);
+    }
+
+    private static Cdr enriched(Cdr c, Map<String, SubscriberProfile> known) {
+        SubscriberProfile profile = known.get(c.caller().text());
+        return profile == null ? c.withSubscriber(c.subscriber(), false) : c.withSubscriber(profile, true);
+    }
+
+    /**
+     * Archive and dead-letter what is not known to be a duplicate, then claim and count per record. A key that
+     * another batch claims between the read and the claim is a duplicate in the outcome (and possibly an extra
+     * archive row: at least once).
+     */
+    private List<BatchOutcome> commitThroughLedger(BatchId id, List<PreparedBatch> parts, List<RecordKey> keys) {
+        Set<RecordKey> candidates = new HashSet<>(keys);
+        if (!keys.isEmpty()) {
+            candidates.removeAll(ledger.claimedByOthers(id, keys));
+        }
+        Map<String, SubscriberProfile> known = profilesOf(parts, candidates);
+        List<Cdr> toArchive = new ArrayList<>();
+        List<Rejection> toDeadLetter = new ArrayList<>();
+        Set<RecordKey> taken = new HashSet<>();
+        for (PreparedBatch part : parts) {
+            for (Cdr c : part.candidates()) {
+                if (candidates.contains(c.key()) && taken.add(c.key())) {
+                    toArchive.add(enriched(c, known));
+                }
+            }
+            for (Rejection r : part.rejections()) {
+                if (candidates.contains(r.contentKey()) && taken.add(r.contentKey())) {
+                    toDeadLetter.add(r);
+                }
+            }
+        }
+        if (!toArchive.isEmpty()) {
+            archive.append(id, toArchive);
+        }
+        if (!toDeadLetter.isEmpty()) {
+            deadLetters.store(id, toDeadLetter);
+        }
+        List<RecordKey> rejectedKeys = new ArrayList<>(toDeadLetter.size());
+        for (Rejection r : toDeadLetter) {
+            rejectedKeys.add(r.contentKey());
+        }
+        Set<RecordKey> owned = toArchive.isEmpty() && rejectedKeys.isEmpty() ? new HashSet<>()
+                : new HashSet<>(ledger.claimAndCount(id, toArchive, rejectedKeys));
+
+        List<BatchOutcome> outcomes = new ArrayList<>(parts.size());
+        for (PreparedBatch part : parts) {
+            long accepted = 0;
+            long unknown = 0;
+            List<Rejection> rejected = new ArrayList<>();
+            for (Cdr c : part.candidates()) {
+                if (owned.remove(c.key())) {
+                    accepted++;
+                    if (!known.containsKey(c.caller().text())) {
+                        unknown++; // enriched() flags the same records
+                    }
+                }
+            }
+            for (Rejection r : part.rejections()) {
+                if (owned.remove(r.contentKey())) {
+                    rejected.add(r);
+                }
+            }
+            outcomes.add(new BatchOutcome(part.recordsIn(), accepted, rejected.size(),
+                    part.recordsIn() - accepted - rejected.size(), unknown, rejected));
         }
         return outcomes;
     }

@@ -357,6 +357,68 @@ class CdrBatchProcessorTest {
     }
 
     @Test
+    @DisplayName("CDR-5, CDR-8: through a record ledger, a replay in batches of another shape counts every record once")
+    void ledgerPathCountsOnceWhateverTheBatchShape() throws IOException {
+        CdrBatchProcessor ledgerProcessor = new CdrBatchProcessor(CdrPipelineConfig.defaults(), stores, stores, stores, stores);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            text.append(answered("21255501" + (10 + i % 4), "2125550199", T0.plusMinutes(i), 2, 30 + i, "1705312800." + i))
+                    .append('\n');
+        }
+        text.append(line("2125550100", "2125550199", "2024-01-15 10:00:00", "", "2024-01-15 10:00:05", "5", "7",
+                "NO ANSWER", "1705312800.99")).append('\n'); // billsec > duration: rejected
+        List<RawRecord> all = frame(text.toString());
+
+        // A first attempt saw records 0..7; the retry came back as 4..12 (a checkpoint and other bounds).
+        BatchOutcome first = ledgerProcessor.process(new BatchId("kinesis:shard-0:a"), asterisk, all.subList(0, 8));
+        BatchOutcome retry = ledgerProcessor.process(new BatchId("kinesis:shard-0:b"), asterisk, all.subList(4, 13));
+        BatchOutcome sameAgain = ledgerProcessor.process(new BatchId("kinesis:shard-0:b"), asterisk, all.subList(4, 13));
+
+        assertOutcome(first, 8, 8, 0, 0);
+        assertOutcome(retry, 9, 4, 1, 4);
+        assertOutcome(sameAgain, 9, 4, 1, 4); // its own claims come back: the same outcome, no new counts
+        assertThat(stores.usage().values().stream().mapToLong(u -> u.calls).sum()).isEqualTo(12);
+        assertThat(stores.usage().values().stream().mapToLong(u -> u.seconds).sum())
+                .isEqualTo(LongStream.range(0, 12).map(i -> 30 + i).sum());
+        assertThat(stores.deadLetters()).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("CDR-9: through a record ledger, records of a batch that failed after archiving are archived again, never lost")
+    void ledgerPathArchivesAtLeastOnce() throws IOException {
+        RecordLedger failingOnce = new RecordLedger() {
+            private boolean failed;
+
+            @Override
+            public java.util.Set<io.sluice.core.cdr.RecordKey> claimedByOthers(BatchId batch,
+                    java.util.Collection<io.sluice.core.cdr.RecordKey> keys) {
+                return stores.claimedByOthers(batch, keys);
+            }
+
+            @Override
+            public java.util.Set<io.sluice.core.cdr.RecordKey> claimAndCount(BatchId batch, List<Cdr> accepted,
+                    java.util.Collection<io.sluice.core.cdr.RecordKey> rejected) {
+                if (!failed) {
+                    failed = true;
+                    throw new IllegalStateException("transaction throttled (simulated)");
+                }
+                return stores.claimAndCount(batch, accepted, rejected);
+            }
+        };
+        List<Cdr> archived = new ArrayList<>();
+        CdrBatchProcessor p = new CdrBatchProcessor(CdrPipelineConfig.defaults(), stores, failingOnce,
+                (batch, records) -> archived.addAll(records), stores);
+        List<RawRecord> batch = frame(threeCalls());
+        assertThatIllegalStateException().isThrownBy(() -> p.process(new BatchId("x"), asterisk, batch));
+
+        BatchOutcome retry = p.process(new BatchId("y"), asterisk, batch.subList(1, 3));
+
+        assertOutcome(retry, 2, 2, 0, 0);
+        assertThat(archived).hasSize(5); // 3 from the failed attempt, 2 again: at least once, keyed by record_key
+        assertThat(stores.usage().values().stream().mapToLong(u -> u.calls).sum()).isEqualTo(2);
+    }
+
+    @Test
     @DisplayName("CDR-5: records delivered again in another batch (overlapping files) are duplicates and change no counter")
     void recordsInAnOverlappingBatchAreDuplicates() throws IOException {
         CdrBatchProcessor processor = processor();

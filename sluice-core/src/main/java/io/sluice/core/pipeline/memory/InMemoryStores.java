@@ -9,6 +9,8 @@ import io.sluice.core.pipeline.BatchId;
 import io.sluice.core.pipeline.DeadLetters;
 import io.sluice.core.pipeline.DedupStore;
 import io.sluice.core.pipeline.ProfileStore;
+import io.sluice.core.pipeline.RecordLedger;
+import io.sluice.core.pipeline.UsageAggregator;
 import io.sluice.core.pipeline.UsageDelta;
 import io.sluice.core.pipeline.UsageDelta.RouteCounters;
 import io.sluice.core.pipeline.UsageDelta.RouteHour;
@@ -28,7 +30,7 @@ import java.util.Set;
  * the core's own cost, and as the reference the port contract suites are written against. Not bounded:
  * never used for real traffic.
  */
-public final class InMemoryStores implements ProfileStore, DedupStore, UsageStore, Archive, DeadLetters {
+public final class InMemoryStores implements ProfileStore, DedupStore, UsageStore, Archive, DeadLetters, RecordLedger {
     private final Map<String, SubscriberProfile> profiles = new HashMap<>();
     private final Map<RecordKey, BatchId> seen = new HashMap<>();
     private final Set<BatchId> appliedBatches = new HashSet<>();
@@ -66,6 +68,36 @@ public final class InMemoryStores implements ProfileStore, DedupStore, UsageStor
     }
 
     @Override
+    public synchronized Set<RecordKey> claimedByOthers(BatchId batch, Collection<RecordKey> keys) {
+        Set<RecordKey> taken = new HashSet<>();
+        for (RecordKey k : keys) {
+            BatchId owner = seen.get(k);
+            if (owner != null && !owner.equals(batch)) {
+                taken.add(k);
+            }
+        }
+        return taken;
+    }
+
+    @Override
+    public synchronized Set<RecordKey> claimAndCount(BatchId batch, List<Cdr> accepted, Collection<RecordKey> rejected) {
+        Set<RecordKey> owned = new HashSet<>();
+        List<Cdr> counted = new ArrayList<>();
+        for (Cdr c : accepted) {
+            BatchId owner = seen.putIfAbsent(c.key(), batch);
+            if (owner == null) {
+                counted.add(c);
+            }
+            if (owner == null || owner.equals(batch)) {
+                owned.add(c.key());
+            }
+        }
+        owned.addAll(claim(batch, rejected));
+        addCounters(new UsageAggregator().aggregate(counted));
+        return owned;
+    }
+
+    @Override
     public synchronized Set<RecordKey> claim(BatchId batch, Collection<RecordKey> keys) {
         Set<RecordKey> owned = new HashSet<>();
         for (RecordKey k : keys) {
@@ -82,6 +114,10 @@ public final class InMemoryStores implements ProfileStore, DedupStore, UsageStor
         if (!appliedBatches.add(batch)) {
             return;
         }
+        addCounters(delta);
+    }
+
+    private void addCounters(UsageDelta delta) {
         delta.usage().forEach((k, v) -> usage.computeIfAbsent(k, x -> new UsageCounters()).add(v));
         delta.routes().forEach((k, v) -> routes.computeIfAbsent(k, x -> new RouteCounters()).add(v));
     }

@@ -3,6 +3,7 @@ package io.sluice.core.pipeline.contract;
 import io.sluice.core.cdr.SubscriberProfile;
 import io.sluice.core.pipeline.DedupStore;
 import io.sluice.core.pipeline.ProfileStore;
+import io.sluice.core.pipeline.RecordLedger;
 import io.sluice.core.pipeline.UsageDelta.RouteCounters;
 import io.sluice.core.pipeline.UsageDelta.RouteHour;
 import io.sluice.core.pipeline.UsageDelta.SubscriberDay;
@@ -31,6 +32,28 @@ class InMemoryStoresContractTest {
 
         @Override
         protected UsageStore store() {
+            return stores;
+        }
+
+        @Override
+        protected long[] usage(String msisdn, int epochDay) {
+            UsageCounters c = stores.usage().getOrDefault(new SubscriberDay(msisdn, epochDay), new UsageCounters());
+            return new long[] {c.calls, c.answered, c.seconds, c.internationalCalls, c.internationalSeconds};
+        }
+
+        @Override
+        protected long[] route(String route, long hour) {
+            RouteCounters c = stores.routes().getOrDefault(new RouteHour(route, hour), new RouteCounters());
+            return new long[] {c.attempts, c.answered, c.seconds};
+        }
+    }
+
+    @Nested
+    class Ledger extends RecordLedgerContract {
+        private final InMemoryStores stores = new InMemoryStores();
+
+        @Override
+        protected RecordLedger ledger() {
             return stores;
         }
 
