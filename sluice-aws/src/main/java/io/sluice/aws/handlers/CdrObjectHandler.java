@@ -1,0 +1,146 @@
+package io.sluice.aws.handlers;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.sluice.aws.events.BatchResponses;
+import io.sluice.aws.events.MalformedEventException;
+import io.sluice.aws.events.ObjectEvent;
+import io.sluice.aws.events.ObjectEvents;
+import io.sluice.aws.events.ObjectNotification;
+import io.sluice.aws.events.ObjectRef;
+import io.sluice.aws.events.SqsMessage;
+import io.sluice.aws.objects.ObjectIngest;
+import io.sluice.core.cdr.RawRecord;
+import io.sluice.core.cdr.RejectReason;
+import io.sluice.core.cdr.Rejection;
+import io.sluice.core.pipeline.BatchId;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The object function (CDR-1, OBJ-1..OBJ-4): S3 "object created" notifications delivered through SQS (the
+ * response then lists the message ids to retry, {@code SQSBatchResponse}), or an EventBridge "Object Created"
+ * event invoking it directly (then a failure is thrown, and Lambda's asynchronous retries apply).
+ *
+ * <p>A message that cannot be a notification is dead-lettered with its body and acknowledged (OBJ-4): retrying
+ * it cannot help. S3's test event and other event types are acknowledged. An object that fails (S3 or a store
+ * unavailable) fails its message only; after the queue's maxReceiveCount it moves to the dead-letter queue
+ * (OBJ-3), where {@code DeadLetterRedriveHandler} can send it back.
+ */
+public final class CdrObjectHandler implements RequestStreamHandler {
+    private final Wiring wiring;
+    private final ObjectIngest ingest;
+    private final PrintStream log;
+
+    public CdrObjectHandler() {
+        this(Wiring.shared(), System.out);
+    }
+
+    public CdrObjectHandler(Wiring wiring, PrintStream log) {
+        this.wiring = wiring;
+        this.ingest = wiring.objectIngest();
+        this.log = log;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        long started = System.nanoTime();
+        byte[] event = input.readAllBytes();
+        ObjectEvent decoded;
+        try {
+            decoded = ObjectEvents.parse(new ByteArrayInputStream(event));
+        } catch (MalformedEventException e) {
+            wiring.errors().record(wiring.functionName(), Instant.now(), e, CdrStreamHandler.millisSince(started),
+                    CdrStreamHandler.text(event));
+            throw e;
+        }
+        Counts counts = new Counts();
+        if (decoded instanceof ObjectEvent.Direct direct) {
+            RuntimeException failure = handle(direct.n(), "eventbridge", event, counts, started);
+            logLine(counts, started, failure);
+            if (failure != null) {
+                throw failure;
+            }
+            return;
+        }
+        List<String> failed = new ArrayList<>();
+        RuntimeException last = null;
+        for (SqsMessage m : ((ObjectEvent.SqsBatch) decoded).messages()) {
+            RuntimeException failure = handle(ObjectEvents.notificationIn(m.body()), "sqs:" + m.messageId(),
+                    m.body().getBytes(StandardCharsets.UTF_8), counts, started);
+            if (failure != null) {
+                failed.add(m.messageId());
+                last = failure;
+            }
+        }
+        logLine(counts, started, last);
+        BatchResponses.write(output, failed);
+    }
+
+    private static final class Counts {
+        long objects;
+        long processed;
+        long rejected;
+        long alreadyDone;
+        long ignored;
+        long malformed;
+        long failed;
+    }
+
+    /** Handles one notification; returns the failure to retry it for, or null when it is done with. */
+    private RuntimeException handle(ObjectNotification n, String source, byte[] original, Counts counts, long started) {
+        switch (n) {
+            case ObjectNotification.TestEvent t -> counts.ignored++;
+            case ObjectNotification.Ignored i -> counts.ignored++;
+            case ObjectNotification.Malformed bad -> {
+                counts.malformed++;
+                Rejection r = Rejection.of(RawRecord.of(source, 1, original), RejectReason.MALFORMED_JSON,
+                        "not an S3 object-created notification: " + bad.reason());
+                try {
+                    wiring.deadLetters().store(new BatchId(source), List.of(r));
+                } catch (RuntimeException e) {
+                    counts.failed++;
+                    return e; // keep the message: it is retried, then kept by the queue's DLQ
+                }
+            }
+            case ObjectNotification.Objects objects -> {
+                for (ObjectRef o : objects.objects()) {
+                    counts.objects++;
+                    try {
+                        switch (ingest.ingest(o)) {
+                            case PROCESSED -> counts.processed++;
+                            case REJECTED -> counts.rejected++;
+                            case ALREADY_DONE -> counts.alreadyDone++;
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        counts.failed++;
+                        RuntimeException failure = e instanceof RuntimeException re ? re
+                                : new java.io.UncheckedIOException("Cannot read " + o.identity() + ": " + e.getMessage(), (IOException) e);
+                        wiring.errors().record(wiring.functionName(), Instant.now(), failure, CdrStreamHandler.millisSince(started),
+                                new String(original, StandardCharsets.UTF_8));
+                        return failure;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private void logLine(Counts c, long started, RuntimeException failure) {
+        InvocationLog line = new InvocationLog().metric("Objects", c.objects).metric("ObjectsProcessed", c.processed)
+                .metric("ObjectsRejected", c.rejected).metric("ObjectsAlreadyDone", c.alreadyDone)
+                .metric("EventsIgnored", c.ignored).metric("EventsMalformed", c.malformed).metric("ObjectsFailed", c.failed)
+                .metric("DurationMillis", CdrStreamHandler.millisSince(started));
+        if (failure != null) {
+            line.field("error", failure.toString());
+        }
+        log.println(line.render(wiring.functionName(), System.currentTimeMillis()));
+    }
+}

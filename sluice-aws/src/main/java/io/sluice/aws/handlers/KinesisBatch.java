@@ -1,0 +1,111 @@
+package io.sluice.aws.handlers;
+
+import io.sluice.aws.events.KinesisEventRecord;
+import io.sluice.core.cdr.CdrFormat;
+import io.sluice.core.cdr.CdrFormatDetector;
+import io.sluice.core.cdr.CdrParser;
+import io.sluice.core.cdr.RawRecord;
+import io.sluice.core.cdr.RecordFramer;
+import io.sluice.core.cdr.RejectReason;
+import io.sluice.core.cdr.Rejection;
+import io.sluice.core.pipeline.BatchId;
+import io.sluice.core.pipeline.BatchOutcome;
+import io.sluice.core.pipeline.CdrBatchProcessor;
+import io.sluice.core.pipeline.PreparedBatch;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One Kinesis batch through the core (CDR-1, CDR-3, CDR-5, CDR-12): each record's data (CSV lines of any
+ * supported format, or JSON lines) is framed and prepared as one part, named by its shard and sequence number;
+ * all parts commit together through the ledger, which counts each CDR once whatever the batch's bounds.
+ *
+ * <p>Invalid CDRs, and records whose data is not base64, are dead-lettered and acknowledged: retrying them
+ * cannot help. Only a failure to write (a store still throttled after the retries) fails the batch, and then
+ * it reports the first record as failed, so Lambda retries from there (AWS-CONTRACTS.md section 8, item 1);
+ * the retry is idempotent.
+ */
+public final class KinesisBatch {
+    private final CdrBatchProcessor processor;
+    private final Map<CdrFormat, CdrParser> parsers = new EnumMap<>(CdrFormat.class);
+
+    public KinesisBatch(CdrBatchProcessor processor) {
+        this.processor = processor;
+        for (CdrFormat f : CdrFormat.values()) {
+            parsers.put(f, CdrParser.of(f));
+        }
+    }
+
+    /** What became of the batch: counts, and the sequence numbers to report as failed (empty on success). */
+    public record Result(long recordsIn, long accepted, long rejected, long duplicates, List<String> failedSequenceNumbers,
+                         Exception failure) {
+    }
+
+    public Result process(List<KinesisEventRecord> records) {
+        if (records.isEmpty()) {
+            return new Result(0, 0, 0, 0, List.of(), null);
+        }
+        List<PreparedBatch> parts = new ArrayList<>(records.size());
+        for (KinesisEventRecord r : records) {
+            parts.add(prepare(r));
+        }
+        KinesisEventRecord first = records.get(0);
+        KinesisEventRecord last = records.get(records.size() - 1);
+        BatchId id = new BatchId("kinesis:" + first.shardId() + ":" + first.sequenceNumber() + "-" + last.sequenceNumber());
+        long in = 0;
+        for (PreparedBatch p : parts) {
+            in += p.recordsIn();
+        }
+        try {
+            long accepted = 0;
+            long rejected = 0;
+            long duplicates = 0;
+            for (BatchOutcome o : processor.commitAll(id, parts)) {
+                accepted += o.accepted();
+                rejected += o.rejected();
+                duplicates += o.duplicates();
+            }
+            return new Result(in, accepted, rejected, duplicates, List.of(), null);
+        } catch (RuntimeException e) {
+            return new Result(in, 0, 0, 0, List.of(first.sequenceNumber()), e);
+        }
+    }
+
+    private PreparedBatch prepare(KinesisEventRecord r) {
+        String source = "kinesis:" + r.shardId() + ":" + r.sequenceNumber();
+        BatchId partId = new BatchId(source);
+        if (r.data() == null) {
+            // The original is not decodable; the record stays readable in the stream by its sequence number.
+            byte[] described = ("kinesis record " + r.sequenceNumber() + " of " + r.shardId() + ": " + r.problem())
+                    .getBytes(StandardCharsets.UTF_8);
+            Rejection rejection = Rejection.of(RawRecord.of(source, 1, described), RejectReason.NOT_TEXT, r.problem());
+            return new PreparedBatch(partId, 1, List.of(), List.of(rejection), 0);
+        }
+        CdrFormat format = CdrFormatDetector.detect(firstLine(r.data())).orElse(CdrFormat.ASTERISK);
+        List<RawRecord> raws = new ArrayList<>();
+        try (RecordFramer framer = new RecordFramer(new ByteArrayInputStream(r.data()), source, format.quotedNewlines(),
+                processor.config().maxRecordBytes())) {
+            RawRecord raw;
+            while ((raw = framer.next()) != null) {
+                raws.add(raw);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array cannot fail to read
+        }
+        return processor.prepare(partId, parsers.get(format), raws);
+    }
+
+    private static byte[] firstLine(byte[] data) {
+        int end = 0;
+        while (end < data.length && data[end] != '\n') {
+            end++;
+        }
+        return end == data.length ? data : java.util.Arrays.copyOf(data, end);
+    }
+}

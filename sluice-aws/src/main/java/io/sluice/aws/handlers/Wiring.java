@@ -1,0 +1,127 @@
+package io.sluice.aws.handlers;
+
+import io.sluice.aws.Backoff;
+import io.sluice.aws.ErrorLog;
+import io.sluice.aws.archive.FirehoseArchive;
+import io.sluice.aws.dynamodb.DynamoDbDeadLetters;
+import io.sluice.aws.dynamodb.DynamoDbErrorLog;
+import io.sluice.aws.dynamodb.DynamoDbLedger;
+import io.sluice.aws.dynamodb.DynamoDbObjectManifests;
+import io.sluice.aws.dynamodb.DynamoDbProfileStore;
+import io.sluice.aws.dynamodb.DynamoTables;
+import io.sluice.aws.dynamodb.WriteMeter;
+import io.sluice.aws.objects.ObjectIngest;
+import io.sluice.aws.objects.ObjectManifests;
+import io.sluice.aws.objects.ObjectSource;
+import io.sluice.aws.objects.S3ObjectSource;
+import io.sluice.core.pipeline.Archive;
+import io.sluice.core.pipeline.CachingProfileStore;
+import io.sluice.core.pipeline.CdrBatchProcessor;
+import io.sluice.core.pipeline.CdrPipelineConfig;
+import io.sluice.core.pipeline.DeadLetters;
+import io.sluice.core.pipeline.ProfileStore;
+import io.sluice.core.pipeline.RecordLedger;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.function.Function;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.firehose.FirehoseClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Everything a function needs, built once per container (cold start, INF-9): the SDK clients with the light
+ * URLConnection HTTP client, the adapters, the core processor. The handlers take a {@code Wiring}, so tests,
+ * benchmarks and {@code sluice invoke} hand them other adapters (in-memory fakes, DynamoDB Local, folders).
+ *
+ * <p>Settings come from the environment the CDK app sets (never a reserved name: INF-5): the table names of
+ * {@link DynamoTables}, {@code SLUICE_ARCHIVE_STREAM}, and optionally {@code SLUICE_SOURCE_ZONE},
+ * {@code SLUICE_DEFAULT_COUNTRY}, {@code SLUICE_MAX_OBJECT_BYTES}, {@code SLUICE_PROFILE_CACHE_SECONDS}.
+ * The region and credentials are the SDK's defaults (AWS_REGION and the role, read, never set).
+ */
+public record Wiring(CdrBatchProcessor processor, DeadLetters deadLetters, ObjectManifests manifests, ObjectSource objects,
+                     ErrorLog errors, WriteMeter meter, long maxObjectBytes, String functionName) {
+
+    public static final long DEFAULT_MAX_OBJECT_BYTES = 512L * 1024 * 1024;
+    /** An object's processing lease: a function's longest timeout, after which an abandoned attempt is taken over. */
+    public static final long OBJECT_LEASE_SECONDS = 15 * 60;
+    static final int OBJECT_CHUNK_RECORDS = 5_000;
+
+    private static volatile Wiring fromEnvironment;
+
+    /** The container's wiring, built at the first call (or during SnapStart's init) and kept. */
+    public static Wiring shared() {
+        Wiring w = fromEnvironment;
+        if (w == null) {
+            synchronized (Wiring.class) {
+                w = fromEnvironment;
+                if (w == null) {
+                    w = fromEnvironment(System::getenv);
+                    fromEnvironment = w;
+                }
+            }
+        }
+        return w;
+    }
+
+    public static Wiring fromEnvironment(Function<String, String> env) {
+        DynamoTables tables = DynamoTables.fromEnvironment(env);
+        String stream = env.apply("SLUICE_ARCHIVE_STREAM");
+        if (stream == null || stream.isBlank()) {
+            throw new IllegalStateException("Environment variable SLUICE_ARCHIVE_STREAM is not set: the function does not know "
+                    + "its Firehose delivery stream (the CDK app sets it)");
+        }
+        UrlConnectionHttpClient.Builder http = UrlConnectionHttpClient.builder();
+        DynamoDbClient dynamo = DynamoDbClient.builder().httpClientBuilder(http).build();
+        FirehoseClient firehose = FirehoseClient.builder().httpClientBuilder(http).build();
+        S3Client s3 = S3Client.builder().httpClientBuilder(http).build();
+        WriteMeter meter = new WriteMeter();
+        ProfileStore profiles = new CachingProfileStore(new DynamoDbProfileStore(dynamo, tables.profiles()), 200_000,
+                Duration.ofSeconds(longSetting(env, "SLUICE_PROFILE_CACHE_SECONDS", 300)));
+        return of(config(env), profiles, new DynamoDbLedger(dynamo, tables.usage(), meter), new FirehoseArchive(firehose, stream),
+                new DynamoDbDeadLetters(dynamo, tables.deadLetters(), Backoff.standard(), 8, meter),
+                new DynamoDbObjectManifests(dynamo, tables.manifests()), new S3ObjectSource(s3),
+                new DynamoDbErrorLog(dynamo, tables.errors(), new SecureRandom()), meter,
+                longSetting(env, "SLUICE_MAX_OBJECT_BYTES", DEFAULT_MAX_OBJECT_BYTES),
+                env.apply("AWS_LAMBDA_FUNCTION_NAME") == null ? "sluice" : env.apply("AWS_LAMBDA_FUNCTION_NAME"));
+    }
+
+    public static Wiring of(CdrPipelineConfig config, ProfileStore profiles, RecordLedger ledger, Archive archive,
+                            DeadLetters deadLetters, ObjectManifests manifests, ObjectSource objects, ErrorLog errors,
+                            WriteMeter meter, long maxObjectBytes, String functionName) {
+        return new Wiring(new CdrBatchProcessor(config, profiles, ledger, archive, deadLetters), deadLetters, manifests, objects,
+                errors, meter, maxObjectBytes, functionName);
+    }
+
+    public static CdrPipelineConfig config(Function<String, String> env) {
+        CdrPipelineConfig c = CdrPipelineConfig.defaults();
+        String zone = env.apply("SLUICE_SOURCE_ZONE");
+        if (zone != null && !zone.isBlank()) {
+            c = c.withSourceZone(ZoneId.of(zone));
+        }
+        String country = env.apply("SLUICE_DEFAULT_COUNTRY");
+        if (country != null && !country.isBlank()) {
+            c = c.withDefaultCountry(country);
+        }
+        return c;
+    }
+
+    public ObjectIngest objectIngest() {
+        return new ObjectIngest(processor, manifests, objects, maxObjectBytes, OBJECT_CHUNK_RECORDS, OBJECT_LEASE_SECONDS,
+                Clock.systemUTC());
+    }
+
+    private static long longSetting(Function<String, String> env, String name, long dflt) {
+        String v = env.apply(name);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("Environment variable " + name + " must be a whole number, not '" + v + "'");
+        }
+    }
+}

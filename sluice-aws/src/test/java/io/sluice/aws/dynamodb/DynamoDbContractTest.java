@@ -1,0 +1,53 @@
+package io.sluice.aws.dynamodb;
+
+import io.sluice.aws.Backoff;
+import io.sluice.core.cdr.SubscriberProfile;
+import io.sluice.core.pipeline.ProfileStore;
+import io.sluice.core.pipeline.RecordLedger;
+import io.sluice.core.pipeline.contract.ProfileStoreContract;
+import io.sluice.core.pipeline.contract.RecordLedgerContract;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Nested;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The core's port contracts run against the DynamoDB adapters on DynamoDB Local: the same suites the in-memory
+ * and local adapters pass, so both homes keep the same semantics (ARCHITECTURE.md).
+ */
+class DynamoDbContractTest {
+    static final DynamoDbClient CLIENT = DynamoDbLocal.client();
+    static final Backoff FAST = new Backoff(Duration.ofMillis(1), Duration.ofMillis(20), new Random(7));
+
+    @Nested
+    class Ledger extends RecordLedgerContract {
+        private final DynamoDbLedger ledger = new DynamoDbLedger(CLIENT, DynamoDbLocal.freshTables(CLIENT).usage(),
+                DynamoDbLedger.MAX_ACTIONS, 8, FAST, new WriteMeter());
+
+        @Override
+        protected RecordLedger ledger() {
+            return ledger;
+        }
+
+        @Override
+        protected long[] usage(String msisdn, int epochDay) {
+            return ledger.usage(msisdn, epochDay);
+        }
+
+        @Override
+        protected long[] route(String route, long hourEpochSecond) {
+            return ledger.route(route, hourEpochSecond);
+        }
+    }
+
+    @Nested
+    class Profiles extends ProfileStoreContract {
+        @Override
+        protected ProfileStore storeWith(List<SubscriberProfile> profiles) {
+            DynamoDbProfileStore store = new DynamoDbProfileStore(CLIENT, DynamoDbLocal.freshTables(CLIENT).profiles(), FAST, 8);
+            store.putAll(profiles, new WriteMeter());
+            return store;
+        }
+    }
+}
