@@ -275,10 +275,10 @@ class FirehoseArchiveTest {
     @Test
     @DisplayName("Timestamps are UTC yyyy-MM-dd HH:mm:ss, before 1970 too")
     void formatsTimestamps() {
-        assertThat(FirehoseArchive.timestamp(0)).isEqualTo("1970-01-01 00:00:00");
-        assertThat(FirehoseArchive.timestamp(1_705_363_199L)).isEqualTo("2024-01-15 23:59:59");
-        assertThat(FirehoseArchive.timestamp(951_782_400L)).isEqualTo("2000-02-29 00:00:00");
-        assertThat(FirehoseArchive.timestamp(-1)).isEqualTo("1969-12-31 23:59:59");
+        assertThat(ArchiveRows.timestamp(0)).isEqualTo("1970-01-01 00:00:00");
+        assertThat(ArchiveRows.timestamp(1_705_363_199L)).isEqualTo("2024-01-15 23:59:59");
+        assertThat(ArchiveRows.timestamp(951_782_400L)).isEqualTo("2000-02-29 00:00:00");
+        assertThat(ArchiveRows.timestamp(-1)).isEqualTo("1969-12-31 23:59:59");
     }
 
     // ---------------------------------------------------------------- splitting

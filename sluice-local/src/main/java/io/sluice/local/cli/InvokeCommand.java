@@ -1,0 +1,146 @@
+package io.sluice.local.cli;
+
+import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
+import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.sluice.aws.Backoff;
+import io.sluice.aws.archive.FolderArchive;
+import io.sluice.aws.dynamodb.DynamoDbDeadLetters;
+import io.sluice.aws.dynamodb.DynamoDbErrorLog;
+import io.sluice.aws.dynamodb.DynamoDbLedger;
+import io.sluice.aws.dynamodb.DynamoDbObjectManifests;
+import io.sluice.aws.dynamodb.DynamoDbProfileStore;
+import io.sluice.aws.dynamodb.DynamoTables;
+import io.sluice.aws.dynamodb.TableSchemas;
+import io.sluice.aws.dynamodb.WriteMeter;
+import io.sluice.aws.events.BatchResponses;
+import io.sluice.aws.handlers.CdrObjectHandler;
+import io.sluice.aws.handlers.CdrStreamHandler;
+import io.sluice.aws.handlers.Wiring;
+import io.sluice.aws.objects.FolderObjectSource;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * {@code sluice invoke}: runs a real Lambda handler class in this process against local stand-ins of its AWS
+ * services, and prints the handler's response, like {@code sam local invoke} without Docker or an account.
+ */
+@Command(name = "invoke", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Run a Sluice Lambda handler on an event file, with local backends instead of AWS, and print the",
+            "handler's response JSON (for Kinesis and SQS: the batchItemFailures to retry).",
+            "",
+            "Functions: stream (CdrStreamHandler, Kinesis events) and object (CdrObjectHandler, SQS events",
+            "carrying S3 notifications, or EventBridge 'Object Created' events). Sample events: docs/events/.",
+            "",
+            "Backends, kept between runs under <data-dir>/aws-local/:",
+            "  dynamodb.db  DynamoDB Local, embedded: profiles, usage, claims, manifests, dead letters, errors",
+            "  s3/          objects, as s3/<bucket>/<key> (put the file there before invoking 'object')",
+            "  archive/     what Firehose would receive: JSON lines under dt=YYYY-MM-DD/",
+            "The handler's log line (JSON, with its embedded metrics) goes to standard error."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:The handler returned and reported no failed item.",
+            "1:The handler threw (a malformed event, a backend failure): the message says where and why.",
+            "2:Usage error: unknown function or option, or no --event.",
+            "3:The handler returned with failed items (they would be retried by AWS)."
+        })
+public final class InvokeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FUNCTION", description = "stream or object (or the handler's class name).")
+    String function;
+
+    @Option(names = "--event", paramLabel = "FILE.json", required = true, description = "The event, as AWS would deliver it.")
+    Path event;
+
+    @Mixin
+    StoreOptions options = new StoreOptions();
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        String fn = function.toLowerCase(Locale.ROOT);
+        boolean stream = fn.equals("stream") || fn.endsWith("cdrstreamhandler");
+        boolean object = fn.equals("object") || fn.endsWith("cdrobjecthandler");
+        if (!stream && !object) {
+            err.println("sluice: unknown function '" + function + "': use stream (CdrStreamHandler) or object (CdrObjectHandler)");
+            return ExitCodes.USAGE;
+        }
+        byte[] eventBytes;
+        try {
+            eventBytes = Files.readAllBytes(event);
+        } catch (NoSuchFileException e) {
+            err.println("sluice: no event file " + event.toAbsolutePath() + " (samples are in docs/events/)");
+            return ExitCodes.USAGE;
+        }
+        Path home = options.data.dataDir.resolve("aws-local");
+        Files.createDirectories(home);
+        useBundledSqliteLibrary();
+        AmazonDynamoDBLocal dynamoLocal = DynamoDBEmbedded.create(home.resolve("dynamodb.db").toAbsolutePath().toFile());
+        try {
+            DynamoDbClient dynamo = dynamoLocal.dynamoDbClient();
+            DynamoTables tables = DynamoTables.prefixed("sluice-");
+            TableSchemas.createAll(dynamo, tables);
+            WriteMeter meter = new WriteMeter();
+            String name = "sluice-invoke-" + (stream ? "stream" : "object");
+            Wiring wiring = Wiring.of(options.pipelineConfig(), new DynamoDbProfileStore(dynamo, tables.profiles()),
+                    new DynamoDbLedger(dynamo, tables.usage(), meter), new FolderArchive(home.resolve("archive")),
+                    new DynamoDbDeadLetters(dynamo, tables.deadLetters(), Backoff.standard(), 8, meter),
+                    new DynamoDbObjectManifests(dynamo, tables.manifests()), new FolderObjectSource(home.resolve("s3")),
+                    new DynamoDbErrorLog(dynamo, tables.errors(), new SecureRandom()), meter, Wiring.DEFAULT_MAX_OBJECT_BYTES, name);
+            PrintStream log = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
+            RequestStreamHandler handler = stream ? new CdrStreamHandler(wiring, log) : new CdrObjectHandler(wiring, log);
+            ByteArrayOutputStream response = new ByteArrayOutputStream();
+            try {
+                handler.handleRequest(new ByteArrayInputStream(eventBytes), response, null);
+            } catch (RuntimeException e) {
+                err.println("sluice: " + handler.getClass().getSimpleName() + " threw " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                return ExitCodes.FAILED;
+            }
+            String json = response.toString(StandardCharsets.UTF_8);
+            // A handler invoked directly (EventBridge) answers nothing: Lambda reports that payload as null.
+            spec.commandLine().getOut().println(json.isEmpty() ? "null" : json);
+            spec.commandLine().getOut().flush();
+            List<String> failed = json.isEmpty() ? List.of() : BatchResponses.read(new ByteArrayInputStream(response.toByteArray()));
+            return failed.isEmpty() ? ExitCodes.OK : ExitCodes.REJECTED;
+        } finally {
+            dynamoLocal.shutdown();
+        }
+    }
+
+    /** sqlite4java loads its native library from a folder: the one the build puts beside the jar, unless set. */
+    private static void useBundledSqliteLibrary() {
+        if (System.getProperty("sqlite4java.library.path") != null) {
+            return;
+        }
+        try {
+            Path jar = Path.of(InvokeCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path dir = jar.getParent().resolve("lib").resolve("native"); // target/classes or target/sluice.jar
+            System.setProperty("sqlite4java.library.path", dir.toString());
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // Leave it unset: sqlite4java then searches java.library.path and says so if it fails.
+        }
+    }
+}
