@@ -42,9 +42,13 @@ public final class Backoff {
         this.random = random;
     }
 
-    /** 50 ms base, 2 s cap, a shared {@link Random}. */
+    /**
+     * 50 ms base, 2 s cap, jitter from a {@link java.security.SecureRandom}: with SnapStart, a {@link Random} made during
+     * init would be restored with the same state in every container and give them all the same waits (AWS:
+     * "Handling uniqueness with Lambda SnapStart" recommends cryptographically secure generators).
+     */
     public static Backoff standard() {
-        return new Backoff(DEFAULT_BASE, DEFAULT_CAP, new Random());
+        return new Backoff(DEFAULT_BASE, DEFAULT_CAP, new java.security.SecureRandom());
     }
 
     /**

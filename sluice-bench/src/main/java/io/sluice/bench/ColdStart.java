@@ -43,7 +43,7 @@ public final class ColdStart {
             System.setProperty("aws.secretAccessKey", "cold-start");
             Map<String, String> env = Map.of("SLUICE_PROFILES_TABLE", "p-dev", "SLUICE_USAGE_TABLE", "u-dev",
                     "SLUICE_MANIFESTS_TABLE", "m-dev", "SLUICE_DEAD_LETTERS_TABLE", "d-dev", "SLUICE_ERRORS_TABLE", "e-dev",
-                    "SLUICE_ARCHIVE_STREAM", "a-dev");
+                    "SLUICE_ARCHIVE_STREAM", "a-dev", "AWS_REGION", "eu-west-1");
             Wiring.fromEnvironment(env::get);
         }
         InMemoryStores stores = new InMemoryStores(false);

@@ -41,6 +41,7 @@ public final class CdrObjectHandler implements RequestStreamHandler {
 
     public CdrObjectHandler() {
         this(Wiring.shared(), System.out);
+        SnapStartPriming.register();
     }
 
     public CdrObjectHandler(Wiring wiring, PrintStream log) {

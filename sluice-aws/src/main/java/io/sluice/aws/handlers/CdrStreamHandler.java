@@ -28,6 +28,7 @@ public final class CdrStreamHandler implements RequestStreamHandler {
     /** What Lambda calls: the container's shared wiring from the environment. */
     public CdrStreamHandler() {
         this(Wiring.shared(), System.out);
+        SnapStartPriming.register();
     }
 
     public CdrStreamHandler(Wiring wiring, PrintStream log) {

@@ -12,6 +12,7 @@ import io.sluice.aws.dynamodb.DynamoTables;
 import io.sluice.aws.dynamodb.WriteMeter;
 import io.sluice.aws.objects.ObjectIngest;
 import io.sluice.aws.objects.ObjectManifests;
+import io.sluice.aws.objects.LazyObjectSource;
 import io.sluice.aws.objects.ObjectSource;
 import io.sluice.aws.objects.S3ObjectSource;
 import io.sluice.core.pipeline.Archive;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.function.Function;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -74,15 +76,19 @@ public record Wiring(CdrBatchProcessor processor, DeadLetters deadLetters, Objec
                     + "its Firehose delivery stream (the CDK app sets it)");
         }
         UrlConnectionHttpClient.Builder http = UrlConnectionHttpClient.builder();
-        DynamoDbClient dynamo = DynamoDbClient.builder().httpClientBuilder(http).build();
-        FirehoseClient firehose = FirehoseClient.builder().httpClientBuilder(http).build();
-        S3Client s3 = S3Client.builder().httpClientBuilder(http).build();
+        // The region as Lambda sets it (read, never set: INF-5); the SDK's provider chain is slower to start.
+        String regionName = env.apply("AWS_REGION");
+        Region region = regionName == null || regionName.isBlank() ? null : Region.of(regionName);
+        DynamoDbClient dynamo = DynamoDbClient.builder().httpClientBuilder(http).region(region).build();
+        FirehoseClient firehose = FirehoseClient.builder().httpClientBuilder(http).region(region).build();
+        // Only the object function reads S3: its client is built at the first object, not in every cold start.
+        ObjectSource s3 = new LazyObjectSource(() -> new S3ObjectSource(S3Client.builder().httpClientBuilder(http).region(region).build()));
         WriteMeter meter = new WriteMeter();
         ProfileStore profiles = new CachingProfileStore(new DynamoDbProfileStore(dynamo, tables.profiles()), 200_000,
                 Duration.ofSeconds(longSetting(env, "SLUICE_PROFILE_CACHE_SECONDS", 300)));
         return of(config(env), profiles, new DynamoDbLedger(dynamo, tables.usage(), meter), new FirehoseArchive(firehose, stream),
                 new DynamoDbDeadLetters(dynamo, tables.deadLetters(), Backoff.standard(), 8, meter),
-                new DynamoDbObjectManifests(dynamo, tables.manifests()), new S3ObjectSource(s3),
+                new DynamoDbObjectManifests(dynamo, tables.manifests()), s3,
                 new DynamoDbErrorLog(dynamo, tables.errors(), new SecureRandom()), meter,
                 longSetting(env, "SLUICE_MAX_OBJECT_BYTES", DEFAULT_MAX_OBJECT_BYTES),
                 env.apply("AWS_LAMBDA_FUNCTION_NAME") == null ? "sluice" : env.apply("AWS_LAMBDA_FUNCTION_NAME"));
