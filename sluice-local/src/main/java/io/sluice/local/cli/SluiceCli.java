@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         },
         subcommands = {
             DemoCommand.class, UpCommand.class, StatusCommand.class, DoctorCommand.class, GenerateCommand.class, IngestCommand.class, ProfilesCommand.class, ReportCommand.class,
-            DlqCommand.class, InvokeCommand.class, CommandLine.HelpCommand.class
+            DlqCommand.class, InvokeCommand.class, RedriveCommand.class, CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_USAGE, ExitCodes.HELP_REJECTED})
