@@ -38,53 +38,83 @@ public final class DuckDbDedupStore implements DedupStore {
         return Hashing.xxh3_64().hashCharsToLong(batch.value());
     }
 
+    /** The keys' existing marks: those of {@code tag}'s batch and those of others. */
+    private record Lookup(Set<RecordKey> mine, Set<RecordKey> taken, List<long[]> ranges, StagingFile staged) {
+    }
+
+    /**
+     * Stages the keys in the temp table {@code claim_in} and finds their marks. One lookup for the whole batch: a
+     * branch per run of consecutive call days (a batch spans a day or two; one range from day 0 to today would scan
+     * every mark ever made), and one for rejected records, whose marks sit at day 0 in a table of their own. Each
+     * statement costs tens of ms to plan and run.
+     */
+    private Lookup lookup(long tag, Collection<RecordKey> keys) throws SQLException, IOException {
+        StagingFile staged;
+        TreeSet<Long> days = new TreeSet<>();
+        try (StagingFile f = new StagingFile(store.dataDir().resolve("staging").resolve("claim.csv"))) {
+            for (RecordKey k : keys) {
+                f.num(k.hi()).num(k.lo()).endRow();
+                days.add(k.epochDay());
+            }
+            staged = f;
+        }
+        try (Statement s = store.connection().createStatement()) {
+            s.execute("CREATE OR REPLACE TEMP TABLE claim_in AS SELECT * FROM read_csv(" + staged.sqlLiteral()
+                    + ", columns = {'k_hi': 'BIGINT', 'k_lo': 'BIGINT'}, header = false, auto_detect = false)");
+        }
+        Set<RecordKey> taken = new HashSet<>();
+        Set<RecordKey> mine = new HashSet<>();
+        List<long[]> ranges = ranges(days);
+        StringBuilder sql = new StringBuilder();
+        for (long[] range : ranges) {
+            if (!sql.isEmpty()) {
+                sql.append(" UNION ALL ");
+            }
+            sql.append("SELECT s.k_hi, s.k_lo, s.batch_tag FROM ").append(table(range))
+                    .append(" s SEMI JOIN claim_in c ON s.k_hi = c.k_hi AND s.k_lo = c.k_lo WHERE s.k_hi BETWEEN ? AND ?");
+        }
+        try (PreparedStatement p = store.connection().prepareStatement(sql.toString())) {
+            int i = 1;
+            for (long[] range : ranges) {
+                p.setLong(i++, range[0]);
+                p.setLong(i++, range[1]);
+            }
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    RecordKey k = new RecordKey(rs.getLong(1), rs.getLong(2));
+                    (rs.getLong(3) == tag ? mine : taken).add(k);
+                }
+            }
+        }
+        return new Lookup(mine, taken, ranges, staged);
+    }
+
+    /** The keys another batch has claimed; writes no mark. */
+    public Set<RecordKey> claimedByOthers(BatchId batch, Collection<RecordKey> keys) {
+        if (keys.isEmpty()) {
+            return Set.of();
+        }
+        try {
+            Lookup found = lookup(tag(batch), keys);
+            Files.deleteIfExists(found.staged().path());
+            return found.taken();
+        } catch (SQLException | IOException e) {
+            throw new StoreException("Cannot look up dedup marks for " + keys.size() + " records: " + LocalStore.firstLine(e.getMessage()), e);
+        }
+    }
+
     @Override
     public Set<RecordKey> claim(BatchId batch, Collection<RecordKey> keys) {
         if (keys.isEmpty()) {
             return Set.of();
         }
         try {
-            StagingFile staged;
-            TreeSet<Long> days = new TreeSet<>();
-            try (StagingFile f = new StagingFile(store.dataDir().resolve("staging").resolve("claim.csv"))) {
-                for (RecordKey k : keys) {
-                    f.num(k.hi()).num(k.lo()).endRow();
-                    days.add(k.epochDay());
-                }
-                staged = f;
-            }
-            try (Statement s = store.connection().createStatement()) {
-                s.execute("CREATE OR REPLACE TEMP TABLE claim_in AS SELECT * FROM read_csv(" + staged.sqlLiteral()
-                        + ", columns = {'k_hi': 'BIGINT', 'k_lo': 'BIGINT'}, header = false, auto_detect = false)");
-            }
             long tag = tag(batch);
-            Set<RecordKey> taken = new HashSet<>();
-            Set<RecordKey> mine = new HashSet<>();
-            // One lookup for the whole batch: a branch per run of consecutive call days (a batch spans a day or
-            // two; one range from day 0 to today would scan every mark ever made), and one for rejected records,
-            // whose marks sit at day 0 in a table of their own. Each statement costs tens of ms to plan and run.
-            List<long[]> ranges = ranges(days);
-            StringBuilder sql = new StringBuilder();
-            for (long[] range : ranges) {
-                if (!sql.isEmpty()) {
-                    sql.append(" UNION ALL ");
-                }
-                sql.append("SELECT s.k_hi, s.k_lo, s.batch_tag FROM ").append(table(range))
-                        .append(" s SEMI JOIN claim_in c ON s.k_hi = c.k_hi AND s.k_lo = c.k_lo WHERE s.k_hi BETWEEN ? AND ?");
-            }
-            try (PreparedStatement p = store.connection().prepareStatement(sql.toString())) {
-                int i = 1;
-                for (long[] range : ranges) {
-                    p.setLong(i++, range[0]);
-                    p.setLong(i++, range[1]);
-                }
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        RecordKey k = new RecordKey(rs.getLong(1), rs.getLong(2));
-                        (rs.getLong(3) == tag ? mine : taken).add(k);
-                    }
-                }
-            }
+            Lookup found = lookup(tag, keys);
+            Set<RecordKey> taken = found.taken();
+            Set<RecordKey> mine = found.mine();
+            List<long[]> ranges = found.ranges();
+            StagingFile staged = found.staged();
             Set<RecordKey> owned = new HashSet<>(keys.size() * 2);
             List<RecordKey> newRejected = new ArrayList<>();
             for (RecordKey k : keys) {

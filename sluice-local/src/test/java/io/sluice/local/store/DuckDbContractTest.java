@@ -3,9 +3,11 @@ package io.sluice.local.store;
 import io.sluice.core.cdr.SubscriberProfile;
 import io.sluice.core.pipeline.DedupStore;
 import io.sluice.core.pipeline.ProfileStore;
+import io.sluice.core.pipeline.RecordLedger;
 import io.sluice.core.pipeline.UsageStore;
 import io.sluice.core.pipeline.contract.DedupStoreContract;
 import io.sluice.core.pipeline.contract.ProfileStoreContract;
+import io.sluice.core.pipeline.contract.RecordLedgerContract;
 import io.sluice.core.pipeline.contract.UsageStoreContract;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -50,6 +52,26 @@ class DuckDbContractTest {
         @Override
         protected UsageStore store() {
             return new DuckDbUsageStore(store);
+        }
+
+        @Override
+        protected long[] usage(String msisdn, int epochDay) {
+            return longs("SELECT calls, answered, seconds, intl_calls, intl_seconds FROM usage_daily WHERE msisdn = ? AND day = ?",
+                    5, msisdn, LocalDate.ofEpochDay(epochDay));
+        }
+
+        @Override
+        protected long[] route(String route, long hour) {
+            return longs("SELECT attempts, answered, seconds FROM route_hourly WHERE route = ? AND hour = ?",
+                    3, route, LocalDateTime.ofEpochSecond(hour, 0, ZoneOffset.UTC));
+        }
+    }
+
+    @Nested
+    class Ledger extends RecordLedgerContract {
+        @Override
+        protected RecordLedger ledger() {
+            return new DuckDbRecordLedger(store);
         }
 
         @Override
