@@ -90,7 +90,7 @@ public final class KinesisBatch {
         CdrFormat format = CdrFormatDetector.detect(firstLine(r.data())).orElse(CdrFormat.ASTERISK);
         List<RawRecord> raws = new ArrayList<>();
         try (RecordFramer framer = new RecordFramer(new ByteArrayInputStream(r.data()), source, format.quotedNewlines(),
-                processor.config().maxRecordBytes())) {
+                processor.config().maxRecordBytes(), r.data().length + 1)) {
             RawRecord raw;
             while ((raw = framer.next()) != null) {
                 raws.add(raw);

@@ -28,7 +28,7 @@ public final class RecordFramer implements AutoCloseable {
     private final String source;
     private final boolean quotedNewlines;
     private final int maxRecordBytes;
-    private final byte[] buf = new byte[1 << 16];
+    private final byte[] buf;
     private int pos;
     private int limit;
     private long line = 1;
@@ -38,6 +38,15 @@ public final class RecordFramer implements AutoCloseable {
     private final int quotedSpan;
 
     public RecordFramer(InputStream in, String source, boolean quotedNewlines, int maxRecordBytes) {
+        this(in, source, quotedNewlines, maxRecordBytes, 1 << 16);
+    }
+
+    /**
+     * @param bufferSize read buffer; a framer over a few hundred bytes in memory (one Kinesis record) needs no
+     *                   64 KiB buffer, and allocating one per record costs more than framing it
+     */
+    public RecordFramer(InputStream in, String source, boolean quotedNewlines, int maxRecordBytes, int bufferSize) {
+        this.buf = new byte[Math.max(64, Math.min(1 << 16, bufferSize))];
         this.in = in;
         this.source = source;
         this.quotedNewlines = quotedNewlines;

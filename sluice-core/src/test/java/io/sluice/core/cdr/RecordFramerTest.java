@@ -329,4 +329,23 @@ class RecordFramerTest {
         assertThat(new String(records.get(1).bytes(), UTF_8)).isEqualTo("tail");
         assertThat(records.get(1).line()).isEqualTo(2);
     }
+
+    @Test
+    void aSmallReadBufferFramesTheSameRecords() throws IOException {
+        String longField = "x".repeat(300);
+        String input = "\"a\",\"" + longField + "\"\n\"b\",\"two\nlines\"\r\n\n\"c\",\"" + "y".repeat(2_000) + "\"\n\"d\"";
+        byte[] bytes = input.getBytes(UTF_8);
+        List<RawRecord> standard = frame(Delivery.WHOLE, bytes, true, 1_024);
+        List<RawRecord> small = new ArrayList<>();
+        try (RecordFramer framer = new RecordFramer(Delivery.WHOLE.stream(bytes), "test.csv", true, 1_024, 64)) {
+            RawRecord r;
+            while ((r = framer.next()) != null) {
+                small.add(r);
+            }
+        }
+        assertThat(texts(small)).isEqualTo(texts(standard)).hasSize(4);
+        assertThat(lines(small)).isEqualTo(lines(standard));
+        assertThat(small.stream().map(RawRecord::truncated).toList()).isEqualTo(standard.stream().map(RawRecord::truncated).toList())
+                .containsExactly(false, false, true, false);
+    }
 }
