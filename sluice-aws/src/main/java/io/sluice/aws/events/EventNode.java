@@ -54,7 +54,7 @@ record EventNode(JsonNode json, String path) {
         }
         if (bytes.length > MAX_EVENT_BYTES) {
             throw new MalformedEventException(what,
-                    "larger than " + MAX_EVENT_BYTES + " bytes, Lambda's synchronous payload limit (SEC-5)");
+                    "larger than " + MAX_EVENT_BYTES + " bytes, Lambda's synchronous payload limit");
         }
         try {
             return new EventNode(requireObject(JSON.readTree(bytes), what), "");
@@ -190,7 +190,7 @@ record EventNode(JsonNode json, String path) {
         JsonLocation at = e.getLocation();
         String detail = e.getOriginalMessage() + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr());
         if (e instanceof StreamConstraintsException) {
-            return new MalformedEventException(what, "exceeds an input limit (SEC-5): " + detail);
+            return new MalformedEventException(what, "exceeds an input limit: " + detail);
         }
         // Jackson quotes the offending input: keep its first line only.
         int nl = detail.indexOf('\n');

@@ -12,10 +12,12 @@ import java.util.Objects;
  * The decoded array is handed over, not copied.
  *
  * @param shardId {@code unknown-shard} when the event has no {@code eventID}
- * @param problem why {@code data} could not be decoded, starting with its JSON path; null when it could
+ * @param problem  why {@code data} could not be decoded, starting with its JSON path; null when it could
+ * @param received the {@code data} field as it came when it could not be decoded (its text, or the JSON of a
+ *                 value that is not text), for the dead letter's original bytes; null when decoded or missing
  */
 public record KinesisEventRecord(String eventSourceArn, String shardId, String sequenceNumber, String partitionKey,
-                                 byte[] data, String problem) {
+                                 byte[] data, String problem, String received) {
     public KinesisEventRecord {
         Objects.requireNonNull(eventSourceArn, "eventSourceArn");
         Objects.requireNonNull(shardId, "shardId");

@@ -97,17 +97,17 @@ public final class KinesisEvents {
         String dataPath = kinesis.pathOf("data");
         JsonNode data = kinesis.json().get("data");
         if (data == null || data.isNull()) {
-            return new KinesisEventRecord(arn, shardId, seq, partitionKey, null, dataPath + ": is missing");
+            return new KinesisEventRecord(arn, shardId, seq, partitionKey, null, dataPath + ": is missing", null);
         }
         if (!data.isTextual()) {
             return new KinesisEventRecord(arn, shardId, seq, partitionKey, null,
-                    dataPath + ": is " + EventNode.kind(data) + ", expected base64 text");
+                    dataPath + ": is " + EventNode.kind(data) + ", expected base64 text", data.toString());
         }
         try {
-            return new KinesisEventRecord(arn, shardId, seq, partitionKey, Base64.getDecoder().decode(data.textValue()), null);
+            return new KinesisEventRecord(arn, shardId, seq, partitionKey, Base64.getDecoder().decode(data.textValue()), null, null);
         } catch (IllegalArgumentException e) {
             return new KinesisEventRecord(arn, shardId, seq, partitionKey, null,
-                    dataPath + ": is not base64 (" + e.getMessage() + ")");
+                    dataPath + ": is not base64 (" + e.getMessage() + ")", data.textValue());
         }
     }
 

@@ -93,6 +93,11 @@ public final class CdrObjectHandler implements RequestStreamHandler {
         long ignored;
         long malformed;
         long failed;
+        long recordsIn;
+        long accepted;
+        long rejectedRecords;
+        long duplicates;
+        final List<String> rejections = new ArrayList<>();
     }
 
     /** Handles one notification; returns the failure to retry it for, or null when it is done with. */
@@ -115,11 +120,19 @@ public final class CdrObjectHandler implements RequestStreamHandler {
                 for (ObjectRef o : objects.objects()) {
                     counts.objects++;
                     try {
-                        switch (ingest.ingest(o)) {
+                        ObjectIngest.Outcome out = ingest.ingest(o);
+                        switch (out.result()) {
                             case PROCESSED -> counts.processed++;
-                            case REJECTED -> counts.rejected++;
+                            case REJECTED -> {
+                                counts.rejected++;
+                                counts.rejections.add(o.identity() + ": " + out.reason());
+                            }
                             case ALREADY_DONE -> counts.alreadyDone++;
                         }
+                        counts.recordsIn += out.recordsIn();
+                        counts.accepted += out.accepted();
+                        counts.rejectedRecords += out.rejected();
+                        counts.duplicates += out.duplicates();
                     } catch (IOException | RuntimeException e) {
                         counts.failed++;
                         RuntimeException failure = e instanceof RuntimeException re ? re
@@ -138,7 +151,11 @@ public final class CdrObjectHandler implements RequestStreamHandler {
         InvocationLog line = new InvocationLog().metric("Objects", c.objects).metric("ObjectsProcessed", c.processed)
                 .metric("ObjectsRejected", c.rejected).metric("ObjectsAlreadyDone", c.alreadyDone)
                 .metric("EventsIgnored", c.ignored).metric("EventsMalformed", c.malformed).metric("ObjectsFailed", c.failed)
-                .metric("DurationMillis", CdrStreamHandler.millisSince(started));
+                .metric("RecordsIn", c.recordsIn).metric("Accepted", c.accepted).metric("Rejected", c.rejectedRecords)
+                .metric("Duplicates", c.duplicates).metric("DurationMillis", CdrStreamHandler.millisSince(started));
+        if (!c.rejections.isEmpty()) {
+            line.field("rejected_objects", String.join("; ", c.rejections));
+        }
         if (failure != null) {
             line.field("error", failure.toString());
         }

@@ -81,10 +81,12 @@ public final class KinesisBatch {
         String source = "kinesis:" + r.shardId() + ":" + r.sequenceNumber();
         BatchId partId = new BatchId(source);
         if (r.data() == null) {
-            // The original is not decodable; the record stays readable in the stream by its sequence number.
-            byte[] described = ("kinesis record " + r.sequenceNumber() + " of " + r.shardId() + ": " + r.problem())
-                    .getBytes(StandardCharsets.UTF_8);
-            Rejection rejection = Rejection.of(RawRecord.of(source, 1, described), RejectReason.NOT_TEXT, r.problem());
+            // The data field as it came is the original; a record without one is described, so that two such
+            // records are not taken for one (their identity is their bytes). Either stays readable in the
+            // stream by its sequence number.
+            byte[] original = (r.received() != null ? r.received()
+                    : "kinesis record " + r.sequenceNumber() + " of " + r.shardId() + " without data").getBytes(StandardCharsets.UTF_8);
+            Rejection rejection = Rejection.of(RawRecord.of(source, 1, original), RejectReason.NOT_BASE64, r.problem());
             return new PreparedBatch(partId, 1, List.of(), List.of(rejection), 0);
         }
         CdrFormat format = CdrFormatDetector.detect(firstLine(r.data())).orElse(CdrFormat.ASTERISK);

@@ -52,6 +52,16 @@ public final class ObjectIngest {
     /** How an object ended. */
     public enum Result { PROCESSED, REJECTED, ALREADY_DONE }
 
+    /**
+     * What became of one object: how it ended, its record counts (zero unless processed now) and, for a rejected
+     * object, why.
+     */
+    public record Outcome(Result result, long recordsIn, long accepted, long rejected, long duplicates, String reason) {
+        static Outcome of(Result result) {
+            return new Outcome(result, 0, 0, 0, 0, null);
+        }
+    }
+
     /** Another invocation holds the object's lease: the event must be retried later, not dropped. */
     public static final class InProgressElsewhere extends RuntimeException {
         public InProgressElsewhere(String identity) {
@@ -59,10 +69,10 @@ public final class ObjectIngest {
         }
     }
 
-    public Result ingest(ObjectRef o) throws IOException {
+    public Outcome ingest(ObjectRef o) throws IOException {
         ObjectManifests.Start start = manifests.begin(o, clock.instant(), leaseSeconds);
         if (start == ObjectManifests.Start.ALREADY_DONE) {
-            return Result.ALREADY_DONE;
+            return Outcome.of(Result.ALREADY_DONE);
         }
         if (start == ObjectManifests.Start.IN_PROGRESS) {
             throw new InProgressElsewhere(o.identity());
@@ -70,7 +80,7 @@ public final class ObjectIngest {
         Optional<String> refusal = refusal(o);
         if (refusal.isPresent()) {
             manifests.finish(o, ObjectManifests.Status.REJECTED, 0, 0, 0, 0, refusal.get(), clock.instant());
-            return Result.REJECTED;
+            return new Outcome(Result.REJECTED, 0, 0, 0, 0, refusal.get());
         }
         long in = 0;
         long accepted = 0;
@@ -79,9 +89,9 @@ public final class ObjectIngest {
         try (BufferedInputStream stream = new BufferedInputStream(source.open(o), SAMPLE_BYTES)) {
             Optional<CdrFormat> format = detect(stream);
             if (format.isEmpty()) {
-                manifests.finish(o, ObjectManifests.Status.REJECTED, 0, 0, 0, 0,
-                        "no CDR format (asterisk, freeswitch, jsonl) recognised in the first lines", clock.instant());
-                return Result.REJECTED;
+                String why = "no CDR format (asterisk, freeswitch, jsonl) recognised in the first lines";
+                manifests.finish(o, ObjectManifests.Status.REJECTED, 0, 0, 0, 0, why, clock.instant());
+                return new Outcome(Result.REJECTED, 0, 0, 0, 0, why);
             }
             CdrParser parser = CdrParser.of(format.get());
             String name = "s3://" + o.bucket() + "/" + o.key();
@@ -114,7 +124,7 @@ public final class ObjectIngest {
             throw e;
         }
         manifests.finish(o, ObjectManifests.Status.PROCESSED, in, accepted, rejected, duplicates, null, clock.instant());
-        return Result.PROCESSED;
+        return new Outcome(Result.PROCESSED, in, accepted, rejected, duplicates, null);
     }
 
     /** Why an object is not taken, before reading it: its extension or its size (OBJ-1, SEC-5). */

@@ -61,7 +61,8 @@ class CdrObjectHandlerTest {
                 .containsExactly(12_001L, 12_000L, 1L, 0L);
         assertThat(entry.attempts()).isEqualTo(1);
         assertThat(f.stores.archivedCount()).isEqualTo(entry.accepted());
-        assertThat(f.logText()).contains("\"ObjectsAlreadyDone\":1").contains("\"EventsIgnored\":1");
+        assertThat(f.logText()).contains("\"ObjectsAlreadyDone\":1").contains("\"EventsIgnored\":1")
+                .contains("\"RecordsIn\":12001,\"Accepted\":12000,\"Rejected\":1,\"Duplicates\":0");
     }
 
     @Test
@@ -111,6 +112,7 @@ class CdrObjectHandlerTest {
         String event = new String(Fixtures.sample("sqs-s3-object-created.json"), StandardCharsets.UTF_8)
                 .replace("Master+Nov.csv", "Master+Nov.exe");
         assertThat(invoke(h, event.getBytes(StandardCharsets.UTF_8))).isEqualTo("{\"batchItemFailures\":[]}");
-        assertThat(f.logText()).contains("\"ObjectsRejected\":1");
+        assertThat(f.logText()).contains("\"ObjectsRejected\":1").contains("\"rejected_objects\":\"")
+                .contains("Master Nov.exe@v:3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY: extension 'exe' is not a CDR file");
     }
 }

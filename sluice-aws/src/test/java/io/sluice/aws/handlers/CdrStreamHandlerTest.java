@@ -74,8 +74,10 @@ class CdrStreamHandlerTest {
         assertThat(log.get("RecordsIn").asLong()).isEqualTo(2);
         assertThat(log.get("Rejected").asLong()).isEqualTo(1);
         assertThat(f.stores.deadLetters()).anySatisfy(r -> {
-            assertThat(r.reason()).isEqualTo(RejectReason.NOT_TEXT);
-            assertThat(r.detail()).contains("base64");
+            assertThat(r.reason()).isEqualTo(RejectReason.NOT_BASE64);
+            assertThat(r.detail()).contains("Records[1].kinesis.data: is not base64");
+            // The original is the data field exactly as it came, not a description of it.
+            assertThat(new String(r.original(), StandardCharsets.UTF_8)).startsWith("2026-11-03 09:20:11,+442079460123,");
         });
     }
 

@@ -4,6 +4,7 @@ package io.sluice.core.cdr;
 public enum RejectReason {
     LINE_TOO_LONG("record longer than the size limit"),
     NOT_TEXT("bytes that are not UTF-8 text"),
+    NOT_BASE64("stream record data that is not base64"),
     BROKEN_QUOTING("broken CSV quoting"),
     WRONG_COLUMN_COUNT("wrong number of columns"),
     MALFORMED_JSON("malformed JSON record"),

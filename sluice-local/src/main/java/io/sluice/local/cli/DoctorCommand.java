@@ -51,7 +51,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = {
-            "Check that everything sluice needs is there, before 'sluice up' or any other command runs (OPS-1).",
+            "Check that everything sluice needs is there, before 'sluice up' or any other command runs.",
             "Prints one line per check (java, data dir, running instance, store, disk, port, inbox): ok, warn or fail, "
                 + "and what to do.",
             "Changes nothing: the store is opened read-only, or not at all while 'sluice up' owns it."

@@ -45,17 +45,22 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 @Command(name = "invoke", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Run a Sluice Lambda handler on an event file, with local backends instead of AWS, and print the",
-            "handler's response JSON (for Kinesis and SQS: the batchItemFailures to retry).",
+            "Run a Lambda handler on an event file, locally, and print its response.",
+            "The real handler class runs in this process with local backends instead of AWS; for Kinesis and",
+            "SQS events the response lists the batchItemFailures AWS would retry.",
             "",
             "Functions: stream (CdrStreamHandler, Kinesis events) and object (CdrObjectHandler, SQS events",
             "carrying S3 notifications, or EventBridge 'Object Created' events). Sample events: docs/events/.",
+            "The redrive function needs a real SQS queue: use 'sluice redrive' instead.",
             "",
             "Backends, kept between runs under <data-dir>/aws-local/:",
             "  dynamodb.db  DynamoDB Local, embedded: profiles, usage, claims, manifests, dead letters, errors",
             "  s3/          objects, as s3/<bucket>/<key> (put the file there before invoking 'object')",
             "  archive/     what Firehose would receive: JSON lines under dt=YYYY-MM-DD/",
-            "The handler's log line (JSON, with its embedded metrics) goes to standard error."
+            "--data-dir holds only aws-local/ here; --source-zone and --default-country play the role of",
+            "the functions' SLUICE_SOURCE_ZONE and SLUICE_DEFAULT_COUNTRY (other SLUICE_* settings are not read).",
+            "The handler's log line (JSON, with its embedded metrics) goes to standard error.",
+            "Rejected records do not make the exit code 3 here: the handler acknowledges them (dead letters)."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -69,7 +74,7 @@ public final class InvokeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FUNCTION", description = "stream or object (or the handler's class name).")
+    @Parameters(index = "0", paramLabel = "FUNCTION", description = "stream or object (or its handler class name, e.g. CdrStreamHandler).")
     String function;
 
     @Option(names = "--event", paramLabel = "FILE.json", required = true, description = "The event, as AWS would deliver it.")
@@ -88,15 +93,36 @@ public final class InvokeCommand implements Callable<Integer> {
             err.println("sluice: unknown function '" + function + "': use stream (CdrStreamHandler) or object (CdrObjectHandler)");
             return ExitCodes.USAGE;
         }
-        byte[] eventBytes;
+        if (!Files.isRegularFile(event)) {
+            err.println("sluice: " + (Files.isDirectory(event) ? event.toAbsolutePath() + " is a folder, not an event file"
+                    : "no event file " + event.toAbsolutePath()) + " (samples are in docs/events/)");
+            return ExitCodes.USAGE;
+        }
+        byte[] eventBytes = Files.readAllBytes(event);
+        io.sluice.core.pipeline.CdrPipelineConfig config;
         try {
-            eventBytes = Files.readAllBytes(event);
-        } catch (NoSuchFileException e) {
-            err.println("sluice: no event file " + event.toAbsolutePath() + " (samples are in docs/events/)");
+            config = options.pipelineConfig();
+            new io.sluice.core.cdr.PhoneNumberNormalizer(config.defaultCountry(), 1); // a region libphonenumber knows
+        } catch (IllegalArgumentException e) {
+            err.println("sluice: " + e.getMessage());
             return ExitCodes.USAGE;
         }
         Path home = options.data.dataDir.resolve("aws-local");
         Files.createDirectories(home);
+        // DynamoDB Local's SQLite file takes one process at a time: a second invoke says so instead of failing in SQLite.
+        try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(home.resolve("invoke.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock lock = lockFile.tryLock()) {
+            if (lock == null) {
+                err.println("sluice: another 'sluice invoke' is using " + home.toAbsolutePath() + "; wait for it or use another --data-dir");
+                return ExitCodes.FAILED;
+            }
+            return invoke(stream, eventBytes, home, config, err);
+        }
+    }
+
+    private int invoke(boolean stream, byte[] eventBytes, Path home, io.sluice.core.pipeline.CdrPipelineConfig config, PrintWriter err)
+            throws IOException {
         useBundledSqliteLibrary();
         AmazonDynamoDBLocal dynamoLocal = DynamoDBEmbedded.create(home.resolve("dynamodb.db").toAbsolutePath().toFile());
         try {
@@ -105,7 +131,7 @@ public final class InvokeCommand implements Callable<Integer> {
             TableSchemas.createAll(dynamo, tables);
             WriteMeter meter = new WriteMeter();
             String name = "sluice-invoke-" + (stream ? "stream" : "object");
-            Wiring wiring = Wiring.of(options.pipelineConfig(), new DynamoDbProfileStore(dynamo, tables.profiles()),
+            Wiring wiring = Wiring.of(config, new DynamoDbProfileStore(dynamo, tables.profiles()),
                     new DynamoDbLedger(dynamo, tables.usage(), meter), new FolderArchive(home.resolve("archive")),
                     new DynamoDbDeadLetters(dynamo, tables.deadLetters(), Backoff.standard(), 8, meter),
                     new DynamoDbObjectManifests(dynamo, tables.manifests()), new FolderObjectSource(home.resolve("s3")),

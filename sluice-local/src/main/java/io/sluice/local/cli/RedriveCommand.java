@@ -18,10 +18,11 @@ import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 /** {@code sluice redrive}: the deployed object queue's dead-letter queue, inspected or sent back (OBJ-3). */
 @Command(name = "redrive", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Look into the object queue's dead-letter queue on AWS, or send its messages",
-            "back to the object queue. A message leaves the dead-letter queue only after",
-            "the object queue took it; an object processed twice is a no-op (its manifest).",
-            "Uses your AWS credentials and region (AWS_PROFILE, AWS_REGION, ...).",
+            "List or move back the messages of the object dead-letter queue on AWS.",
+            "Without --inspect, messages go back to the object queue; one leaves the",
+            "dead-letter queue only after the object queue took it, and an object processed",
+            "twice is a no-op (its manifest). Uses your AWS credentials (AWS_PROFILE, ...);",
+            "the region is --region, else AWS_REGION, else the one in the queue URL.",
             "The DeadLetterRedriveHandler function does the same, invoked with",
             "{\"action\":\"inspect\"} or {\"action\":\"redrive\",\"max\":100}."
         },
@@ -66,9 +67,28 @@ public final class RedriveCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("sluice: --max must be 1..10000, not " + max);
             return ExitCodes.USAGE;
         }
+        for (String[] u : new String[][] {{"--dlq-url", dlqUrl}, {"--queue-url", queueUrl}}) {
+            URI uri;
+            try {
+                uri = URI.create(u[1]);
+            } catch (IllegalArgumentException e) {
+                uri = null;
+            }
+            if (uri == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null
+                    || uri.getPath() == null || uri.getPath().length() < 2) {
+                spec.commandLine().getErr().println("sluice: " + u[0] + " '" + u[1] + "' is not a queue URL, such as "
+                        + "https://sqs.eu-west-1.amazonaws.com/123456789012/sluice-objects-dlq-dev");
+                return ExitCodes.USAGE;
+            }
+        }
+        if (dlqUrl.equals(queueUrl)) {
+            spec.commandLine().getErr().println("sluice: --dlq-url and --queue-url are the same queue: messages would go round in circles");
+            return ExitCodes.USAGE;
+        }
         SqsClientBuilder b = SqsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder());
-        if (region != null) {
-            b.region(Region.of(region));
+        String regionName = region != null ? region : System.getenv("AWS_REGION") != null ? null : regionOf(dlqUrl);
+        if (regionName != null) {
+            b.region(Region.of(regionName));
         }
         if (endpoint != null) {
             b.endpointOverride(endpoint);
@@ -82,6 +102,12 @@ public final class RedriveCommand implements Callable<Integer> {
                     : m.startsWith("Unable to load region") ? "no AWS region: set AWS_REGION or pass --region" : m));
             return ExitCodes.FAILED;
         }
+    }
+
+    /** The region in an SQS URL (https://sqs.REGION.amazonaws.com/...), when no --region is given. */
+    static String regionOf(String url) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^https?://sqs\\.([a-z0-9-]+)\\.amazonaws\\.com(\\.cn)?/").matcher(url);
+        return m.find() ? m.group(1) : null;
     }
 
     private int run(SqsClient sqs, PrintWriter out) {
