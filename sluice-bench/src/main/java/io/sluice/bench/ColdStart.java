@@ -1,9 +1,7 @@
 package io.sluice.bench;
 
-import io.sluice.aws.dynamodb.WriteMeter;
 import io.sluice.aws.handlers.CdrStreamHandler;
 import io.sluice.aws.handlers.Wiring;
-import io.sluice.aws.objects.InMemoryObjectManifests;
 import io.sluice.core.pipeline.CdrPipelineConfig;
 import io.sluice.core.pipeline.memory.InMemoryStores;
 import java.io.ByteArrayInputStream;
@@ -47,10 +45,7 @@ public final class ColdStart {
             Wiring.fromEnvironment(env::get);
         }
         InMemoryStores stores = new InMemoryStores(false);
-        Wiring w = Wiring.of(CdrPipelineConfig.defaults(), stores, stores, stores, stores, new InMemoryObjectManifests(),
-                o -> {
-                    throw new UnsupportedOperationException();
-                }, (fn, at, e, ms, ev) -> "none", new WriteMeter(), 1, "cold-start");
+        Wiring w = Wiring.overMemory(CdrPipelineConfig.defaults(), stores, "cold-start");
         CdrStreamHandler handler = new CdrStreamHandler(w, new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
         long readyAt = System.currentTimeMillis();
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1,9 +1,7 @@
 package io.sluice.bench;
 
-import io.sluice.aws.dynamodb.WriteMeter;
 import io.sluice.aws.handlers.CdrStreamHandler;
 import io.sluice.aws.handlers.Wiring;
-import io.sluice.aws.objects.InMemoryObjectManifests;
 import io.sluice.core.cdr.CdrFormat;
 import io.sluice.core.cdr.CdrParser;
 import io.sluice.core.cdr.RawRecord;
@@ -75,10 +73,7 @@ public class StreamHandlerBenchmark {
     @Setup(Level.Invocation)
     public void freshStores() {
         InMemoryStores stores = new InMemoryStores(false);
-        Wiring w = Wiring.of(CdrPipelineConfig.defaults(), stores, stores, stores, stores, new InMemoryObjectManifests(),
-                o -> {
-                    throw new UnsupportedOperationException();
-                }, (fn, at, e, ms, ev) -> "none", new WriteMeter(), 1, "bench");
+        Wiring w = Wiring.overMemory(CdrPipelineConfig.defaults(), stores, "bench");
         handler = new CdrStreamHandler(w, DISCARD);
         core = w.processor();
     }

@@ -1,7 +1,5 @@
 package io.sluice.aws.handlers;
 
-import io.sluice.aws.dynamodb.WriteMeter;
-import io.sluice.aws.objects.InMemoryObjectManifests;
 import io.sluice.core.pipeline.CdrPipelineConfig;
 import io.sluice.core.pipeline.memory.InMemoryStores;
 import java.io.ByteArrayOutputStream;
@@ -54,10 +52,7 @@ public final class SnapStartPriming implements Resource {
     /** Runs the priming events; returns the records the handler accepted, which tests check. */
     static long prime() {
         InMemoryStores throwaway = new InMemoryStores(false);
-        Wiring w = Wiring.of(CdrPipelineConfig.defaults(), throwaway, throwaway, throwaway, throwaway, new InMemoryObjectManifests(),
-                o -> {
-                    throw new IllegalStateException("priming reads no object");
-                }, (fn, at, e, ms, ev) -> "priming", new WriteMeter(), 1, "priming");
+        Wiring w = Wiring.overMemory(CdrPipelineConfig.defaults(), throwaway, "priming");
         CdrStreamHandler handler = new CdrStreamHandler(w, new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
         for (String name : EVENTS) {
             try (InputStream event = SnapStartPriming.class.getResourceAsStream("/io/sluice/aws/priming/" + name)) {

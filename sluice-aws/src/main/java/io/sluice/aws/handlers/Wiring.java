@@ -12,6 +12,7 @@ import io.sluice.aws.dynamodb.DynamoTables;
 import io.sluice.aws.dynamodb.WriteMeter;
 import io.sluice.aws.objects.ObjectIngest;
 import io.sluice.aws.objects.ObjectManifests;
+import io.sluice.aws.objects.InMemoryObjectManifests;
 import io.sluice.aws.objects.LazyObjectSource;
 import io.sluice.aws.objects.ObjectSource;
 import io.sluice.aws.objects.S3ObjectSource;
@@ -22,6 +23,7 @@ import io.sluice.core.pipeline.CdrPipelineConfig;
 import io.sluice.core.pipeline.DeadLetters;
 import io.sluice.core.pipeline.ProfileStore;
 import io.sluice.core.pipeline.RecordLedger;
+import io.sluice.core.pipeline.memory.InMemoryStores;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,6 +101,16 @@ public record Wiring(CdrBatchProcessor processor, DeadLetters deadLetters, Objec
                             WriteMeter meter, long maxObjectBytes, String functionName) {
         return new Wiring(new CdrBatchProcessor(config, profiles, ledger, archive, deadLetters), deadLetters, manifests, objects,
                 errors, meter, maxObjectBytes, functionName);
+    }
+
+    /**
+     * Every port in memory (objects cannot be read, errors are dropped): for SnapStart priming, benchmarks of the
+     * handlers' own cost, and cold-start measurements.
+     */
+    public static Wiring overMemory(CdrPipelineConfig config, InMemoryStores stores, String functionName) {
+        return of(config, stores, stores, stores, stores, new InMemoryObjectManifests(), o -> {
+            throw new IllegalStateException(functionName + " reads no object");
+        }, (fn, at, e, ms, ev) -> "not-recorded", new WriteMeter(), 1, functionName);
     }
 
     public static CdrPipelineConfig config(Function<String, String> env) {

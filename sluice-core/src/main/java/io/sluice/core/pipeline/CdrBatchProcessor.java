@@ -48,15 +48,7 @@ public final class CdrBatchProcessor {
 
     public CdrBatchProcessor(CdrPipelineConfig config, ProfileStore profiles, DedupStore dedup, UsageStore usage,
                              Archive archive, DeadLetters deadLetters) {
-        this.config = config;
-        this.validator = new CdrValidator(config.sourceZone());
-        this.normalizer = new CdrNormalizer(new PhoneNumberNormalizer(config.defaultCountry(), config.numberCacheSize()));
-        this.profiles = profiles;
-        this.dedup = dedup;
-        this.usage = usage;
-        this.ledger = null;
-        this.archive = archive;
-        this.deadLetters = deadLetters;
+        this(config, profiles, dedup, usage, null, archive, deadLetters);
     }
 
     /**
@@ -67,12 +59,18 @@ public final class CdrBatchProcessor {
      */
     public CdrBatchProcessor(CdrPipelineConfig config, ProfileStore profiles, RecordLedger ledger, Archive archive,
                              DeadLetters deadLetters) {
+        this(config, profiles, null, null, ledger, archive, deadLetters);
+    }
+
+    /** Either {@code dedup} and {@code usage}, or {@code ledger}. */
+    private CdrBatchProcessor(CdrPipelineConfig config, ProfileStore profiles, DedupStore dedup, UsageStore usage,
+                              RecordLedger ledger, Archive archive, DeadLetters deadLetters) {
         this.config = config;
         this.validator = new CdrValidator(config.sourceZone());
         this.normalizer = new CdrNormalizer(new PhoneNumberNormalizer(config.defaultCountry(), config.numberCacheSize()));
         this.profiles = profiles;
-        this.dedup = null;
-        this.usage = null;
+        this.dedup = dedup;
+        this.usage = usage;
         this.ledger = ledger;
         this.archive = archive;
         this.deadLetters = deadLetters;

@@ -56,14 +56,12 @@ class DuckDbContractTest {
 
         @Override
         protected long[] usage(String msisdn, int epochDay) {
-            return longs("SELECT calls, answered, seconds, intl_calls, intl_seconds FROM usage_daily WHERE msisdn = ? AND day = ?",
-                    5, msisdn, LocalDate.ofEpochDay(epochDay));
+            return usageRow(msisdn, epochDay);
         }
 
         @Override
         protected long[] route(String route, long hour) {
-            return longs("SELECT attempts, answered, seconds FROM route_hourly WHERE route = ? AND hour = ?",
-                    3, route, LocalDateTime.ofEpochSecond(hour, 0, ZoneOffset.UTC));
+            return routeRow(route, hour);
         }
     }
 
@@ -76,14 +74,12 @@ class DuckDbContractTest {
 
         @Override
         protected long[] usage(String msisdn, int epochDay) {
-            return longs("SELECT calls, answered, seconds, intl_calls, intl_seconds FROM usage_daily WHERE msisdn = ? AND day = ?",
-                    5, msisdn, LocalDate.ofEpochDay(epochDay));
+            return usageRow(msisdn, epochDay);
         }
 
         @Override
         protected long[] route(String route, long hour) {
-            return longs("SELECT attempts, answered, seconds FROM route_hourly WHERE route = ? AND hour = ?",
-                    3, route, LocalDateTime.ofEpochSecond(hour, 0, ZoneOffset.UTC));
+            return routeRow(route, hour);
         }
     }
 
@@ -105,6 +101,16 @@ class DuckDbContractTest {
             });
             return new DuckDbProfileStore(store);
         }
+    }
+
+    private long[] usageRow(String msisdn, int epochDay) {
+        return longs("SELECT calls, answered, seconds, intl_calls, intl_seconds FROM usage_daily WHERE msisdn = ? AND day = ?",
+                5, msisdn, LocalDate.ofEpochDay(epochDay));
+    }
+
+    private long[] routeRow(String route, long hour) {
+        return longs("SELECT attempts, answered, seconds FROM route_hourly WHERE route = ? AND hour = ?",
+                3, route, LocalDateTime.ofEpochSecond(hour, 0, ZoneOffset.UTC));
     }
 
     private long[] longs(String sql, int n, Object... params) {

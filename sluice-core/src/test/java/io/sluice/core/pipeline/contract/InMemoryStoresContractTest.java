@@ -16,6 +16,16 @@ import org.junit.jupiter.api.Nested;
 /** The port contracts run against the in-memory adapters. */
 class InMemoryStoresContractTest {
 
+    static long[] usageOf(InMemoryStores stores, String msisdn, int epochDay) {
+        UsageCounters c = stores.usage().getOrDefault(new SubscriberDay(msisdn, epochDay), new UsageCounters());
+        return new long[] {c.calls, c.answered, c.seconds, c.internationalCalls, c.internationalSeconds};
+    }
+
+    static long[] routeOf(InMemoryStores stores, String route, long hour) {
+        RouteCounters c = stores.routes().getOrDefault(new RouteHour(route, hour), new RouteCounters());
+        return new long[] {c.attempts, c.answered, c.seconds};
+    }
+
     @Nested
     class Dedup extends DedupStoreContract {
         private final InMemoryStores stores = new InMemoryStores();
@@ -37,14 +47,12 @@ class InMemoryStoresContractTest {
 
         @Override
         protected long[] usage(String msisdn, int epochDay) {
-            UsageCounters c = stores.usage().getOrDefault(new SubscriberDay(msisdn, epochDay), new UsageCounters());
-            return new long[] {c.calls, c.answered, c.seconds, c.internationalCalls, c.internationalSeconds};
+            return usageOf(stores, msisdn, epochDay);
         }
 
         @Override
         protected long[] route(String route, long hour) {
-            RouteCounters c = stores.routes().getOrDefault(new RouteHour(route, hour), new RouteCounters());
-            return new long[] {c.attempts, c.answered, c.seconds};
+            return routeOf(stores, route, hour);
         }
     }
 
@@ -59,14 +67,12 @@ class InMemoryStoresContractTest {
 
         @Override
         protected long[] usage(String msisdn, int epochDay) {
-            UsageCounters c = stores.usage().getOrDefault(new SubscriberDay(msisdn, epochDay), new UsageCounters());
-            return new long[] {c.calls, c.answered, c.seconds, c.internationalCalls, c.internationalSeconds};
+            return usageOf(stores, msisdn, epochDay);
         }
 
         @Override
         protected long[] route(String route, long hour) {
-            RouteCounters c = stores.routes().getOrDefault(new RouteHour(route, hour), new RouteCounters());
-            return new long[] {c.attempts, c.answered, c.seconds};
+            return routeOf(stores, route, hour);
         }
     }
 
