@@ -23,8 +23,8 @@ import java.util.Map;
 
 /**
  * One Kinesis batch through the core (CDR-1, CDR-3, CDR-5, CDR-12): each record's data (CSV lines of any
- * supported format, or JSON lines) is framed and prepared as one part, named by its shard and sequence number;
- * all parts commit together through the ledger, which counts each CDR once whatever the batch's bounds.
+ * supported format, or JSON lines) is framed with its shard and sequence number as the CDRs' source; the batch
+ * commits at once through the ledger, which counts each CDR once whatever the batch's bounds.
  *
  * <p>Invalid CDRs, and records whose data is not base64, are dead-lettered and acknowledged: retrying them
  * cannot help. Only a failure to write (a store still throttled after the retries) fails the batch, and then
@@ -51,13 +51,10 @@ public final class KinesisBatch {
         if (records.isEmpty()) {
             return new Result(0, 0, 0, 0, List.of(), null);
         }
-        List<PreparedBatch> parts = new ArrayList<>(records.size());
-        for (KinesisEventRecord r : records) {
-            parts.add(prepare(r));
-        }
         KinesisEventRecord first = records.get(0);
         KinesisEventRecord last = records.get(records.size() - 1);
         BatchId id = new BatchId("kinesis:" + first.shardId() + ":" + first.sequenceNumber() + "-" + last.sequenceNumber());
+        List<PreparedBatch> parts = prepare(id, records);
         long in = 0;
         for (PreparedBatch p : parts) {
             in += p.recordsIn();
@@ -77,30 +74,53 @@ public final class KinesisBatch {
         }
     }
 
-    private PreparedBatch prepare(KinesisEventRecord r) {
-        String source = "kinesis:" + r.shardId() + ":" + r.sequenceNumber();
-        BatchId partId = new BatchId(source);
-        if (r.data() == null) {
-            // The data field as it came is the original; a record without one is described, so that two such
-            // records are not taken for one (their identity is their bytes). Either stays readable in the
-            // stream by its sequence number.
-            byte[] original = (r.received() != null ? r.received()
-                    : "kinesis record " + r.sequenceNumber() + " of " + r.shardId() + " without data").getBytes(StandardCharsets.UTF_8);
-            Rejection rejection = Rejection.of(RawRecord.of(source, 1, original), RejectReason.NOT_BASE64, r.problem());
-            return new PreparedBatch(partId, 1, List.of(), List.of(rejection), 0);
-        }
-        CdrFormat format = CdrFormatDetector.detect(firstLine(r.data())).orElse(CdrFormat.ASTERISK);
-        List<RawRecord> raws = new ArrayList<>();
-        try (RecordFramer framer = new RecordFramer(new ByteArrayInputStream(r.data()), source, format.quotedNewlines(),
-                processor.config().maxRecordBytes(), r.data().length + 1)) {
-            RawRecord raw;
-            while ((raw = framer.next()) != null) {
-                raws.add(raw);
+    /**
+     * The batch's CDRs framed record by record (each keeps its shard, sequence number and line), then prepared in
+     * one part per format, usually one: a part per Kinesis record would cost its own sets and lists for a few
+     * CDRs. Records whose data is not base64 make a part of their own.
+     */
+    private List<PreparedBatch> prepare(BatchId id, List<KinesisEventRecord> records) {
+        Map<CdrFormat, List<RawRecord>> byFormat = new EnumMap<>(CdrFormat.class);
+        Map<io.sluice.core.cdr.RecordKey, Rejection> undecodable = new java.util.LinkedHashMap<>();
+        int undecodableIn = 0;
+        for (KinesisEventRecord r : records) {
+            String source = "kinesis:" + r.shardId() + ":" + r.sequenceNumber();
+            if (r.data() == null) {
+                Rejection rejection = notBase64(r, source);
+                undecodable.putIfAbsent(rejection.contentKey(), rejection);
+                undecodableIn++;
+                continue;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a byte array cannot fail to read
+            CdrFormat format = CdrFormatDetector.detect(firstLine(r.data())).orElse(CdrFormat.ASTERISK);
+            List<RawRecord> raws = byFormat.computeIfAbsent(format, f -> new ArrayList<>(records.size()));
+            try (RecordFramer framer = new RecordFramer(new ByteArrayInputStream(r.data()), source, format.quotedNewlines(),
+                    processor.config().maxRecordBytes(), r.data().length + 1)) {
+                RawRecord raw;
+                while ((raw = framer.next()) != null) {
+                    raws.add(raw);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // a byte array cannot fail to read
+            }
         }
-        return processor.prepare(partId, parsers.get(format), raws);
+        List<PreparedBatch> parts = new ArrayList<>(byFormat.size() + 1);
+        byFormat.forEach((format, raws) -> parts.add(processor.prepare(id, parsers.get(format), raws)));
+        if (!undecodable.isEmpty()) {
+            parts.add(new PreparedBatch(id, undecodableIn, List.of(), new ArrayList<>(undecodable.values()),
+                    undecodableIn - undecodable.size()));
+        }
+        return parts;
+    }
+
+    /**
+     * The data field as it came is the original; a record without one is described, so that two such records
+     * are not taken for one (their identity is their bytes). Either stays readable in the stream by its
+     * sequence number.
+     */
+    private static Rejection notBase64(KinesisEventRecord r, String source) {
+        byte[] original = (r.received() != null ? r.received()
+                : "kinesis record " + r.sequenceNumber() + " of " + r.shardId() + " without data").getBytes(StandardCharsets.UTF_8);
+        return Rejection.of(RawRecord.of(source, 1, original), RejectReason.NOT_BASE64, r.problem());
     }
 
     private static byte[] firstLine(byte[] data) {
