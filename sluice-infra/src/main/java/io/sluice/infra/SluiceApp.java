@@ -1,0 +1,56 @@
+package io.sluice.infra;
+
+import java.util.List;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.IAspect;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.cxapi.CloudAssembly;
+
+/**
+ * The CDK app: {@code -c envSuffix=dev|staging|prod|pr<n>} (default dev) chooses the environment. So far it
+ * holds the data stack; the compute stack (functions, streams, queues) builds on it.
+ */
+public final class SluiceApp {
+    private SluiceApp() {
+    }
+
+    /** The app's stacks for one environment, with the preflight checks attached. */
+    public static List<Stack> build(App app, SluiceEnvironment env) {
+        DataStack data = new DataStack(app, "SluiceData-" + env.suffix(),
+                StackProps.builder().description("Sluice data stores (" + env.suffix() + ")").build(), env);
+        Tags.of(app).add("app", "sluice");
+        Tags.of(app).add("env", env.suffix());
+        for (IAspect check : Preflight.checks(env, Preflight.DEFAULT_TABLE_CAPACITY_QUOTA)) {
+            Aspects.of(app).add(check);
+        }
+        return List.of(data);
+    }
+
+    /**
+     * Synthesizes and fails, with every preflight message, when a check found a problem: the plain-Java synth
+     * path (tests, CI) fails where {@code cdk synth} would.
+     */
+    public static CloudAssembly synthesize(App app, List<Stack> stacks) {
+        CloudAssembly assembly = app.synth();
+        StringBuilder errors = new StringBuilder();
+        for (Stack s : stacks) {
+            Annotations.fromStack(s).findError("*", Match.anyValue()).forEach(m -> errors.append('\n').append(m.getEntry().getData()));
+        }
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException("Synth failed the preflight checks:" + errors);
+        }
+        return assembly;
+    }
+
+    public static void main(String[] args) {
+        App app = new App();
+        Object suffix = app.getNode().tryGetContext("envSuffix");
+        SluiceEnvironment env = SluiceEnvironment.of(suffix == null ? null : suffix.toString());
+        synthesize(app, build(app, env));
+    }
+}

@@ -1,0 +1,84 @@
+package io.sluice.infra;
+
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.IAspect;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.dynamodb.CfnTable;
+import software.amazon.awscdk.services.lambda.CfnFunction;
+
+/** Each preflight check on a small app that has the violation, with the exact failure it gives (INF-4, INF-5). */
+class PreflightTest {
+    private static final SluiceEnvironment DEV = SluiceEnvironment.of("dev");
+
+    private static void synth(App app, Stack stack) {
+        for (IAspect check : Preflight.checks(DEV, Preflight.DEFAULT_TABLE_CAPACITY_QUOTA)) {
+            Aspects.of(app).add(check);
+        }
+        SluiceApp.synthesize(app, List.of(stack));
+    }
+
+    private static CfnTable table(Stack stack, String name, Integer capacity) {
+        CfnTable.Builder b = CfnTable.Builder.create(stack, "T").tableName(name)
+                .keySchema(List.of(CfnTable.KeySchemaProperty.builder().attributeName("pk").keyType("HASH").build()))
+                .attributeDefinitions(List.of(CfnTable.AttributeDefinitionProperty.builder().attributeName("pk").attributeType("S").build()));
+        if (capacity != null) {
+            b.provisionedThroughput(CfnTable.ProvisionedThroughputProperty.builder().readCapacityUnits(capacity).writeCapacityUnits(5).build());
+        } else {
+            b.billingMode("PAY_PER_REQUEST");
+        }
+        return b.build();
+    }
+
+    @Test
+    void aReservedEnvironmentVariableFailsSynth() {
+        App app = new App();
+        Stack stack = new Stack(app, "S");
+        CfnFunction.Builder.create(stack, "Fn").handler("io.sluice.aws.handlers.CdrStreamHandler").runtime("java21")
+                .role("arn:aws:iam::123456789012:role/sluice").code(CfnFunction.CodeProperty.builder().s3Bucket("b").s3Key("k").build())
+                .environment(CfnFunction.EnvironmentProperty.builder().variables(Map.of("AWS_REGION", "eu-west-1", "SLUICE_X", "1")).build())
+                .build();
+        assertThatIllegalStateException().isThrownBy(() -> synth(app, stack)).withMessage("Synth failed the preflight checks:\n"
+                + "Preflight: function S/Fn sets the environment variable AWS_REGION, which Lambda reserves: the deployment would "
+                + "fail. Remove it; Lambda sets it (INF-5).");
+    }
+
+    @Test
+    void aTableWithoutTheEnvironmentSuffixFailsSynth() {
+        App app = new App();
+        Stack stack = new Stack(app, "S");
+        table(stack, "cdr-usage", null);
+        assertThatIllegalStateException().isThrownBy(() -> synth(app, stack)).withMessage("Synth failed the preflight checks:\n"
+                + "Preflight: table S/T is named 'cdr-usage', which does not carry the environment: use sluice-<resource>-dev.");
+    }
+
+    @Test
+    void capacityAboveTheQuotaFailsSynth() {
+        App app = new App();
+        Stack stack = new Stack(app, "S");
+        table(stack, "sluice-usage-dev", 50_000);
+        assertThatIllegalStateException().isThrownBy(() -> synth(app, stack)).withMessage("Synth failed the preflight checks:\n"
+                + "Preflight: table S/T asks for 50000 ReadCapacityUnits, above the quota of 40000 per table: the deployment would fail.");
+    }
+
+    @Test
+    void aCleanAppPasses() {
+        App app = new App();
+        Stack stack = new Stack(app, "S");
+        table(stack, "sluice-usage-dev", 100);
+        synth(app, stack);
+    }
+
+    @Test
+    void anUnknownEnvironmentIsRefusedNamingTheValue() {
+        assertThatIllegalArgumentException().isThrownBy(() -> SluiceEnvironment.of("production"))
+                .withMessage("envSuffix 'production' is not one of dev, staging, prod or pr<number> (e.g. pr123); pass it with -c envSuffix=...");
+        SluiceEnvironment.of("pr123");
+    }
+}
