@@ -48,9 +48,15 @@ public final class SluiceApp {
     }
 
     public static void main(String[] args) {
-        App app = new App();
-        Object suffix = app.getNode().tryGetContext("envSuffix");
-        SluiceEnvironment env = SluiceEnvironment.of(suffix == null ? null : suffix.toString());
-        synthesize(app, build(app, env));
+        try {
+            App app = new App();
+            Object suffix = app.getNode().tryGetContext("envSuffix");
+            SluiceEnvironment env = SluiceEnvironment.of(suffix == null ? null : suffix.toString());
+            synthesize(app, build(app, env));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // A wrong setting or a preflight finding: the message says what and how to fix it; no stack trace.
+            System.err.println("sluice-infra: " + e.getMessage());
+            System.exit(1);
+        }
     }
 }
