@@ -81,4 +81,63 @@ class PreflightTest {
                 .withMessage("envSuffix 'production' is not one of dev, staging, prod or pr<number> (e.g. pr123); pass it with -c envSuffix=...");
         SluiceEnvironment.of("pr123");
     }
+
+    private static String failure(App app, Stack stack) {
+        try {
+            synth(app, stack);
+        } catch (IllegalStateException e) {
+            return e.getMessage();
+        }
+        return "";
+    }
+
+    @Test
+    void aDeprecatedManagedPolicyFailsSynth() {
+        App app = new App();
+        Stack stack = new Stack(app, "S");
+        software.amazon.awscdk.services.iam.CfnRole.Builder.create(stack, "R")
+                .assumeRolePolicyDocument(Map.of("Version", "2012-10-17", "Statement", List.of(Map.of("Effect", "Allow",
+                        "Principal", Map.of("Service", "application-autoscaling.amazonaws.com"), "Action", "sts:AssumeRole"))))
+                .managedPolicyArns(List.of("arn:aws:iam::aws:policy/service-role/AWSApplicationAutoScalingDynamoDBTablePolicy")).build();
+        org.assertj.core.api.Assertions.assertThat(failure(app, stack)).isEqualTo("Synth failed the preflight checks:\n"
+                + "Preflight: role S/R attaches the deprecated AWS managed policy "
+                + "arn:aws:iam::aws:policy/service-role/AWSApplicationAutoScalingDynamoDBTablePolicy: the deployment would fail. "
+                + "Grant what it needs inline (INF-3).");
+    }
+
+    @Test
+    void anOldLambdaRuntimeFailsSynth() {
+        App app = new App();
+        Stack stack = new Stack(app, "S");
+        CfnFunction.Builder.create(stack, "Fn").handler("h").runtime("java11").role("arn:aws:iam::123456789012:role/sluice")
+                .code(CfnFunction.CodeProperty.builder().s3Bucket("b").s3Key("k").build()).build();
+        org.assertj.core.api.Assertions.assertThat(failure(app, stack)).isEqualTo("Synth failed the preflight checks:\n"
+                + "Preflight: function S/Fn uses runtime java11; Sluice's functions run java21 or java25 (INF-9).");
+    }
+
+    @Test
+    void aDmsEngineThatIsNoSourceFailsSynth() {
+        App app = new App();
+        Stack stack = new Stack(app, "S");
+        software.amazon.awscdk.services.dms.CfnEndpoint.Builder.create(stack, "E").endpointType("source").engineName("cassandra").build();
+        org.assertj.core.api.Assertions.assertThat(failure(app, stack)).isEqualTo("Synth failed the preflight checks:\n"
+                + "Preflight: DMS endpoint S/E names engine 'cassandra', which is not a valid source engine (INF-4).");
+    }
+
+    @Test
+    void aCrawlerCrawlingNewFoldersOnlyWithoutLogPoliciesFailsSynth() {
+        App app = new App();
+        Stack stack = new Stack(app, "S");
+        software.amazon.awscdk.services.glue.CfnCrawler.Builder.create(stack, "C").role("arn:aws:iam::123456789012:role/glue")
+                .targets(software.amazon.awscdk.services.glue.CfnCrawler.TargetsProperty.builder().s3Targets(List.of(
+                        software.amazon.awscdk.services.glue.CfnCrawler.S3TargetProperty.builder().path("s3://archive/cdrs/").build())).build())
+                .recrawlPolicy(software.amazon.awscdk.services.glue.CfnCrawler.RecrawlPolicyProperty.builder()
+                        .recrawlBehavior("CRAWL_NEW_FOLDERS_ONLY").build())
+                .schemaChangePolicy(software.amazon.awscdk.services.glue.CfnCrawler.SchemaChangePolicyProperty.builder()
+                        .updateBehavior("UPDATE_IN_DATABASE").deleteBehavior("DEPRECATE_IN_DATABASE").build())
+                .build();
+        org.assertj.core.api.Assertions.assertThat(failure(app, stack)).isEqualTo("Synth failed the preflight checks:\n"
+                + "Preflight: crawler S/C crawls new folders only, which needs SchemaChangePolicy UpdateBehavior LOG and "
+                + "DeleteBehavior LOG, and its S3 targets can then never change; use CRAWL_EVERYTHING (INF-4).");
+    }
 }
