@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 /** {@code sluice up}: the always-on pipeline of one machine (issue 3; CDR-1, OBJ-1..4, SEC-5). */
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = {
-            "Run Sluice continuously: an HTTP ingest API and an inbox folder, over",
-            "the same core and store as 'sluice ingest'.",
+            "Run Sluice continuously: an HTTP ingest API and an inbox folder.",
+            "Both go through the same core and store as 'sluice ingest'.",
             "",
             "HTTP (loopback by default; see the README for every endpoint):",
             "  POST /v1/cdrs          CDR lines; Content-Type text/csv (Asterisk or",
