@@ -10,4 +10,5 @@ if [ ! -d "$here/target/classes" ] || [ ! -d "$here/target/lib" ]; then
   exit 1
 fi
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
-exec java -cp "$here/target/classes:$here/target/lib/*" io.sluice.infra.SluiceApp
+# -Xss: the CDK calls back into the JVM for each construct an aspect visits, and those calls nest.
+exec java -Xss16m -cp "$here/target/classes:$here/target/lib/*" io.sluice.infra.SluiceApp

@@ -53,10 +53,95 @@ public final class Preflight {
             "opensearch", "redshift", "redshift-serverless", "s3", "db2", "azuredb", "sybase", "dynamodb", "mongodb", "kinesis",
             "kafka", "elasticsearch", "docdb", "sqlserver", "neptune", "babelfish", "redis", "dms-transfer");
 
-    /** All checks, for one environment. */
+    /** Lambda's default concurrent executions per account and region (adjustable: pass another). */
+    public static final int DEFAULT_ACCOUNT_CONCURRENCY = 1_000;
+    /** Lambda keeps this many executions unreserved: reserving more fails the deployment. */
+    static final int UNRESERVED_MINIMUM = 100;
+
+    /** All checks, for one environment, with the default account concurrency. */
     public static List<IAspect> checks(SluiceEnvironment env, int tableCapacityQuota) {
-        return List.of(Preflight::reservedEnvironment, node -> nameSuffix(node, env), node -> capacity(node, tableCapacityQuota),
-                Preflight::managedPolicies, Preflight::runtime, Preflight::enums);
+        return checks(env, tableCapacityQuota, DEFAULT_ACCOUNT_CONCURRENCY);
+    }
+
+    /** All checks, for one environment and account: the per-table capacity quota and the account's Lambda concurrency. */
+    public static List<IAspect> checks(SluiceEnvironment env, int tableCapacityQuota, int accountConcurrency) {
+        return checks(env, tableCapacityQuota, accountConcurrency, List.of());
+    }
+
+    /** All checks, and that the app declares the outputs {@code requiredOutputs} (INF-6). */
+    public static List<IAspect> checks(SluiceEnvironment env, int tableCapacityQuota, int accountConcurrency,
+                                       List<String> requiredOutputs) {
+        IAspect outputs = requiredOutputs(requiredOutputs);
+        // One aspect running every check: each visit is a callback from the CDK's node process into this JVM, and
+        // callbacks nest on the Java stack while synth runs, so fewer of them keep a large app's synth shallow.
+        return List.of(node -> {
+            reservedEnvironment(node);
+            nameSuffix(node, env);
+            capacity(node, tableCapacityQuota);
+            managedPolicies(node);
+            runtime(node);
+            enums(node);
+            concurrency(node, accountConcurrency);
+            outputs.visit(node);
+        });
+    }
+
+    /**
+     * INF-2: reserved concurrency is taken from the account's limit, and Lambda refuses any reservation that leaves
+     * fewer than 100 executions unreserved. New accounts may have a limit of 10, where nothing can be reserved.
+     */
+    static void concurrency(IConstruct node, int accountConcurrency) {
+        if (!(node instanceof software.amazon.awscdk.App app)) {
+            return;
+        }
+        long reserved = 0;
+        CfnFunction last = null;
+        StringBuilder which = new StringBuilder();
+        for (IConstruct c : app.getNode().findAll()) {
+            if (c instanceof CfnFunction fn && fn.getReservedConcurrentExecutions() != null) {
+                reserved += fn.getReservedConcurrentExecutions().longValue();
+                which.append(which.isEmpty() ? "" : ", ").append(fn.getNode().getPath()).append('=').append(fn.getReservedConcurrentExecutions());
+                last = fn;
+            }
+        }
+        if (last != null && accountConcurrency - reserved < UNRESERVED_MINIMUM) {
+            Annotations.of(last).addError("Preflight: the functions reserve " + reserved + " concurrent executions (" + which
+                    + "), leaving " + (accountConcurrency - reserved) + " of the account's " + accountConcurrency + "; Lambda keeps at "
+                    + "least " + UNRESERVED_MINIMUM + " unreserved, so the deployment would fail. Reserve less, or raise the "
+                    + "account's limit first (INF-2).");
+        }
+    }
+
+    /**
+     * INF-6: the app declares every output the tools read ({@code sluice doctor --deployed}, integration helpers),
+     * in one stack or another. Checked once, on the app.
+     */
+    public static IAspect requiredOutputs(List<String> required) {
+        return node -> {
+            if (!(node instanceof software.amazon.awscdk.App app)) {
+                return;
+            }
+            java.util.Set<String> declared = new java.util.HashSet<>();
+            Stack first = null;
+            for (IConstruct c : app.getNode().getChildren()) {
+                if (c instanceof Stack stack) {
+                    first = first == null ? stack : first;
+                    for (IConstruct o : stack.getNode().getChildren()) {
+                        if (o instanceof software.amazon.awscdk.CfnOutput) {
+                            declared.add(o.getNode().getId());
+                        }
+                    }
+                }
+            }
+            List<String> missing = required.stream().filter(r -> !declared.contains(r)).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            if (first != null && !missing.isEmpty()) {
+                Annotations.of(first).addError("Preflight: no stack declares the output" + (missing.size() == 1 ? " " : "s ")
+                        + String.join(", ", missing) + ", which sluice doctor --deployed and the integration helpers read (INF-6).");
+            }
+        };
     }
 
     /** INF-3: no deprecated AWS managed policy. */

@@ -1,5 +1,6 @@
 package io.sluice.infra;
 
+import io.sluice.aws.deploy.OutputNames;
 import java.util.List;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
@@ -12,8 +13,9 @@ import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.cxapi.CloudAssembly;
 
 /**
- * The CDK app: {@code -c envSuffix=dev|staging|prod|pr<n>} (default dev) chooses the environment. So far it
- * holds the data stack; the compute stack (functions, streams, queues) builds on it.
+ * The CDK app: {@code -c envSuffix=dev|staging|prod|pr<n>} (default dev) chooses the environment. Three stacks,
+ * split where lifecycles differ: data (kept in prod), analytics (archive delivery and catalog), compute
+ * (functions, replaced freely). The preflight checks run on all of them.
  */
 public final class SluiceApp {
     private SluiceApp() {
@@ -21,14 +23,29 @@ public final class SluiceApp {
 
     /** The app's stacks for one environment, with the preflight checks attached. */
     public static List<Stack> build(App app, SluiceEnvironment env) {
+        return build(app, env, FunctionCode.jar(FunctionCode.DEFAULT_JAR));
+    }
+
+    /** The three stacks: data (tables, buckets), analytics (Firehose, Glue, Athena), compute (stream, functions, queues). */
+    public static List<Stack> build(App app, SluiceEnvironment env, FunctionCode code) {
+        // Keep CloudFormation's exports between the stacks, as they are today (the CDK asks for an explicit choice).
+        if (app.getNode().tryGetContext("@aws-cdk/core:defaultCrossStackReferences") == null) {
+            app.getNode().setContext("@aws-cdk/core:defaultCrossStackReferences", "strong");
+        }
         DataStack data = new DataStack(app, "SluiceData-" + env.suffix(),
                 StackProps.builder().description("Sluice data stores (" + env.suffix() + ")").build(), env);
+        AnalyticsStack analytics = new AnalyticsStack(app, "SluiceAnalytics-" + env.suffix(),
+                StackProps.builder().description("Sluice archive delivery, catalog and reports (" + env.suffix() + ")").build(), env, data);
+        ComputeStack compute = new ComputeStack(app, "SluiceCompute-" + env.suffix(),
+                StackProps.builder().description("Sluice functions, stream, queues and workflow (" + env.suffix() + ")").build(),
+                env, data, analytics, code);
         Tags.of(app).add("app", "sluice");
         Tags.of(app).add("env", env.suffix());
-        for (IAspect check : Preflight.checks(env, Preflight.DEFAULT_TABLE_CAPACITY_QUOTA)) {
+        for (IAspect check : Preflight.checks(env, Preflight.DEFAULT_TABLE_CAPACITY_QUOTA, Preflight.DEFAULT_ACCOUNT_CONCURRENCY,
+                OutputNames.REQUIRED)) {
             Aspects.of(app).add(check);
         }
-        return List.of(data);
+        return List.of(data, analytics, compute);
     }
 
     /**

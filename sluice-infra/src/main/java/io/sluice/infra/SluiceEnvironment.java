@@ -2,20 +2,41 @@ package io.sluice.infra;
 
 import java.util.regex.Pattern;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.logs.RetentionDays;
 
 /**
- * One deployment environment and its settings, in one typed place (INF-7, INF-10): the suffix every physical
- * name carries, what happens to data when a stack is deleted, and the capacity bounds.
+ * One deployment environment and its settings, in one typed place (INF-1, INF-7, INF-10, INF-14): the suffix
+ * every physical name carries, what happens to data when a stack is deleted, capacity, function sizes and the
+ * monthly budget. {@link #of} holds the settings of each environment; tests build variants with the
+ * {@code with...} methods.
  *
- * @param suffix            {@code dev}, {@code staging}, {@code prod} or {@code pr<digits>}
- * @param removalPolicy     destroy for dev and pull-request environments, retain for staging and prod
- * @param profilesMinRead   profiles table: provisioned read capacity, auto-scaled between min and max
- * @param profilesMaxRead   (both within the default quota of 40,000 per table: checked at synth)
- * @param profilesMinWrite  provisioned write capacity, auto-scaled
- * @param profilesMaxWrite  upper bound of the write scaling
+ * @param suffix                    {@code dev}, {@code staging}, {@code prod} or {@code pr<digits>}
+ * @param removalPolicy             destroy (and empty buckets) for dev and pull-request environments, retain for
+ *                                  staging and prod
+ * @param profilesMinRead           profiles table: provisioned read capacity, auto-scaled between min and max
+ * @param profilesMaxRead           (both within the per-table quota: checked at synth, INF-2)
+ * @param profilesMinWrite          provisioned write capacity, auto-scaled
+ * @param profilesMaxWrite          upper bound of the write scaling
+ * @param logRetention              how long function, workflow and Firehose logs are kept
+ * @param streamMemoryMb            memory of the stream function (its CPU share grows with it)
+ * @param streamTimeoutSeconds      timeout of the stream function: one Kinesis batch
+ * @param objectMemoryMb            memory of the object function
+ * @param objectTimeoutSeconds      timeout of the object function: one whole file (the queue's visibility timeout
+ *                                  is six times this, as Lambda advises)
+ * @param streamReservedConcurrency reserved concurrency of the stream function, or null for none: a new account's
+ *                                  concurrency limit may be too small to reserve any (checked at synth)
+ * @param objectReservedConcurrency reserved concurrency of the object function, or null
+ * @param parallelizationFactor     concurrent batches per Kinesis shard (1..10); the record ledger keeps counts
+ *                                  exact at any value
+ * @param archiveBufferSeconds      Firehose buffer interval before it writes a Parquet file (60..900)
+ * @param monthlyBudgetUsd          the AWS Budgets cost limit of the environment; alerts at 80 % actual and 100 %
+ *                                  forecast
  */
 public record SluiceEnvironment(String suffix, RemovalPolicy removalPolicy, int profilesMinRead, int profilesMaxRead,
-                                int profilesMinWrite, int profilesMaxWrite) {
+                                int profilesMinWrite, int profilesMaxWrite, RetentionDays logRetention, int streamMemoryMb,
+                                int streamTimeoutSeconds, int objectMemoryMb, int objectTimeoutSeconds,
+                                Integer streamReservedConcurrency, Integer objectReservedConcurrency, int parallelizationFactor,
+                                int archiveBufferSeconds, int monthlyBudgetUsd) {
     static final Pattern SUFFIX = Pattern.compile("dev|staging|prod|pr[0-9]{1,6}");
 
     public SluiceEnvironment {
@@ -23,23 +44,52 @@ public record SluiceEnvironment(String suffix, RemovalPolicy removalPolicy, int 
             throw new IllegalArgumentException("envSuffix '" + suffix + "' is not one of dev, staging, prod or pr<number> "
                     + "(e.g. pr123); pass it with -c envSuffix=...");
         }
+        if (parallelizationFactor < 1 || parallelizationFactor > 10) {
+            throw new IllegalArgumentException("parallelizationFactor " + parallelizationFactor + " of " + suffix
+                    + " is outside Lambda's 1..10");
+        }
+        if (archiveBufferSeconds < 60 || archiveBufferSeconds > 900) {
+            throw new IllegalArgumentException("archiveBufferSeconds " + archiveBufferSeconds + " of " + suffix
+                    + " is outside Firehose's 60..900 (with dynamic partitioning)");
+        }
     }
 
     /** The settings of an environment by its suffix (the {@code envSuffix} context value; default dev). */
     public static SluiceEnvironment of(String suffix) {
         String s = suffix == null || suffix.isBlank() ? "dev" : suffix.trim();
         if (!SUFFIX.matcher(s).matches()) {
-            return new SluiceEnvironment(s, RemovalPolicy.DESTROY, 0, 0, 0, 0); // throws, naming the value
+            throw new IllegalArgumentException("envSuffix '" + s + "' is not one of dev, staging, prod or pr<number> "
+                    + "(e.g. pr123); pass it with -c envSuffix=...");
         }
         return switch (s) {
-            case "prod" -> new SluiceEnvironment(s, RemovalPolicy.RETAIN, 50, 2_000, 25, 1_000);
-            case "staging" -> new SluiceEnvironment(s, RemovalPolicy.RETAIN, 10, 500, 5, 250);
-            default -> new SluiceEnvironment(s, RemovalPolicy.DESTROY, 5, 50, 5, 50);
+            case "prod" -> new SluiceEnvironment(s, RemovalPolicy.RETAIN, 50, 2_000, 25, 1_000, RetentionDays.ONE_YEAR,
+                    1_769, 120, 3_008, 900, 50, 20, 2, 300, 2_000);
+            case "staging" -> new SluiceEnvironment(s, RemovalPolicy.RETAIN, 10, 500, 5, 250, RetentionDays.ONE_MONTH,
+                    1_769, 120, 3_008, 900, null, null, 2, 300, 300);
+            default -> new SluiceEnvironment(s, RemovalPolicy.DESTROY, 5, 50, 5, 50, RetentionDays.TWO_WEEKS,
+                    1_024, 60, 1_769, 300, null, null, 1, 60, 50);
         };
+    }
+
+    /** This environment with other reserved concurrencies (null: none). */
+    public SluiceEnvironment withReservedConcurrency(Integer stream, Integer object) {
+        return new SluiceEnvironment(suffix, removalPolicy, profilesMinRead, profilesMaxRead, profilesMinWrite, profilesMaxWrite,
+                logRetention, streamMemoryMb, streamTimeoutSeconds, objectMemoryMb, objectTimeoutSeconds, stream, object,
+                parallelizationFactor, archiveBufferSeconds, monthlyBudgetUsd);
+    }
+
+    /** True where data goes with its stack: dev and pull-request environments. */
+    public boolean disposable() {
+        return removalPolicy == RemovalPolicy.DESTROY;
     }
 
     /** The physical name of a resource: {@code sluice-<resource>-<suffix>}. */
     public String name(String resource) {
         return "sluice-" + resource + "-" + suffix;
+    }
+
+    /** A name where only letters, digits and underscores are taken (Glue databases, for Athena): {@code sluice_<x>_<suffix>}. */
+    public String underscoredName(String resource) {
+        return "sluice_" + resource.replace('-', '_') + "_" + suffix;
     }
 }

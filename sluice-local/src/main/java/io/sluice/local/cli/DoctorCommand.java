@@ -54,7 +54,9 @@ import picocli.CommandLine.Spec;
             "Check that everything sluice needs is there, before 'sluice up' or any other command runs.",
             "Prints one line per check (java, data dir, running instance, store, disk, port, inbox): ok, warn or fail, "
                 + "and what to do.",
-            "Changes nothing: the store is opened read-only, or not at all while 'sluice up' owns it."
+            "Changes nothing: the store is opened read-only, or not at all while 'sluice up' owns it.",
+            "With --deployed FILE it checks instead an AWS deployment's outputs file (every output there, one environment "
+                + "suffix, one region and account, the workflow ARN), offline: no AWS call, no local check."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {DoctorCommand.HELP_OK, DoctorCommand.HELP_FAILED, ExitCodes.HELP_USAGE})
@@ -110,12 +112,17 @@ public final class DoctorCommand implements Callable<Integer> {
             description = "The port 'sluice up' is to listen on. Default: ${DEFAULT-VALUE}.")
     int port;
 
+    @Option(names = "--deployed", paramLabel = "FILE",
+            description = "Check the outputs file of an AWS deployment ('npx aws-cdk deploy --all --outputs-file FILE') "
+                + "instead of this machine; reads only the file.")
+    Path deployed;
+
     @Option(names = "--json", description = "Print one JSON object {\"ok\":..,\"checks\":[{\"name\":..,\"status\":..,\"message\":..}]} instead of text.")
     boolean json;
 
     @Override
     public Integer call() throws IOException {
-        List<Check> checks = run();
+        List<Check> checks = deployed != null ? DeployedCheck.run(deployed) : run();
         boolean failed = checks.stream().anyMatch(c -> FAIL.equals(c.status()));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -1,0 +1,268 @@
+package io.sluice.infra;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import io.sluice.aws.archive.ArchiveRows;
+import io.sluice.aws.deploy.OutputNames;
+import io.sluice.core.report.ReportCatalog;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.athena.CfnNamedQuery;
+import software.amazon.awscdk.services.athena.CfnWorkGroup;
+import software.amazon.awscdk.services.glue.CfnCrawler;
+import software.amazon.awscdk.services.glue.CfnDatabase;
+import software.amazon.awscdk.services.glue.CfnSecurityConfiguration;
+import software.amazon.awscdk.services.glue.CfnTable;
+import software.amazon.awscdk.services.iam.PolicyDocument;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kinesisfirehose.CfnDeliveryStream;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.LogStream;
+import software.constructs.Construct;
+
+/**
+ * The archive's way in and the ways to read it (CDR-9, ANA-1, ANA-2): Firehose turns the functions' JSON rows
+ * into Parquet against the Glue table and writes them under {@code cdr/dt=YYYY-MM-DD/} (dynamic partitioning on
+ * the row's {@code dt}); a crawler with RecrawlPolicy CRAWL_EVERYTHING adds the new day partitions to that table;
+ * an Athena workgroup holds the standard reports as named queries, read from the same SQL files
+ * {@code sluice report} runs locally.
+ */
+public final class AnalyticsStack extends Stack {
+    /** The Glue table the archive is read through; the report SQL names it. */
+    public static final String ARCHIVE_TABLE = "cdr";
+    /** Where Firehose writes Parquet, and the Glue table's location. */
+    public static final String ARCHIVE_PREFIX = "cdr/";
+
+    private final CfnDeliveryStream deliveryStream;
+    private final Key key;
+
+    public AnalyticsStack(Construct scope, String id, StackProps props, SluiceEnvironment env, DataStack data) {
+        super(scope, id, props);
+        key = Keys.create(this, "AnalyticsKey", env, "analytics", "Sluice Firehose stream, Glue and Firehose logs");
+        Keys.allowLogs(key);
+
+        // ------------------------------------------------------------------ Glue catalog (ANA-1)
+        String database = env.underscoredName("archive");
+        CfnDatabase db = CfnDatabase.Builder.create(this, "GlueDatabase").catalogId(Aws.ACCOUNT_ID)
+                .databaseInput(CfnDatabase.DatabaseInputProperty.builder().name(database)
+                        .description("Sluice archive (" + env.suffix() + "): Parquet written by Firehose").build())
+                .build();
+        List<CfnTable.ColumnProperty> columns = new ArrayList<>();
+        ArchiveRows.COLUMNS.forEach((name, type) -> columns.add(CfnTable.ColumnProperty.builder().name(name).type(type).build()));
+        CfnTable table = CfnTable.Builder.create(this, "ArchiveTable").catalogId(Aws.ACCOUNT_ID).databaseName(database)
+                .tableInput(CfnTable.TableInputProperty.builder().name(ARCHIVE_TABLE).tableType("EXTERNAL_TABLE")
+                        .description("Accepted CDRs, one row each; partitioned by the call's start day (UTC)")
+                        .parameters(Map.of("classification", "parquet", "parquet.compression", "SNAPPY", "EXTERNAL", "TRUE"))
+                        .partitionKeys(List.of(CfnTable.ColumnProperty.builder().name(ArchiveRows.PARTITION_COLUMN).type("string").build()))
+                        .storageDescriptor(CfnTable.StorageDescriptorProperty.builder()
+                                .location("s3://" + data.archive().getBucketName() + "/" + ARCHIVE_PREFIX)
+                                .columns(columns)
+                                .inputFormat("org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat")
+                                .outputFormat("org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat")
+                                .serdeInfo(CfnTable.SerdeInfoProperty.builder()
+                                        .serializationLibrary("org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe").build())
+                                .build())
+                        .build())
+                .build();
+        table.addDependency(db);
+        String catalogArn = arn("glue", "catalog");
+        String databaseArn = arn("glue", "database/" + database);
+        String tableArn = arn("glue", "table/" + database + "/" + ARCHIVE_TABLE);
+
+        // ------------------------------------------------------------------ crawler: new day partitions
+        String securityConfiguration = env.name("glue");
+        CfnSecurityConfiguration security = CfnSecurityConfiguration.Builder.create(this, "GlueSecurity")
+                .name(securityConfiguration)
+                .encryptionConfiguration(CfnSecurityConfiguration.EncryptionConfigurationProperty.builder()
+                        .cloudWatchEncryption(CfnSecurityConfiguration.CloudWatchEncryptionProperty.builder()
+                                .cloudWatchEncryptionMode("SSE-KMS").kmsKeyArn(key.getKeyArn()).build())
+                        .jobBookmarksEncryption(CfnSecurityConfiguration.JobBookmarksEncryptionProperty.builder()
+                                .jobBookmarksEncryptionMode("CSE-KMS").kmsKeyArn(key.getKeyArn()).build())
+                        .s3Encryptions(List.of(CfnSecurityConfiguration.S3EncryptionProperty.builder()
+                                .s3EncryptionMode("SSE-KMS").kmsKeyArn(data.key().getKeyArn()).build()))
+                        .build())
+                .build();
+        String crawlerName = env.name("archive-crawler");
+        // Role names are global in an account: the region keeps two regions' deployments apart. The crawler's log
+        // group is named after the role, so the role's own policy names it literally.
+        String crawlerRoleName = "sluice-crawler-" + Aws.REGION + "-" + env.suffix();
+        Role crawlerRole = Role.Builder.create(this, "CrawlerRole").roleName(crawlerRoleName)
+                .assumedBy(new ServicePrincipal("glue.amazonaws.com"))
+                .description("Sluice crawler: reads the archive, adds partitions to its Glue table")
+                .inlinePolicies(Map.of("crawl-archive", PolicyDocument.Builder.create().statements(List.of(
+                        PolicyStatement.Builder.create().sid("CatalogPartitions")
+                                .actions(List.of("glue:GetDatabase", "glue:GetTable", "glue:UpdateTable", "glue:GetPartition",
+                                        "glue:GetPartitions", "glue:BatchGetPartition", "glue:CreatePartition",
+                                        "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:BatchUpdatePartition",
+                                        "glue:GetSecurityConfiguration"))
+                                .resources(List.of(catalogArn, databaseArn, tableArn)).build(),
+                        PolicyStatement.Builder.create().sid("ListArchive").actions(List.of("s3:ListBucket"))
+                                .resources(List.of(data.archive().getBucketArn())).build(),
+                        PolicyStatement.Builder.create().sid("ReadArchive").actions(List.of("s3:GetObject"))
+                                .resources(List.of(data.archive().arnForObjects(ARCHIVE_PREFIX + "*"))).build(),
+                        PolicyStatement.Builder.create().sid("DecryptArchive").actions(List.of("kms:Decrypt"))
+                                .resources(List.of(data.key().getKeyArn())).build(),
+                        PolicyStatement.Builder.create().sid("EncryptedCrawlerLogs")
+                                .actions(List.of("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"))
+                                .resources(List.of("arn:" + Aws.PARTITION + ":logs:" + Aws.REGION + ":" + Aws.ACCOUNT_ID
+                                        + ":log-group:/aws-glue/crawlers-role/" + crawlerRoleName + "-" + securityConfiguration + ":*"))
+                                .build(),
+                        PolicyStatement.Builder.create().sid("LogKey").actions(List.of("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"))
+                                .resources(List.of(key.getKeyArn())).build()))
+                        .build()))
+                .build();
+        suppress(crawlerRole, "AwsSolutions-IAM5", "Object ARNs under the archive's cdr/ prefix and the crawler's log streams "
+                + "cannot be listed one by one; the wildcards stay inside Sluice's prefix and log group.");
+        CfnCrawler crawler = CfnCrawler.Builder.create(this, "ArchiveCrawler").name(crawlerName).role(crawlerRole.getRoleArn())
+                .description("Adds new day partitions of the archive table; never changes its schema (Firehose converts against it)")
+                .databaseName(database)
+                .targets(CfnCrawler.TargetsProperty.builder().catalogTargets(List.of(CfnCrawler.CatalogTargetProperty.builder()
+                        .databaseName(database).tables(List.of(ARCHIVE_TABLE)).build())).build())
+                // Catalog targets take DeleteBehavior LOG; UpdateBehavior LOG keeps the declared schema as it is.
+                .schemaChangePolicy(CfnCrawler.SchemaChangePolicyProperty.builder().updateBehavior("LOG").deleteBehavior("LOG").build())
+                .recrawlPolicy(CfnCrawler.RecrawlPolicyProperty.builder().recrawlBehavior("CRAWL_EVERYTHING").build())
+                .crawlerSecurityConfiguration(securityConfiguration)
+                .schedule(CfnCrawler.ScheduleProperty.builder().scheduleExpression("cron(15 0 * * ? *)").build())
+                .build();
+        crawler.addDependency(table);
+        crawler.addDependency(security);
+
+        // ------------------------------------------------------------------ Firehose: JSON rows in, Parquet out (CDR-9)
+        String streamName = env.name("archive");
+        LogGroup firehoseLogs = LogGroup.Builder.create(this, "FirehoseLogs").logGroupName("/aws/kinesisfirehose/" + streamName)
+                .retention(env.logRetention()).encryptionKey(key).removalPolicy(env.removalPolicy()).build();
+        LogStream deliveryLog = LogStream.Builder.create(this, "FirehoseDeliveryLog").logGroup(firehoseLogs)
+                .logStreamName("S3Delivery").removalPolicy(env.removalPolicy()).build();
+        Role firehoseRole = Role.Builder.create(this, "FirehoseRole")
+                .assumedBy(new ServicePrincipal("firehose.amazonaws.com", software.amazon.awscdk.services.iam.ServicePrincipalOpts.builder()
+                        .conditions(Map.of("StringEquals", Map.of("sts:ExternalId", Aws.ACCOUNT_ID))).build()))
+                .description("Sluice Firehose: writes Parquet into the archive bucket, reads the Glue table's schema")
+                .inlinePolicies(Map.of("deliver-archive", PolicyDocument.Builder.create().statements(List.of(
+                        PolicyStatement.Builder.create().sid("ArchiveBucket")
+                                .actions(List.of("s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"))
+                                .resources(List.of(data.archive().getBucketArn())).build(),
+                        PolicyStatement.Builder.create().sid("ArchiveObjects")
+                                .actions(List.of("s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"))
+                                .resources(List.of(data.archive().arnForObjects(ARCHIVE_PREFIX + "*"),
+                                        data.archive().arnForObjects("errors/*"))).build(),
+                        PolicyStatement.Builder.create().sid("ArchiveKeyThroughS3")
+                                .actions(List.of("kms:GenerateDataKey", "kms:Decrypt"))
+                                .resources(List.of(data.key().getKeyArn()))
+                                .conditions(Map.of("StringEquals", Map.of("kms:ViaService", "s3." + Aws.REGION + ".amazonaws.com"))).build(),
+                        PolicyStatement.Builder.create().sid("TableSchema")
+                                .actions(List.of("glue:GetTable", "glue:GetTableVersion", "glue:GetTableVersions"))
+                                .resources(List.of(catalogArn, databaseArn, tableArn)).build(),
+                        PolicyStatement.Builder.create().sid("DeliveryLog").actions(List.of("logs:PutLogEvents"))
+                                .resources(List.of(firehoseLogs.getLogGroupArn())).build()))
+                        .build()))
+                .build();
+        suppress(firehoseRole, "AwsSolutions-IAM5", "Firehose writes objects whose keys it makes up under cdr/ and errors/; "
+                + "an object ARN cannot be narrower than its prefix. The log group ARN ends in :* as CloudWatch Logs defines it.");
+        deliveryStream = CfnDeliveryStream.Builder.create(this, "ArchiveDeliveryStream").deliveryStreamName(streamName)
+                .deliveryStreamType("DirectPut")
+                .deliveryStreamEncryptionConfigurationInput(CfnDeliveryStream.DeliveryStreamEncryptionConfigurationInputProperty.builder()
+                        .keyType("CUSTOMER_MANAGED_CMK").keyArn(key.getKeyArn()).build())
+                .extendedS3DestinationConfiguration(CfnDeliveryStream.ExtendedS3DestinationConfigurationProperty.builder()
+                        .bucketArn(data.archive().getBucketArn()).roleArn(firehoseRole.getRoleArn())
+                        .prefix(ARCHIVE_PREFIX + ArchiveRows.PARTITION_COLUMN + "=!{partitionKeyFromQuery:dt}/")
+                        .errorOutputPrefix("errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/")
+                        // Dynamic partitioning and format conversion need a buffer of at least 64 MiB.
+                        .bufferingHints(CfnDeliveryStream.BufferingHintsProperty.builder().sizeInMBs(128)
+                                .intervalInSeconds(env.archiveBufferSeconds()).build())
+                        .compressionFormat("UNCOMPRESSED") // Parquet compresses its pages itself (SNAPPY below)
+                        .encryptionConfiguration(CfnDeliveryStream.EncryptionConfigurationProperty.builder()
+                                .kmsEncryptionConfig(CfnDeliveryStream.KMSEncryptionConfigProperty.builder()
+                                        .awskmsKeyArn(data.key().getKeyArn()).build()).build())
+                        .cloudWatchLoggingOptions(CfnDeliveryStream.CloudWatchLoggingOptionsProperty.builder().enabled(true)
+                                .logGroupName(firehoseLogs.getLogGroupName()).logStreamName(deliveryLog.getLogStreamName()).build())
+                        .dynamicPartitioningConfiguration(CfnDeliveryStream.DynamicPartitioningConfigurationProperty.builder()
+                                .enabled(true).retryOptions(CfnDeliveryStream.RetryOptionsProperty.builder().durationInSeconds(300).build())
+                                .build())
+                        .processingConfiguration(CfnDeliveryStream.ProcessingConfigurationProperty.builder().enabled(true)
+                                .processors(List.of(CfnDeliveryStream.ProcessorProperty.builder().type("MetadataExtraction")
+                                        .parameters(List.of(
+                                                CfnDeliveryStream.ProcessorParameterProperty.builder().parameterName("MetadataExtractionQuery")
+                                                        .parameterValue("{dt: .dt}").build(),
+                                                CfnDeliveryStream.ProcessorParameterProperty.builder().parameterName("JsonParsingEngine")
+                                                        .parameterValue("JQ-1.6").build()))
+                                        .build()))
+                                .build())
+                        .dataFormatConversionConfiguration(CfnDeliveryStream.DataFormatConversionConfigurationProperty.builder()
+                                .enabled(true)
+                                .inputFormatConfiguration(CfnDeliveryStream.InputFormatConfigurationProperty.builder()
+                                        .deserializer(CfnDeliveryStream.DeserializerProperty.builder()
+                                                .openXJsonSerDe(CfnDeliveryStream.OpenXJsonSerDeProperty.builder().build()).build()).build())
+                                .outputFormatConfiguration(CfnDeliveryStream.OutputFormatConfigurationProperty.builder()
+                                        .serializer(CfnDeliveryStream.SerializerProperty.builder()
+                                                .parquetSerDe(CfnDeliveryStream.ParquetSerDeProperty.builder().compression("SNAPPY").build())
+                                                .build()).build())
+                                .schemaConfiguration(CfnDeliveryStream.SchemaConfigurationProperty.builder()
+                                        .catalogId(Aws.ACCOUNT_ID).databaseName(database).tableName(ARCHIVE_TABLE).region(Aws.REGION)
+                                        .roleArn(firehoseRole.getRoleArn()).versionId("LATEST").build())
+                                .build())
+                        .build())
+                .build();
+        deliveryStream.addDependency(table);
+        deliveryStream.getNode().addDependency(firehoseRole);
+
+        // ------------------------------------------------------------------ Athena: the standard reports (ANA-2)
+        String workGroupName = env.name("reports");
+        CfnWorkGroup workGroup = CfnWorkGroup.Builder.create(this, "AthenaWorkGroup").name(workGroupName)
+                .description("Sluice reports over the archive (" + env.suffix() + ")").state("ENABLED")
+                .recursiveDeleteOption(env.disposable())
+                .workGroupConfiguration(CfnWorkGroup.WorkGroupConfigurationProperty.builder()
+                        .enforceWorkGroupConfiguration(true).publishCloudWatchMetricsEnabled(true)
+                        .bytesScannedCutoffPerQuery(50L * 1024 * 1024 * 1024) // 50 GiB: a runaway query stops at about $0.25
+                        .engineVersion(CfnWorkGroup.EngineVersionProperty.builder().selectedEngineVersion("Athena engine version 3").build())
+                        .resultConfiguration(CfnWorkGroup.ResultConfigurationProperty.builder()
+                                .outputLocation("s3://" + data.athenaResults().getBucketName() + "/")
+                                .encryptionConfiguration(CfnWorkGroup.EncryptionConfigurationProperty.builder()
+                                        .encryptionOption("SSE_KMS").kmsKey(data.key().getKeyArn()).build())
+                                .build())
+                        .build())
+                .build();
+        for (String report : ReportCatalog.NAMES) {
+            CfnNamedQuery query = CfnNamedQuery.Builder.create(this, "Report" + DataStack.camel(report))
+                    .name(report).description(ReportCatalog.description(report)).database(database).workGroup(workGroupName)
+                    .queryString(ReportCatalog.sql(report).orElseThrow()).build();
+            query.addDependency(workGroup);
+            query.addDependency(db);
+        }
+
+        output(OutputNames.ARCHIVE_DELIVERY_STREAM, deliveryStream.getRef(), "Firehose stream the functions archive to");
+        output("ArchiveDeliveryStreamArn", deliveryStream.getAttrArn(), "Firehose stream ARN");
+        output(OutputNames.GLUE_DATABASE, database, "Glue database of the archive");
+        output("ArchiveTableName", ARCHIVE_TABLE, "Glue table of the archive (the reports' FROM)");
+        output(OutputNames.ARCHIVE_CRAWLER, crawlerName, "Crawler that adds day partitions (daily, and on demand)");
+        output(OutputNames.ATHENA_WORKGROUP, workGroupName, "Athena workgroup with the standard reports as named queries");
+    }
+
+    private String arn(String service, String resource) {
+        return "arn:" + Aws.PARTITION + ":" + service + ":" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":" + resource;
+    }
+
+    private void output(String name, String value, String description) {
+        CfnOutput.Builder.create(this, name).value(value).description(description).build();
+    }
+
+    static void suppress(Construct construct, String rule, String reason) {
+        NagSuppressions.addResourceSuppressions(construct, List.of(NagPackSuppression.builder().id(rule).reason(reason).build()), true);
+    }
+
+    /** The Firehose delivery stream's name, for the functions' SLUICE_ARCHIVE_STREAM. */
+    public String deliveryStreamName() {
+        return deliveryStream.getRef();
+    }
+
+    public String deliveryStreamArn() {
+        return deliveryStream.getAttrArn();
+    }
+}

@@ -1,0 +1,291 @@
+package io.sluice.local.cli;
+
+import static io.sluice.aws.deploy.OutputNames.ALERTS_TOPIC_ARN;
+import static io.sluice.aws.deploy.OutputNames.ARCHIVE_BUCKET;
+import static io.sluice.aws.deploy.OutputNames.ARCHIVE_CRAWLER;
+import static io.sluice.aws.deploy.OutputNames.ARCHIVE_DELIVERY_STREAM;
+import static io.sluice.aws.deploy.OutputNames.ATHENA_WORKGROUP;
+import static io.sluice.aws.deploy.OutputNames.CDR_STREAM;
+import static io.sluice.aws.deploy.OutputNames.DATA_KEY_ARN;
+import static io.sluice.aws.deploy.OutputNames.DEAD_LETTERS_TABLE;
+import static io.sluice.aws.deploy.OutputNames.ERRORS_TABLE;
+import static io.sluice.aws.deploy.OutputNames.GLUE_DATABASE;
+import static io.sluice.aws.deploy.OutputNames.INGEST_WORKFLOW_ARN;
+import static io.sluice.aws.deploy.OutputNames.MANIFESTS_TABLE;
+import static io.sluice.aws.deploy.OutputNames.OBJECT_BUCKET;
+import static io.sluice.aws.deploy.OutputNames.OBJECT_DLQ_URL;
+import static io.sluice.aws.deploy.OutputNames.OBJECT_FUNCTION;
+import static io.sluice.aws.deploy.OutputNames.OBJECT_QUEUE_URL;
+import static io.sluice.aws.deploy.OutputNames.PROFILES_TABLE;
+import static io.sluice.aws.deploy.OutputNames.REDRIVE_FUNCTION;
+import static io.sluice.aws.deploy.OutputNames.STREAM_FAILURES_QUEUE_URL;
+import static io.sluice.aws.deploy.OutputNames.STREAM_FUNCTION;
+import static io.sluice.aws.deploy.OutputNames.USAGE_TABLE;
+
+import io.sluice.aws.deploy.DeployedOutputs;
+import io.sluice.aws.deploy.OutputNames;
+import io.sluice.local.cli.DoctorCommand.Check;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code sluice doctor --deployed FILE}: checks the outputs file of a deployment, the one
+ * {@code cdk deploy --outputs-file} writes (INF-6), offline, without any AWS call. One check per output in
+ * {@link OutputNames#REQUIRED}; then that every physical name carries one environment suffix (INF-1), that the
+ * ARNs and queue URLs share one region and account, and that the ingest workflow is a state machine whose
+ * executions are Express ones (ANA-3; AWS-CONTRACTS.md section 5).
+ */
+final class DeployedCheck {
+    static final String FILE = "outputs file";
+    static final String ENVIRONMENT = "environment";
+    static final String ACCOUNT_REGION = "account/region";
+    static final String WORKFLOW = "workflow";
+
+    static final String DEPLOY = "`npx aws-cdk deploy --all --outputs-file outputs.json`";
+    static final String ONE_DEPLOYMENT = "the outputs file mixes deployments: use the one " + DEPLOY + " wrote";
+
+    /** {@code dev}, {@code staging}, {@code prod} or {@code pr<digits>} (INF-1). */
+    private static final String SUFFIX = "dev|staging|prod|pr[0-9]+";
+    /** {@code sluice-<resource>-<suffix>}. */
+    private static final Pattern NAME = Pattern.compile("sluice-.+-(" + SUFFIX + ")");
+    /** Glue and Athena names may use underscores, which Glue requires: {@code sluice_<x>_<suffix>} or as {@link #NAME}. */
+    private static final Pattern CATALOG_NAME = Pattern.compile("sluice[-_].+[-_](" + SUFFIX + ")");
+    private static final Pattern PARTITION = Pattern.compile("aws[-a-z]*");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(?:-[a-z]+)+-[0-9]+");
+    private static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
+    private static final Pattern QUEUE_URL = Pattern.compile(
+            "https://sqs\\.(" + REGION.pattern() + ")\\.amazonaws\\.com(?:\\.cn)?/(" + ACCOUNT.pattern() + ")/[A-Za-z0-9_-]{1,80}(?:\\.fifo)?");
+
+    /** The outputs that are physical names {@code sluice-<resource>-<suffix>}. */
+    static final List<String> NAMES = List.of(PROFILES_TABLE, USAGE_TABLE, MANIFESTS_TABLE, DEAD_LETTERS_TABLE, ERRORS_TABLE,
+            ARCHIVE_DELIVERY_STREAM, GLUE_DATABASE, ARCHIVE_CRAWLER, ATHENA_WORKGROUP, CDR_STREAM, STREAM_FUNCTION, OBJECT_FUNCTION,
+            REDRIVE_FUNCTION);
+    static final List<String> CATALOG_NAMES = List.of(GLUE_DATABASE, ATHENA_WORKGROUP);
+    /** Bucket names may end in an account- or region-derived tail: only their {@code sluice-} start is checked. */
+    static final List<String> BUCKETS = List.of(OBJECT_BUCKET, ARCHIVE_BUCKET);
+    static final List<String> QUEUE_URLS = List.of(OBJECT_QUEUE_URL, OBJECT_DLQ_URL, STREAM_FAILURES_QUEUE_URL);
+
+    /** An ARN output: the service it must name, how its resource starts, and its shape, for messages. */
+    private record ArnForm(String output, String service, String resourceStart, String shape) {
+    }
+
+    private static final List<ArnForm> ARNS = List.of(
+            new ArnForm(DATA_KEY_ARN, "kms", "key/", "arn:aws:kms:REGION:ACCOUNT:key/ID"),
+            new ArnForm(ALERTS_TOPIC_ARN, "sns", "", "arn:aws:sns:REGION:ACCOUNT:NAME"),
+            new ArnForm(INGEST_WORKFLOW_ARN, "states", "", "arn:aws:states:REGION:ACCOUNT:stateMachine:NAME"));
+
+    /** Where an ARN or queue URL points. */
+    record Location(String region, String account) {
+    }
+
+    private DeployedCheck() {
+    }
+
+    /** Every check of the outputs file {@code file}; one failed check when it cannot be read. */
+    static List<Check> run(Path file) {
+        Path path = file.toAbsolutePath().normalize();
+        DeployedOutputs outputs;
+        try {
+            outputs = DeployedOutputs.read(path);
+        } catch (NoSuchFileException e) {
+            return List.of(Check.fail(FILE, "cannot read " + path + ": no such file; " + DEPLOY + " writes it"));
+        } catch (IOException e) {
+            return List.of(Check.fail(FILE, "cannot read " + path + ": " + DoctorCommand.describe(e) + "; " + DEPLOY + " writes it"));
+        } catch (IllegalArgumentException e) {
+            // Not JSON, no object, or one output with two values: DeployedOutputs' message names the file.
+            return List.of(Check.fail(FILE, DoctorCommand.firstLine(e.getMessage()) + "; use the file " + DEPLOY + " wrote"));
+        }
+        List<Check> checks = new ArrayList<>();
+        checks.add(Check.ok(FILE, path + ": " + outputs.all().size() + " outputs"));
+        checks.addAll(check(outputs, path));
+        return checks;
+    }
+
+    /** The checks of outputs read from {@code file}: one per required output, then environment, account/region, workflow. */
+    static List<Check> check(DeployedOutputs outputs, Path file) {
+        List<Check> checks = new ArrayList<>();
+        String env = environment(outputs).orElse("<env>");
+        for (String name : OutputNames.REQUIRED) {
+            Optional<String> value = present(outputs, name);
+            checks.add(value.isPresent() ? Check.ok(name, value.get())
+                    : Check.fail(name, "no output " + name + " in " + file + ": deploy all three stacks (SluiceData-" + env
+                            + ", SluiceAnalytics-" + env + ", SluiceCompute-" + env + ") with " + DEPLOY));
+        }
+        checks.add(checkEnvironment(outputs));
+        checks.add(checkAccountRegion(outputs));
+        checks.add(checkWorkflow(outputs));
+        return checks;
+    }
+
+    // environment
+
+    static Check checkEnvironment(DeployedOutputs outputs) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> suffixes = new LinkedHashMap<>();
+        for (String name : NAMES) {
+            present(outputs, name).ifPresent(v -> suffixOf(name, v).ifPresentOrElse(s -> suffixes.put(name, s),
+                    () -> problems.add(name + " '" + v + "' is not " + (CATALOG_NAMES.contains(name)
+                            ? "sluice_<name>_<suffix> or sluice-<name>-<suffix>" : "sluice-<resource>-<suffix>")
+                            + " (suffix dev, staging, prod or pr<digits>)")));
+        }
+        int buckets = 0;
+        for (String name : BUCKETS) {
+            Optional<String> v = present(outputs, name);
+            if (v.isPresent()) {
+                buckets++;
+                if (!v.get().startsWith("sluice-")) {
+                    problems.add(name + " '" + v.get() + "' does not start with sluice-");
+                }
+            }
+        }
+        String mixture = mixture(ENVIRONMENT, suffixes);
+        if (mixture != null) {
+            problems.add(mixture + ": " + ONE_DEPLOYMENT);
+        }
+        if (!problems.isEmpty()) {
+            return Check.fail(ENVIRONMENT, String.join("; ", problems));
+        }
+        if (suffixes.isEmpty() && buckets == 0) {
+            return Check.ok(ENVIRONMENT, "not checked: the file has none of the names");
+        }
+        String names = suffixes.isEmpty() ? "no names" : "environment " + suffixes.values().iterator().next() + ": "
+                + (suffixes.size() == 1 ? "the 1 name ends in it" : "all " + suffixes.size() + " names end in it");
+        return Check.ok(ENVIRONMENT, names + ", " + buckets + " bucket" + (buckets == 1 ? " starts" : "s start") + " with sluice-");
+    }
+
+    /** The environment suffix of the physical name {@code value} of output {@code name}, if it is one. */
+    static Optional<String> suffixOf(String name, String value) {
+        Matcher m = (CATALOG_NAMES.contains(name) ? CATALOG_NAME : NAME).matcher(value);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    /** The environment most names carry, if one does. */
+    static Optional<String> environment(DeployedOutputs outputs) {
+        Map<String, String> suffixes = new LinkedHashMap<>();
+        for (String name : NAMES) {
+            present(outputs, name).flatMap(v -> suffixOf(name, v)).ifPresent(s -> suffixes.put(name, s));
+        }
+        return majority(suffixes);
+    }
+
+    // account/region
+
+    static Check checkAccountRegion(DeployedOutputs outputs) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> regions = new LinkedHashMap<>();
+        Map<String, String> accounts = new LinkedHashMap<>();
+        for (ArnForm form : ARNS) {
+            present(outputs, form.output()).ifPresent(v -> arnLocation(v, form.service(), form.resourceStart()).ifPresentOrElse(l -> {
+                regions.put(form.output(), l.region());
+                accounts.put(form.output(), l.account());
+            }, () -> problems.add(form.output() + " '" + v + "' is not " + form.shape())));
+        }
+        for (String name : QUEUE_URLS) {
+            present(outputs, name).ifPresent(v -> queueLocation(v).ifPresentOrElse(l -> {
+                regions.put(name, l.region());
+                accounts.put(name, l.account());
+            }, () -> problems.add(name + " '" + v + "' is not https://sqs.REGION.amazonaws.com/ACCOUNT/NAME")));
+        }
+        List<String> mixed = new ArrayList<>();
+        Optional.ofNullable(mixture("region", regions)).ifPresent(mixed::add);
+        Optional.ofNullable(mixture("account", accounts)).ifPresent(mixed::add);
+        if (!mixed.isEmpty()) {
+            problems.add(String.join(", ", mixed) + ": " + ONE_DEPLOYMENT);
+        }
+        if (!problems.isEmpty()) {
+            return Check.fail(ACCOUNT_REGION, String.join("; ", problems));
+        }
+        if (regions.isEmpty()) {
+            return Check.ok(ACCOUNT_REGION, "not checked: the file has none of the ARNs and queue URLs");
+        }
+        return Check.ok(ACCOUNT_REGION, "region " + regions.values().iterator().next() + ", account " + accounts.values().iterator().next()
+                + ": all " + regions.size() + " ARNs and queue URLs agree");
+    }
+
+    /** Where {@code arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE} points, when it is one of {@code service}. */
+    static Optional<Location> arnLocation(String arn, String service, String resourceStart) {
+        String[] p = arn.split(":", 6);
+        if (p.length < 6 || !p[0].equals("arn") || !PARTITION.matcher(p[1]).matches() || !p[2].equals(service)
+                || !REGION.matcher(p[3]).matches() || !ACCOUNT.matcher(p[4]).matches()
+                || !p[5].startsWith(resourceStart) || p[5].length() == resourceStart.length()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Location(p[3], p[4]));
+    }
+
+    /** Where {@code https://sqs.REGION.amazonaws.com/ACCOUNT/NAME} points. */
+    static Optional<Location> queueLocation(String url) {
+        Matcher m = QUEUE_URL.matcher(url);
+        return m.matches() ? Optional.of(new Location(m.group(1), m.group(2))) : Optional.empty();
+    }
+
+    // workflow
+
+    static Check checkWorkflow(DeployedOutputs outputs) {
+        Optional<String> value = present(outputs, INGEST_WORKFLOW_ARN);
+        if (value.isEmpty()) {
+            return Check.ok(WORKFLOW, "not checked: no " + INGEST_WORKFLOW_ARN);
+        }
+        String arn = value.get();
+        String[] p = arn.split(":", 7);
+        boolean states = p.length == 7 && p[0].equals("arn") && p[2].equals("states") && !p[6].isEmpty();
+        if (states && p[5].equals("stateMachine")) {
+            String execution = String.join(":", p[0], p[1], p[2], p[3], p[4]) + ":express:" + p[6] + ":ID:ID";
+            return Check.ok(WORKFLOW, "state machine " + p[6] + "; as an Express workflow its executions have ARNs "
+                    + execution + " (:express:, not :execution:), which DescribeExecution does not take: "
+                    + "look them up with `aws logs` in its log group, or read the `aws stepfunctions start-sync-execution` response");
+        }
+        if (states && (p[5].equals("express") || p[5].equals("execution"))) {
+            String kind = DeployedOutputs.isExpressExecution(arn) ? "an Express execution" : "a Standard execution";
+            return Check.fail(WORKFLOW, INGEST_WORKFLOW_ARN + " '" + arn + "' is the ARN of " + kind
+                    + ", not of the state machine (arn:aws:states:REGION:ACCOUNT:stateMachine:NAME): use the file " + DEPLOY + " wrote");
+        }
+        return Check.fail(WORKFLOW, INGEST_WORKFLOW_ARN + " '" + arn + "' is not a state machine ARN "
+                + "(arn:aws:states:REGION:ACCOUNT:stateMachine:NAME): use the file " + DEPLOY + " wrote");
+    }
+
+    // helpers
+
+    /** The output when it is there and not blank. */
+    private static Optional<String> present(DeployedOutputs outputs, String name) {
+        return outputs.get(name).filter(v -> !v.isBlank());
+    }
+
+    /**
+     * Null when every output has the same {@code what} (environment, region, account), else which differ:
+     * {@code "region eu-west-1, except ObjectDlqUrl (us-east-1)"}, or every group when no value has a majority.
+     */
+    static String mixture(String what, Map<String, String> byOutput) {
+        if (byOutput.values().stream().distinct().count() <= 1) {
+            return null;
+        }
+        Optional<String> common = majority(byOutput);
+        if (common.isPresent()) {
+            List<String> others = byOutput.entrySet().stream().filter(e -> !e.getValue().equals(common.get()))
+                    .map(e -> e.getKey() + " (" + e.getValue() + ")").toList();
+            return what + " " + common.get() + ", except " + String.join(", ", others);
+        }
+        Map<String, List<String>> groups = new LinkedHashMap<>();
+        byOutput.forEach((output, v) -> groups.computeIfAbsent(v, k -> new ArrayList<>()).add(output));
+        List<String> parts = new ArrayList<>();
+        groups.forEach((v, names) -> parts.add(v + " (" + String.join(", ", names) + ")"));
+        return "no one " + what + ": " + String.join(", ", parts);
+    }
+
+    /** The value more outputs have than any other; empty when none does (no values, or a tie). */
+    static Optional<String> majority(Map<String, String> byOutput) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        byOutput.values().forEach(v -> counts.merge(v, 1, Integer::sum));
+        int max = counts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        List<String> top = counts.entrySet().stream().filter(e -> e.getValue() == max).map(Map.Entry::getKey).toList();
+        return top.size() == 1 ? Optional.of(top.get(0)) : Optional.empty();
+    }
+}
