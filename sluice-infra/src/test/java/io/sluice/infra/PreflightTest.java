@@ -140,4 +140,59 @@ class PreflightTest {
                 + "Preflight: crawler S/C crawls new folders only, which needs SchemaChangePolicy UpdateBehavior LOG and "
                 + "DeleteBehavior LOG, and its S3 targets can then never change; use CRAWL_EVERYTHING (INF-4).");
     }
+
+    @Test
+    void aMissingFunctionJarFailsSynthNamingItAndTheBuild(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path jar = dir.resolve("sluice-lambda.jar");
+        assertThatIllegalStateException().isThrownBy(() -> SluiceApp.build(new App(), DEV, FunctionCode.jar(jar)))
+                .withMessage("Preflight: the function code " + jar + " is missing: build it first with ./verify "
+                        + "(or mvn -B package -pl sluice-aws -am), then synth again (INF-9).");
+    }
+
+    @Test
+    void reservingMoreConcurrencyThanTheAccountCanGiveFailsSynth() {
+        App app = new App();
+        Stack stack = new Stack(app, "S");
+        for (String id : List.of("A", "B")) {
+            CfnFunction.Builder.create(stack, id).handler("h").runtime("java21").role("arn:aws:iam::123456789012:role/sluice")
+                    .code(CfnFunction.CodeProperty.builder().s3Bucket("b").s3Key("k").build()).reservedConcurrentExecutions(460).build();
+        }
+        for (IAspect check : Preflight.checks(DEV, Preflight.DEFAULT_TABLE_CAPACITY_QUOTA, 1_000)) {
+            Aspects.of(app).add(check);
+        }
+        assertThatIllegalStateException().isThrownBy(() -> SluiceApp.synthesize(app, List.of(stack))).withMessage(
+                "Synth failed the preflight checks:\n"
+                        + "Preflight: the functions reserve 920 concurrent executions (S/A=460, S/B=460), leaving 80 of the account's "
+                        + "1000; Lambda keeps at least 100 unreserved, so the deployment would fail. Reserve less, or raise the "
+                        + "account's limit first (INF-2).");
+    }
+
+    @Test
+    void anAccountOfTenCannotTakeProdsReservations() {
+        // A new account's limit can be 10: prod's reservations (50 + 20) are refused at synth, not at deploy.
+        App app = new App();
+        SluiceEnvironment prod = SluiceEnvironment.of("prod");
+        List<Stack> stacks = SluiceApp.build(app, prod);
+        for (IAspect check : Preflight.checks(prod, Preflight.DEFAULT_TABLE_CAPACITY_QUOTA, 10)) {
+            Aspects.of(app).add(check);
+        }
+        assertThatIllegalStateException().isThrownBy(() -> SluiceApp.synthesize(app, stacks)).withMessageContaining(
+                "Preflight: the functions reserve 70 concurrent executions (SluiceCompute-prod/StreamFunction/Resource=50, "
+                        + "SluiceCompute-prod/ObjectFunction/Resource=20), leaving -60 of the account's 10;");
+    }
+
+    @Test
+    void anAppWithoutAnOutputTheToolsReadFailsSynth() {
+        App app = new App();
+        Stack stack = new Stack(app, "S");
+        software.amazon.awscdk.CfnOutput.Builder.create(stack, "UsageTableName").value("sluice-usage-dev").build();
+        for (IAspect check : Preflight.checks(DEV, Preflight.DEFAULT_TABLE_CAPACITY_QUOTA, 1_000,
+                List.of("UsageTableName", "CdrStreamName", "ObjectQueueUrl"))) {
+            Aspects.of(app).add(check);
+        }
+        assertThatIllegalStateException().isThrownBy(() -> SluiceApp.synthesize(app, List.of(stack))).withMessage(
+                "Synth failed the preflight checks:\n"
+                        + "Preflight: no stack declares the outputs CdrStreamName, ObjectQueueUrl, which sluice doctor --deployed "
+                        + "and the integration helpers read (INF-6).");
+    }
 }

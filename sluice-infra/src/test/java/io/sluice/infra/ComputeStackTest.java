@@ -1,0 +1,188 @@
+package io.sluice.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.aws.deploy.OutputNames;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/** The compute stack's template (CDR-12, OBJ-3, OBJ-5, ANA-3, INF-5..INF-9, INF-14, SEC-1, SEC-2). */
+class ComputeStackTest {
+    private static Template dev;
+    private static Template prod;
+
+    @BeforeAll
+    static void synth() {
+        dev = Synthesized.of("dev").compute();
+        prod = Synthesized.of("prod").compute();
+    }
+
+    @Test
+    void everyFunctionRunsTheJarOnANewJavaRuntimeOnArmWithTracingAndItsOwnEncryptedLogGroup() {
+        assertThat(dev.findResources("AWS::Lambda::Function")).hasSize(3);
+        dev.allResourcesProperties("AWS::Lambda::Function", Map.of("Runtime", "java25", "Architectures", List.of("arm64"),
+                "TracingConfig", Map.of("Mode", "Active"), "SnapStart", Map.of("ApplyOn", "PublishedVersions")));
+        dev.hasResourceProperties("AWS::Lambda::Function", Map.of("FunctionName", "sluice-stream-dev",
+                "Handler", ComputeStack.STREAM_HANDLER, "MemorySize", 1024, "Timeout", 60,
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("SLUICE_USAGE_TABLE", Match.anyValue(),
+                        "SLUICE_ARCHIVE_STREAM", Match.anyValue())))));
+        dev.hasResourceProperties("AWS::Lambda::Function", Map.of("FunctionName", "sluice-object-dev",
+                "Handler", ComputeStack.OBJECT_HANDLER, "Timeout", 300));
+        dev.hasResourceProperties("AWS::Lambda::Function", Map.of("FunctionName", "sluice-redrive-dev",
+                "Handler", ComputeStack.REDRIVE_HANDLER));
+        dev.hasResourceProperties("AWS::Logs::LogGroup", Map.of("LogGroupName", "/aws/lambda/sluice-stream-dev",
+                "RetentionInDays", 14, "KmsKeyId", Match.anyValue()));
+        prod.hasResourceProperties("AWS::Logs::LogGroup", Map.of("LogGroupName", "/aws/lambda/sluice-stream-prod", "RetentionInDays", 365));
+    }
+
+    @Test
+    void reservedConcurrencyOnlyWhereTheEnvironmentAsksForIt() {
+        assertThat(dev.findResources("AWS::Lambda::Function", Map.of("Properties",
+                Map.of("ReservedConcurrentExecutions", Match.anyValue())))).isEmpty();
+        prod.hasResourceProperties("AWS::Lambda::Function", Map.of("FunctionName", "sluice-stream-prod", "ReservedConcurrentExecutions", 50));
+        prod.hasResourceProperties("AWS::Lambda::Function", Map.of("FunctionName", "sluice-object-prod", "ReservedConcurrentExecutions", 20));
+    }
+
+    @Test
+    void noRoleSluiceDefinesAttachesAManagedPolicy() {
+        for (String env : List.of("dev", "prod")) {
+            Synthesized.of(env).templates.forEach((stack, t) -> assertThat(t.findResources("AWS::IAM::Role", Map.of("Properties",
+                    Map.of("ManagedPolicyArns", Match.anyValue()))).keySet())
+                    // The one exception is the CDK's own provider that empties dev and pull-request buckets when their
+                    // stack is deleted: its role has AWSLambdaBasicExecutionRole (logs only), and prod has no such provider.
+                    .as(stack).allSatisfy(id -> assertThat(id).startsWith("CustomS3AutoDeleteObjectsCustomResourceProviderRole")));
+        }
+        assertThat(Synthesized.of("prod").data().findResources("AWS::IAM::Role")).isEmpty();
+    }
+
+    @Test
+    void theStreamIsOnDemandEncryptedAndItsMappingSurvivesBadBatches() {
+        dev.hasResourceProperties("AWS::Kinesis::Stream", Map.of("Name", "sluice-cdrs-dev",
+                "StreamModeDetails", Map.of("StreamMode", "ON_DEMAND"),
+                "StreamEncryption", Map.of("EncryptionType", "KMS", "KeyId", Match.anyValue())));
+        dev.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
+                "EventSourceArn", Match.anyValue(), "StartingPosition", "TRIM_HORIZON", "BatchSize", 500,
+                "MaximumBatchingWindowInSeconds", 1, "BisectBatchOnFunctionError", true,
+                "FunctionResponseTypes", List.of("ReportBatchItemFailures"), "MaximumRetryAttempts", 10,
+                "MaximumRecordAgeInSeconds", 21_600, "ParallelizationFactor", 1,
+                "DestinationConfig", Map.of("OnFailure", Map.of("Destination", Map.of("Fn::GetAtt",
+                        List.of(logicalId(dev, "AWS::SQS::Queue", "sluice-stream-failures-dev"), "Arn"))))));
+        prod.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of("ParallelizationFactor", 2));
+    }
+
+    @Test
+    void objectEventsWaitInAnEncryptedQueueWithADeadLetterQueue() {
+        String dlq = logicalId(dev, "AWS::SQS::Queue", "sluice-objects-dlq-dev");
+        dev.hasResourceProperties("AWS::SQS::Queue", Map.of("QueueName", "sluice-objects-dev",
+                "VisibilityTimeout", ComputeStack.VISIBILITY_FACTOR * 300, "KmsMasterKeyId", Match.anyValue(),
+                "RedrivePolicy", Map.of("deadLetterTargetArn", Map.of("Fn::GetAtt", List.of(dlq, "Arn")),
+                        "maxReceiveCount", ComputeStack.MAX_RECEIVE_COUNT)));
+        prod.hasResourceProperties("AWS::SQS::Queue", Map.of("QueueName", "sluice-objects-prod", "VisibilityTimeout", 6 * 900));
+        dev.allResourcesProperties("AWS::SQS::Queue", Map.of("KmsMasterKeyId", Match.anyValue()));
+        dev.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of("BatchSize", 1,
+                "FunctionResponseTypes", List.of("ReportBatchItemFailures")));
+        dev.hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Map.of("source", List.of("aws.s3"),
+                "detail-type", List.of("Object Created"), "detail", Match.objectLike(Map.of("bucket", Match.anyValue())))));
+        assertThat(dev.findResources("AWS::CloudWatch::Alarm")).hasSize(2);
+        dev.allResourcesProperties("AWS::CloudWatch::Alarm", Map.of("Threshold", 1, "AlarmActions", Match.anyValue(),
+                "OKActions", Match.anyValue()));
+    }
+
+    @Test
+    void theKeyPolicyGrantsTheServicesThatUseTheKeyAsThemselves() {
+        dev.hasResourceProperties("AWS::KMS::Key", Map.of("KeyPolicy", Map.of("Version", "2012-10-17", "Statement", Match.arrayWith(List.of(
+                Match.objectLike(Map.of("Sid", "CloudWatchLogsEncryptSluiceLogGroups", "Condition", Map.of("ArnLike",
+                        Map.of("kms:EncryptionContext:aws:logs:arn", Match.anyValue())))),
+                Match.objectLike(Map.of("Sid", "EventBridgeToObjectQueue", "Principal", Map.of("Service", "events.amazonaws.com"))),
+                Match.objectLike(Map.of("Sid", "CloudWatchAlarmsToAlerts", "Principal", Map.of("Service", "cloudwatch.amazonaws.com"))),
+                Match.objectLike(Map.of("Sid", "BudgetsToAlerts", "Principal", Map.of("Service", "budgets.amazonaws.com"))))))));
+        dev.hasResourceProperties("AWS::SNS::Topic", Map.of("TopicName", "sluice-alerts-dev", "KmsMasterKeyId", Match.anyValue()));
+    }
+
+    @Test
+    void theAlertAddressIsOptionalOutsideProdAndRequiredInProd() {
+        assertThat(dev.findParameters("AlertEmail", Map.of("Default", ""))).hasSize(1);
+        assertThat(prod.findParameters("AlertEmail")).hasSize(1);
+        assertThat(prod.findParameters("AlertEmail", Map.of("Default", Match.anyValue()))).isEmpty();
+        prod.hasResource("AWS::SNS::Subscription", Map.of("Condition", "HasAlertEmail"));
+    }
+
+    @Test
+    void eachEnvironmentHasAMonthlyBudgetAlertingTheTopic() {
+        dev.hasResourceProperties("AWS::Budgets::Budget", Map.of("Budget", Match.objectLike(Map.of("BudgetName", "sluice-monthly-dev",
+                "BudgetType", "COST", "TimeUnit", "MONTHLY", "BudgetLimit", Map.of("Amount", 50, "Unit", "USD"),
+                "CostFilters", Map.of("TagKeyValue", List.of("user:env$dev")))),
+                "NotificationsWithSubscribers", Match.arrayWith(List.of(Match.objectLike(Map.of("Notification",
+                        Match.objectLike(Map.of("NotificationType", "FORECASTED", "Threshold", 100))))))));
+        prod.hasResourceProperties("AWS::Budgets::Budget", Map.of("Budget", Match.objectLike(Map.of(
+                "BudgetLimit", Map.of("Amount", 2000, "Unit", "USD")))));
+    }
+
+    @Test
+    void theFileWorkflowIsExpressTracedLoggedAndRetriesAndCatches() throws Exception {
+        dev.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of("StateMachineName", "sluice-ingest-file-dev",
+                "StateMachineType", "EXPRESS", "TracingConfiguration", Map.of("Enabled", true),
+                "LoggingConfiguration", Match.objectLike(Map.of("Level", "ALL", "IncludeExecutionData", true))));
+        JsonNode definition = definition(dev);
+        assertThat(definition.path("StartAt").asText()).isEqualTo("Validate");
+        JsonNode states = definition.path("States");
+        assertThat(iterable(states.fieldNames())).contains("Validate", "IsCdrFile", "Load", "Manifest", "IsDone", "Notify",
+                "NotifyFailure", "IngestFailed", "Rejected", "NotFinished", "Done");
+        for (String task : List.of("Validate", "Load", "Manifest")) {
+            assertThat(states.path(task).path("Retry").isArray()).as(task + " retries").isTrue();
+            assertThat(states.path(task).path("Catch").get(0).path("Next").asText()).as(task + " catches").isEqualTo("NotifyFailure");
+        }
+        assertThat(states.path("Load").path("Retry").get(0).path("JitterStrategy").asText()).isEqualTo("FULL");
+        assertThat(states.path("Load").path("Parameters").path("Payload").path("detail-type").asText()).isEqualTo("Object Created");
+        assertThat(states.path("NotifyFailure").path("Next").asText()).isEqualTo("IngestFailed");
+        assertThat(states.path("IsCdrFile").toString()).contains("*.csv").contains("$.head.size");
+    }
+
+    @Test
+    void theAppDeclaresEveryOutputTheToolsRead() {
+        Set<String> outputs = new HashSet<>();
+        Synthesized.of("dev").templates.values().forEach(t -> outputs.addAll(t.findOutputs("*").keySet()));
+        assertThat(outputs).containsAll(OutputNames.REQUIRED);
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> it) {
+        List<String> l = new java.util.ArrayList<>();
+        it.forEachRemaining(l::add);
+        return l;
+    }
+
+    /** The state machine's definition, its tokens (ARNs, names) replaced by a placeholder. */
+    private static JsonNode definition(Template t) throws Exception {
+        Map<String, Map<String, Object>> machines = t.findResources("AWS::StepFunctions::StateMachine");
+        Object body = ((Map<?, ?>) machines.values().iterator().next().get("Properties")).get("DefinitionString");
+        return new ObjectMapper().readTree(flatten(body));
+    }
+
+    private static String flatten(Object o) {
+        if (o instanceof String s) {
+            return s;
+        }
+        if (o instanceof Map<?, ?> m && m.get("Fn::Join") instanceof List<?> join) {
+            StringBuilder b = new StringBuilder();
+            for (Object part : (List<?>) join.get(1)) {
+                b.append(part instanceof String s ? s : "TOKEN");
+            }
+            return b.toString();
+        }
+        throw new IllegalArgumentException("Unexpected definition: " + o);
+    }
+
+    private static String logicalId(Template t, String type, String name) {
+        Map<String, Map<String, Object>> found = t.findResources(type, Map.of("Properties", Match.objectLike(Map.of("QueueName", name))));
+        assertThat(found).as(name).hasSize(1);
+        return found.keySet().iterator().next();
+    }
+}
