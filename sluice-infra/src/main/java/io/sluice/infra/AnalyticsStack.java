@@ -60,7 +60,14 @@ public final class AnalyticsStack extends Stack {
         CfnTable table = CfnTable.Builder.create(this, "ArchiveTable").catalogId(Aws.ACCOUNT_ID).databaseName(database)
                 .tableInput(CfnTable.TableInputProperty.builder().name(ARCHIVE_TABLE).tableType("EXTERNAL_TABLE")
                         .description("Accepted CDRs, one row each; partitioned by the call's start day (UTC)")
-                        .parameters(Map.of("classification", "parquet", "parquet.compression", "SNAPPY", "EXTERNAL", "TRUE"))
+                        // Partition projection: Athena finds a day's partition as soon as Firehose wrote it, without
+                        // waiting for the crawler (which keeps the catalog's partition list for other engines).
+                        .parameters(Map.of("classification", "parquet", "parquet.compression", "SNAPPY", "EXTERNAL", "TRUE",
+                                "projection.enabled", "true", "projection.dt.type", "date", "projection.dt.format", "yyyy-MM-dd",
+                                "projection.dt.range", "2000-01-01,NOW", "projection.dt.interval", "1",
+                                "projection.dt.interval.unit", "DAYS",
+                                "storage.location.template", "s3://" + data.archive().getBucketName() + "/" + ARCHIVE_PREFIX
+                                        + ArchiveRows.PARTITION_COLUMN + "=${dt}/"))
                         .partitionKeys(List.of(CfnTable.ColumnProperty.builder().name(ArchiveRows.PARTITION_COLUMN).type("string").build()))
                         .storageDescriptor(CfnTable.StorageDescriptorProperty.builder()
                                 .location("s3://" + data.archive().getBucketName() + "/" + ARCHIVE_PREFIX)
@@ -94,6 +101,8 @@ public final class AnalyticsStack extends Stack {
         // Role names are global in an account: the region keeps two regions' deployments apart. The crawler's log
         // group is named after the role, so the role's own policy names it literally.
         String crawlerRoleName = "sluice-crawler-" + Aws.REGION + "-" + env.suffix();
+        String crawlerLogGroup = "/aws-glue/crawlers-role/" + crawlerRoleName + "-" + securityConfiguration;
+        String crawlerLogArn = "arn:" + Aws.PARTITION + ":logs:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":log-group:" + crawlerLogGroup;
         Role crawlerRole = Role.Builder.create(this, "CrawlerRole").roleName(crawlerRoleName)
                 .assumedBy(new ServicePrincipal("glue.amazonaws.com"))
                 .description("Sluice crawler: reads the archive, adds partitions to its Glue table")
@@ -101,10 +110,11 @@ public final class AnalyticsStack extends Stack {
                         PolicyStatement.Builder.create().sid("CatalogPartitions")
                                 .actions(List.of("glue:GetDatabase", "glue:GetTable", "glue:UpdateTable", "glue:GetPartition",
                                         "glue:GetPartitions", "glue:BatchGetPartition", "glue:CreatePartition",
-                                        "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:BatchUpdatePartition",
-                                        "glue:GetSecurityConfiguration"))
+                                        "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:BatchUpdatePartition"))
                                 .resources(List.of(catalogArn, databaseArn, tableArn)).build(),
-                        PolicyStatement.Builder.create().sid("ListArchive").actions(List.of("s3:ListBucket"))
+                        PolicyStatement.Builder.create().sid("ReadSecurityConfiguration")
+                                .actions(List.of("glue:GetSecurityConfiguration")).resources(List.of("*")).build(),
+                        PolicyStatement.Builder.create().sid("ListArchive").actions(List.of("s3:ListBucket", "s3:GetBucketLocation"))
                                 .resources(List.of(data.archive().getBucketArn())).build(),
                         PolicyStatement.Builder.create().sid("ReadArchive").actions(List.of("s3:GetObject"))
                                 .resources(List.of(data.archive().arnForObjects(ARCHIVE_PREFIX + "*"))).build(),
@@ -112,15 +122,19 @@ public final class AnalyticsStack extends Stack {
                                 .resources(List.of(data.key().getKeyArn())).build(),
                         PolicyStatement.Builder.create().sid("EncryptedCrawlerLogs")
                                 .actions(List.of("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"))
-                                .resources(List.of("arn:" + Aws.PARTITION + ":logs:" + Aws.REGION + ":" + Aws.ACCOUNT_ID
-                                        + ":log-group:/aws-glue/crawlers-role/" + crawlerRoleName + "-" + securityConfiguration + ":*"))
+                                .resources(List.of(crawlerLogArn, crawlerLogArn + ":*"))
                                 .build(),
                         PolicyStatement.Builder.create().sid("LogKey").actions(List.of("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"))
                                 .resources(List.of(key.getKeyArn())).build()))
                         .build()))
                 .build();
         suppress(crawlerRole, "AwsSolutions-IAM5", "Object ARNs under the archive's cdr/ prefix and the crawler's log streams "
-                + "cannot be listed one by one; the wildcards stay inside Sluice's prefix and log group.");
+                + "cannot be listed one by one; the wildcards stay inside Sluice's prefix and log group. "
+                + "glue:GetSecurityConfiguration takes no resource (AWS requires *).");
+        // Glue writes the crawler's log group itself, named after the role and the security configuration; made
+        // here, it has the environment's retention and removal and the key from the start.
+        LogGroup crawlerLogs = LogGroup.Builder.create(this, "CrawlerLogs").logGroupName(crawlerLogGroup)
+                .retention(env.logRetention()).encryptionKey(key).removalPolicy(env.removalPolicy()).build();
         CfnCrawler crawler = CfnCrawler.Builder.create(this, "ArchiveCrawler").name(crawlerName).role(crawlerRole.getRoleArn())
                 .description("Adds new day partitions of the archive table; never changes its schema (Firehose converts against it)")
                 .databaseName(database)
@@ -131,7 +145,10 @@ public final class AnalyticsStack extends Stack {
                 .recrawlPolicy(CfnCrawler.RecrawlPolicyProperty.builder().recrawlBehavior("CRAWL_EVERYTHING").build())
                 .crawlerSecurityConfiguration(securityConfiguration)
                 .schedule(CfnCrawler.ScheduleProperty.builder().scheduleExpression("cron(15 0 * * ? *)").build())
+                // New partitions take the table's schema, not one inferred from their files.
+                .configuration("{\"Version\":1.0,\"CrawlerOutput\":{\"Partitions\":{\"AddOrUpdateBehavior\":\"InheritFromTable\"}}}")
                 .build();
+        crawler.getNode().addDependency(crawlerLogs);
         crawler.addDependency(table);
         crawler.addDependency(security);
 

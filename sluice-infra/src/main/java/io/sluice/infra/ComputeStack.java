@@ -22,7 +22,10 @@ import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
-import software.amazon.awscdk.services.events.targets.SqsQueue;
+import software.amazon.awscdk.services.events.CfnRule;
+import software.amazon.awscdk.interfaces.events.IRuleRef;
+import software.amazon.awscdk.services.events.IRuleTarget;
+import software.amazon.awscdk.services.events.RuleTargetConfig;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -77,7 +80,7 @@ public final class ComputeStack extends Stack {
         super(scope, id, props);
         key = Keys.create(this, "ComputeKey", env, "compute", "Sluice stream, queues, alerts topic and logs");
         Keys.allowLogs(key);
-        Keys.allowServiceToSend(key, "EventBridgeToObjectQueue", "events.amazonaws.com");
+        Keys.allowEventBridge(key);
         Keys.allowServiceToSend(key, "CloudWatchAlarmsToAlerts", "cloudwatch.amazonaws.com");
         Keys.allowServiceToSend(key, "BudgetsToAlerts", "budgets.amazonaws.com");
 
@@ -92,14 +95,17 @@ public final class ComputeStack extends Stack {
         }
         // INF-7: where alerts go is a deploy-time parameter. Dev, staging and pull requests may leave it empty;
         // prod has no default, so a prod deployment without one stops before anything is created.
-        CfnParameter.Builder email = CfnParameter.Builder.create(this, "AlertEmail").type("String")
-                .allowedPattern("^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")
-                .constraintDescription("an e-mail address, or empty for no subscription")
-                .description("E-mail address subscribed to the alerts topic (prod: required; elsewhere: optional)");
-        if (!env.suffix().equals("prod")) {
-            email.defaultValue("");
-        }
-        CfnParameter alertEmail = email.build();
+        boolean prod = env.suffix().equals("prod");
+        CfnParameter alertEmail = parameter("AlertEmail", prod ? null : "",
+                (prod ? "" : "^$|") + "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
+                prod ? "an e-mail address: prod alerts must reach someone" : "an e-mail address, or empty for no subscription",
+                "E-mail address subscribed to the alerts topic (prod: required; elsewhere: optional)");
+        // The zone the CDR sources write their local times in, and the country of numbers without one
+        // (CDR-FORMATS.md: the CSV carries neither). A wrong guess corrupts every record, so prod has no default.
+        CfnParameter sourceZone = parameter("SourceZone", prod ? null : "UTC", "^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$",
+                "an IANA time zone such as Europe/London, or UTC", "Time zone of the CDR sources' local timestamps");
+        CfnParameter defaultCountry = parameter("DefaultCountry", prod ? null : "US", "^[A-Z]{2}$",
+                "an ISO 3166 two-letter country code such as GB", "Country of CDR numbers written without a country code");
         CfnCondition hasEmail = CfnCondition.Builder.create(this, "HasAlertEmail")
                 .expression(Fn.conditionNot(Fn.conditionEquals(alertEmail.getValueAsString(), ""))).build();
         CfnSubscription subscription = CfnSubscription.Builder.create(this, "AlertEmailSubscription").protocol("email")
@@ -116,7 +122,7 @@ public final class ComputeStack extends Stack {
         stream.applyRemovalPolicy(env.removalPolicy());
         Queue streamFailures = Queue.Builder.create(this, "StreamFailuresQueue").queueName(env.name("stream-failures"))
                 .encryption(QueueEncryption.KMS).encryptionMasterKey(key).enforceSsl(true)
-                .retentionPeriod(Duration.days(14)).build();
+                .retentionPeriod(Duration.days(14)).removalPolicy(env.removalPolicy()).build();
         AnalyticsStack.suppress(streamFailures, "Serverless-SQSRedrivePolicy", "A dead-letter queue (the stream function's "
                 + "on-failure destination) has no dead-letter queue of its own; the alarm below reports anything in it.");
         AnalyticsStack.suppress(stream, "AwsSolutions-KDS3", "SEC-2: the stream is encrypted with Sluice's customer-managed "
@@ -132,6 +138,8 @@ public final class ComputeStack extends Stack {
         common.put(DynamoTables.DEAD_LETTERS_ENV, data.table("dead-letters").getTableName());
         common.put(DynamoTables.ERRORS_ENV, data.table("errors").getTableName());
         common.put("SLUICE_ARCHIVE_STREAM", analytics.deliveryStreamName());
+        common.put("SLUICE_SOURCE_ZONE", sourceZone.getValueAsString());
+        common.put("SLUICE_DEFAULT_COUNTRY", defaultCountry.getValueAsString());
 
         Alias streamFn = function(env, code, "stream", STREAM_HANDLER, "Kinesis CDR batches: validate, enrich, count, archive",
                 env.streamMemoryMb(), env.streamTimeoutSeconds(), env.streamReservedConcurrency(), common,
@@ -147,27 +155,55 @@ public final class ComputeStack extends Stack {
         // ------------------------------------------------------------------ objects (OBJ-1..OBJ-4)
         Queue objectDlq = Queue.Builder.create(this, "ObjectDlq").queueName(env.name("objects-dlq"))
                 .encryption(QueueEncryption.KMS).encryptionMasterKey(key).enforceSsl(true)
-                .retentionPeriod(Duration.days(14)).build();
+                .retentionPeriod(Duration.days(14)).removalPolicy(env.removalPolicy()).build();
         AnalyticsStack.suppress(objectDlq, "Serverless-SQSRedrivePolicy", "This is the object queue's dead-letter queue; the "
                 + "redrive function sends its messages back, and an alarm reports anything in it.");
         Queue objectQueue = Queue.Builder.create(this, "ObjectQueue").queueName(env.name("objects"))
                 .encryption(QueueEncryption.KMS).encryptionMasterKey(key).enforceSsl(true)
                 .visibilityTimeout(Duration.seconds((long) VISIBILITY_FACTOR * env.objectTimeoutSeconds()))
-                .retentionPeriod(Duration.days(4))
+                .retentionPeriod(Duration.days(4)).removalPolicy(env.removalPolicy())
                 .deadLetterQueue(DeadLetterQueue.builder().queue(objectDlq).maxReceiveCount(MAX_RECEIVE_COUNT).build()).build();
         Rule created = Rule.Builder.create(this, "ObjectCreatedRule").ruleName(env.name("object-created"))
                 .description("Object Created in the object bucket -> the object queue")
                 .eventPattern(EventPattern.builder().source(List.of("aws.s3")).detailType(List.of("Object Created"))
                         .detail(Map.of("bucket", Map.of("name", List.of(data.objects().getBucketName())))).build())
                 .build();
-        created.addTarget(SqsQueue.Builder.create(objectQueue).deadLetterQueue(objectDlq).retryAttempts(185)
-                .maxEventAge(Duration.hours(24)).build());
+        // The rule's target, bound by hand: the CDK's SqsQueue target drops the aws:SourceArn condition when the
+        // queue is encrypted and adds an unconditioned key grant; this queue takes messages from this rule only.
+        Rule createdRule = created;
+        RuleTargetConfig toQueue = RuleTargetConfig.builder().arn(objectQueue.getQueueArn())
+                .deadLetterConfig(CfnRule.DeadLetterConfigProperty.builder().arn(objectDlq.getQueueArn()).build())
+                .retryPolicy(CfnRule.RetryPolicyProperty.builder().maximumRetryAttempts(185).maximumEventAgeInSeconds(86_400).build())
+                .build();
+        created.addTarget(new IRuleTarget() {
+            @Override
+            public RuleTargetConfig bind(IRuleRef rule, String targetId) {
+                return toQueue;
+            }
+
+            @Override
+            public RuleTargetConfig bind(IRuleRef rule) {
+                return toQueue;
+            }
+        });
+        for (Queue q : List.of(objectQueue, objectDlq)) {
+            q.addToResourcePolicy(PolicyStatement.Builder.create().sid("ObjectCreatedRuleSends")
+                    .principals(List.of(new ServicePrincipal("events.amazonaws.com"))).actions(List.of("sqs:SendMessage"))
+                    .resources(List.of(q.getQueueArn()))
+                    .conditions(Map.of("ArnEquals", Map.of("aws:SourceArn", createdRule.getRuleArn()))).build());
+        }
 
         List<PolicyStatement> objectGrants = pipelineGrants(data, analytics, true);
         Alias objectFn = function(env, code, "object", OBJECT_HANDLER, "CDR files from the object bucket, one object at a time",
                 env.objectMemoryMb(), env.objectTimeoutSeconds(), env.objectReservedConcurrency(), common, objectGrants);
         // One object per invocation: a large file has the whole timeout; a failure retries that object only.
-        objectFn.addEventSource(SqsEventSource.Builder.create(objectQueue).batchSize(1).reportBatchItemFailures(true).build());
+        SqsEventSource.Builder objectSource = SqsEventSource.Builder.create(objectQueue).batchSize(1).reportBatchItemFailures(true);
+        if (env.objectReservedConcurrency() != null) {
+            // Without this cap Lambda's pollers outrun the reservation; each throttled message counts a receive
+            // and, after maxReceiveCount, a good file would land in the dead-letter queue.
+            objectSource.maxConcurrency(env.objectReservedConcurrency());
+        }
+        objectFn.addEventSource(objectSource.build());
         AnalyticsStack.suppress(objectFn, "Serverless-LambdaEventSourceMappingDestination", "SQS event source mappings take no "
                 + "on-failure destination (only stream sources do); a message that fails " + MAX_RECEIVE_COUNT + " times moves to "
                 + "the object queue's dead-letter queue (OBJ-3).");
@@ -189,7 +225,10 @@ public final class ComputeStack extends Stack {
         for (Queue q : List.of(objectDlq, streamFailures)) {
             Alarm alarm = Alarm.Builder.create(this, q.getNode().getId() + "NotEmpty")
                     .alarmName(env.name(q.getNode().getId().equals("ObjectDlq") ? "objects-dlq-not-empty" : "stream-failures-not-empty"))
-                    .alarmDescription("Messages wait in " + q.getNode().getId() + ": inspect and redrive them (docs/deploy.md)")
+                    .alarmDescription(q == objectDlq
+                            ? "Object events failed " + MAX_RECEIVE_COUNT + " times: inspect and redrive them with the redrive function (docs/deploy.md)"
+                            : "Kinesis batches ran out of retries: each message names the shard and sequence range; replay them "
+                            + "from the stream while it still holds them (docs/deploy.md)")
                     .metric(q.metricApproximateNumberOfMessagesVisible().with(software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
                             .period(Duration.minutes(5)).statistic("Maximum").build()))
                     .threshold(1).evaluationPeriods(1).comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
@@ -200,10 +239,11 @@ public final class ComputeStack extends Stack {
 
         // ------------------------------------------------------------------ the environment's budget (INF-14)
         CfnBudget.Builder.create(this, "Budget").budget(CfnBudget.BudgetDataProperty.builder()
-                        .budgetName(env.name("monthly")).budgetType("COST").timeUnit("MONTHLY")
+                        // Budget names are unique per account, and so is the env tag: region in the name and the filter.
+                        .budgetName("sluice-monthly-" + Aws.REGION + "-" + env.suffix()).budgetType("COST").timeUnit("MONTHLY")
                         .budgetLimit(CfnBudget.SpendProperty.builder().amount(env.monthlyBudgetUsd()).unit("USD").build())
                         // Costs of resources tagged env=<suffix> (activate "env" as a cost allocation tag once per account).
-                        .costFilters(Map.of("TagKeyValue", List.of("user:env$" + env.suffix())))
+                        .costFilters(Map.of("TagKeyValue", List.of("user:env$" + env.suffix()), "Region", List.of(Aws.REGION)))
                         .build())
                 .notificationsWithSubscribers(List.of(
                         budgetAlert("ACTUAL", 80), budgetAlert("FORECASTED", 100)))
@@ -221,6 +261,20 @@ public final class ComputeStack extends Stack {
         output(OutputNames.ALERTS_TOPIC_ARN, alerts.getTopicArn(), "SNS topic of alarms, budget alerts and workflow outcomes");
         output(OutputNames.INGEST_WORKFLOW_ARN, workflow.stateMachine().getStateMachineArn(),
                 "Express workflow: start-sync-execution --input {\"bucket\":..,\"key\":..}");
+    }
+
+    /**
+     * A deploy-time parameter (INF-7): with a default, a safe value for dev, staging and pull requests; without one
+     * (prod), {@code cdk deploy} stops before the stack changes unless it is given, e.g.
+     * {@code --parameters SluiceCompute-prod:AlertEmail=ops@example.com}.
+     */
+    private CfnParameter parameter(String name, String dflt, String pattern, String constraint, String description) {
+        CfnParameter.Builder b = CfnParameter.Builder.create(this, name).type("String").allowedPattern(pattern)
+                .constraintDescription("must be " + constraint).description(description);
+        if (dflt != null) {
+            b.defaultValue(dflt);
+        }
+        return b.build();
     }
 
     private CfnBudget.NotificationWithSubscribersProperty budgetAlert(String type, int percent) {

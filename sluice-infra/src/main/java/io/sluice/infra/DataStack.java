@@ -51,8 +51,7 @@ public final class DataStack extends Stack {
 
     public DataStack(Construct scope, String id, StackProps props, SluiceEnvironment env) {
         super(scope, id, props);
-        key = Key.Builder.create(this, "DataKey").alias("alias/" + env.name("data")).description("Sluice tables, " + env.suffix())
-                .enableKeyRotation(true).removalPolicy(env.removalPolicy()).build();
+        key = Keys.create(this, "DataKey", env, "data", "Sluice tables and buckets");
         for (TableKeys k : TableSchemas.ALL) {
             boolean provisioned = k.role().equals("profiles");
             Table.Builder b = Table.Builder.create(this, camel(k.role()) + "Table")

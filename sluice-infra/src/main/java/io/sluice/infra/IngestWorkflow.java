@@ -17,6 +17,8 @@ import software.amazon.awscdk.services.stepfunctions.JitterType;
 import software.amazon.awscdk.services.stepfunctions.JsonPath;
 import software.amazon.awscdk.services.stepfunctions.LogLevel;
 import software.amazon.awscdk.services.stepfunctions.LogOptions;
+import software.amazon.awscdk.services.stepfunctions.Pass;
+import software.amazon.awscdk.services.stepfunctions.Result;
 import software.amazon.awscdk.services.stepfunctions.RetryProps;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.amazon.awscdk.services.stepfunctions.StateMachineType;
@@ -35,8 +37,9 @@ import software.constructs.Construct;
  * The file-ingestion workflow (ANA-3), a Step Functions Express state machine: validate (the object exists, its
  * extension is a CDR file's and its size within the limit) -> load (the object function, given the EventBridge
  * "Object Created" event it takes anyway) -> manifest (read the manifest item the load wrote, consistently) ->
- * notify (the alerts topic). Retry with backoff and jitter on throttling and transient errors; Catch sends
- * every failure to the topic before the execution fails. Loading is idempotent (the manifest claim), so a retry
+ * notify (the alerts topic). Retry with backoff and jitter on throttling and transient errors; every failure
+ * (a Catch, a rejected object, a load that did not finish) is published to the topic before the execution
+ * fails with its own error name. Loading is idempotent (the manifest claim), so a retry
  * or an object that the queue path loaded already costs nothing twice.
  *
  * <p>Start it with {@code aws stepfunctions start-sync-execution --state-machine-arn ARN --input
@@ -50,7 +53,7 @@ final class IngestWorkflow extends Construct {
                    Set<String> extensions, long maxObjectBytes) {
         super(scope, id);
         String name = env.name("ingest-file");
-        Fail failed = Fail.Builder.create(this, "IngestFailed").error("Sluice.IngestFailed")
+        Fail failed = Fail.Builder.create(this, "IngestFailed").errorPath(JsonPath.stringAt("$.error.Error"))
                 .causePath(JsonPath.stringAt("$.error.Cause")).build();
         SnsPublish notifyFailure = SnsPublish.Builder.create(this, "NotifyFailure").topic(alerts)
                 .subject("Sluice file ingestion failed (" + env.suffix() + ")")
@@ -71,9 +74,12 @@ final class IngestWorkflow extends Construct {
         head.addRetry(RetryProps.builder().errors(List.of("S3.SdkClientException", "S3.S3Exception", "States.Timeout"))
                 .interval(Duration.seconds(1)).maxAttempts(3).backoffRate(2).jitterStrategy(JitterType.FULL).build());
         head.addCatch(notifyFailure, toFailure);
-        Fail rejected = Fail.Builder.create(this, "Rejected").error("Sluice.ObjectRejected")
-                .cause("Not a CDR file: the extension is not one of " + String.join(", ", extensions.stream().sorted().toList())
-                        + ", or the object is larger than " + maxObjectBytes + " bytes").build();
+        // Every way to fail goes through NotifyFailure, with $.error as a Catch would have set it.
+        Pass rejected = Pass.Builder.create(this, "Rejected").resultPath("$.error").result(Result.fromObject(Map.of(
+                "Error", "Sluice.ObjectRejected",
+                "Cause", "Not a CDR file: the extension is not one of " + String.join(", ", extensions.stream().sorted().toList())
+                        + ", or the object is larger than " + maxObjectBytes + " bytes"))).build();
+        rejected.next(notifyFailure);
         List<Condition> allowed = extensions.stream().sorted().map(e -> Condition.stringMatches("$.key", "*." + e)).toList();
 
         // load: the object function, with the EventBridge event shape it decodes (docs/events)
@@ -116,9 +122,11 @@ final class IngestWorkflow extends Construct {
                         "duplicates", JsonPath.stringAt("$.manifest.Item.duplicates.N"))))
                 .resultPath(JsonPath.DISCARD).build();
         notify.addCatch(failed, toFailure);
-        Fail notFinished = Fail.Builder.create(this, "NotFinished").error("Sluice.LoadNotFinished")
-                .cause("The object's manifest is not PROCESSED or REJECTED after the load (still PROCESSING, or FAILED): "
-                        + "see the manifests table and the error log").build();
+        Pass notFinished = Pass.Builder.create(this, "NotFinished").resultPath("$.error").result(Result.fromObject(Map.of(
+                "Error", "Sluice.LoadNotFinished",
+                "Cause", "The object's manifest is not PROCESSED or REJECTED after the load (still PROCESSING, or FAILED): "
+                        + "see the manifests table and the error log"))).build();
+        notFinished.next(notifyFailure);
 
         Choice valid = Choice.Builder.create(this, "IsCdrFile").build();
         valid.when(Condition.and(Condition.or(allowed.toArray(Condition[]::new)),

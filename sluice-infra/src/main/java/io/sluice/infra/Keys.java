@@ -22,8 +22,9 @@ final class Keys {
     /** A key with yearly rotation, the environment's removal policy and alias {@code alias/sluice-<name>-<suffix>}. */
     static Key create(Construct scope, String id, SluiceEnvironment env, String name, String description) {
         return Key.Builder.create(scope, id).alias("alias/" + env.name(name)).description(description + " (" + env.suffix() + ")")
-                .enableKeyRotation(true).removalPolicy(env.removalPolicy()).pendingWindow(software.amazon.awscdk.Duration.days(7))
-                .build();
+                .enableKeyRotation(true).removalPolicy(env.removalPolicy())
+                // A deleted key's data is gone for good: staging and prod wait the longest window KMS allows.
+                .pendingWindow(software.amazon.awscdk.Duration.days(env.disposable() ? 7 : 30)).build();
     }
 
     /**
@@ -53,5 +54,17 @@ final class Keys {
                 .resources(List.of("*"))
                 .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID)))
                 .build());
+    }
+
+    /**
+     * EventBridge sending to a queue encrypted with this key, in the form AWS documents (no condition: EventBridge is
+     * not documented to pass a source account to KMS). What it may send where is decided by the queue policy,
+     * which names the rule ({@code aws:SourceArn}); the key policy cannot name the rule without a dependency cycle.
+     */
+    static void allowEventBridge(Key key) {
+        key.addToResourcePolicy(PolicyStatement.Builder.create().sid("EventBridgeToObjectQueue")
+                .principals(List.of(new ServicePrincipal("events.amazonaws.com")))
+                .actions(List.of("kms:GenerateDataKey", "kms:Decrypt"))
+                .resources(List.of("*")).build());
     }
 }

@@ -41,11 +41,30 @@ public final class SluiceApp {
                 env, data, analytics, code);
         Tags.of(app).add("app", "sluice");
         Tags.of(app).add("env", env.suffix());
-        for (IAspect check : Preflight.checks(env, Preflight.DEFAULT_TABLE_CAPACITY_QUOTA, Preflight.DEFAULT_ACCOUNT_CONCURRENCY,
-                OutputNames.REQUIRED)) {
+        // The account's quotas, when they are not AWS's defaults: -c accountConcurrency=10 (a new account),
+        // -c tableCapacityQuota=80000 (a raised quota).
+        int concurrency = intContext(app, "accountConcurrency", Preflight.DEFAULT_ACCOUNT_CONCURRENCY);
+        int capacity = intContext(app, "tableCapacityQuota", Preflight.DEFAULT_TABLE_CAPACITY_QUOTA);
+        for (IAspect check : Preflight.checks(env, capacity, concurrency, OutputNames.REQUIRED)) {
             Aspects.of(app).add(check);
         }
         return List.of(data, analytics, compute);
+    }
+
+    static int intContext(App app, String name, int dflt) {
+        Object v = app.getNode().tryGetContext(name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v.toString().trim());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new IllegalArgumentException("-c " + name + "=" + v + " is not a positive whole number");
     }
 
     /**

@@ -33,6 +33,9 @@ class AnalyticsStackTest {
     void theGlueTableIsTheArchiveSchemaTheFunctionsWrite() {
         Map<String, Object> input = (Map<String, Object>) props(dev, "AWS::Glue::Table").get("TableInput");
         assertThat(input.get("Name")).isEqualTo(AnalyticsStack.ARCHIVE_TABLE);
+        // Athena projects the day partitions: today's data answers before the crawler has run
+        assertThat((Map<String, Object>) input.get("Parameters")).containsEntry("projection.enabled", "true")
+                .containsEntry("projection.dt.type", "date").containsEntry("projection.dt.format", "yyyy-MM-dd");
         assertThat(input.get("PartitionKeys")).isEqualTo(List.of(Map.of("Name", "dt", "Type", "string")));
         Map<String, Object> sd = (Map<String, Object>) input.get("StorageDescriptor");
         List<Map<String, Object>> expected = new ArrayList<>();
@@ -49,7 +52,13 @@ class AnalyticsStackTest {
                 "RecrawlPolicy", Map.of("RecrawlBehavior", "CRAWL_EVERYTHING"),
                 "SchemaChangePolicy", Map.of("UpdateBehavior", "LOG", "DeleteBehavior", "LOG"),
                 "Targets", Map.of("CatalogTargets", List.of(Map.of("DatabaseName", "sluice_archive_dev", "Tables", List.of("cdr")))),
-                "CrawlerSecurityConfiguration", "sluice-glue-dev"));
+                "CrawlerSecurityConfiguration", "sluice-glue-dev",
+                "Configuration", "{\"Version\":1.0,\"CrawlerOutput\":{\"Partitions\":{\"AddOrUpdateBehavior\":\"InheritFromTable\"}}}"));
+        // its log group is the stack's: retention, key, removal
+        assertThat(dev.findResources("AWS::Logs::LogGroup", Map.of("Properties", Map.of("LogGroupName", Map.of("Fn::Join",
+                List.of("", List.of("/aws-glue/crawlers-role/sluice-crawler-", Map.of("Ref", "AWS::Region"), "-dev-sluice-glue-dev")))))))
+                .hasSize(1);
+        dev.allResourcesProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 14, "KmsKeyId", Match.anyValue()));
         dev.hasResourceProperties("AWS::Glue::SecurityConfiguration", Map.of("EncryptionConfiguration", Match.objectLike(Map.of(
                 "CloudWatchEncryption", Match.objectLike(Map.of("CloudWatchEncryptionMode", "SSE-KMS"))))));
     }

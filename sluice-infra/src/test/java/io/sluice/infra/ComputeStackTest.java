@@ -86,6 +86,14 @@ class ComputeStackTest {
                 "RedrivePolicy", Map.of("deadLetterTargetArn", Map.of("Fn::GetAtt", List.of(dlq, "Arn")),
                         "maxReceiveCount", ComputeStack.MAX_RECEIVE_COUNT)));
         prod.hasResourceProperties("AWS::SQS::Queue", Map.of("QueueName", "sluice-objects-prod", "VisibilityTimeout", 6 * 900));
+        // prod reserves 20 executions for the object function: its pollers stop there, so no message is throttled into the DLQ
+        prod.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of("BatchSize", 1, "ScalingConfig", Map.of("MaximumConcurrency", 20)));
+        prod.allResources("AWS::SQS::Queue", Map.of("DeletionPolicy", "Retain"));
+        // EventBridge may send to the object queue for this rule only
+        dev.hasResourceProperties("AWS::SQS::QueuePolicy", Map.of("PolicyDocument", Map.of("Version", "2012-10-17", "Statement",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("Sid", "ObjectCreatedRuleSends", "Principal",
+                        Map.of("Service", "events.amazonaws.com"), "Condition", Map.of("ArnEquals", Map.of("aws:SourceArn",
+                                Map.of("Fn::GetAtt", List.of(logicalIdOf(dev, "AWS::Events::Rule"), "Arn")))))))))));
         dev.allResourcesProperties("AWS::SQS::Queue", Map.of("KmsMasterKeyId", Match.anyValue()));
         dev.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of("BatchSize", 1,
                 "FunctionResponseTypes", List.of("ReportBatchItemFailures")));
@@ -108,18 +116,27 @@ class ComputeStackTest {
     }
 
     @Test
-    void theAlertAddressIsOptionalOutsideProdAndRequiredInProd() {
+    void requiredParametersHaveSafeDefaultsOutsideProdAndNoneInProd() {
         assertThat(dev.findParameters("AlertEmail", Map.of("Default", ""))).hasSize(1);
-        assertThat(prod.findParameters("AlertEmail")).hasSize(1);
-        assertThat(prod.findParameters("AlertEmail", Map.of("Default", Match.anyValue()))).isEmpty();
+        assertThat(dev.findParameters("SourceZone", Map.of("Default", "UTC"))).hasSize(1);
+        assertThat(dev.findParameters("DefaultCountry", Map.of("Default", "US"))).hasSize(1);
+        for (String p : List.of("AlertEmail", "SourceZone", "DefaultCountry")) {
+            assertThat(prod.findParameters(p)).as(p).hasSize(1);
+            assertThat(prod.findParameters(p, Map.of("Default", Match.anyValue()))).as(p).isEmpty();
+        }
+        // prod's address may not be empty; elsewhere empty means no subscription
+        assertThat(prod.findParameters("AlertEmail", Map.of("AllowedPattern", "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"))).hasSize(1);
         prod.hasResource("AWS::SNS::Subscription", Map.of("Condition", "HasAlertEmail"));
+        prod.hasResourceProperties("AWS::Lambda::Function", Map.of("FunctionName", "sluice-stream-prod", "Environment", Map.of(
+                "Variables", Match.objectLike(Map.of("SLUICE_SOURCE_ZONE", Map.of("Ref", "SourceZone"),
+                        "SLUICE_DEFAULT_COUNTRY", Map.of("Ref", "DefaultCountry"))))));
     }
 
     @Test
     void eachEnvironmentHasAMonthlyBudgetAlertingTheTopic() {
-        dev.hasResourceProperties("AWS::Budgets::Budget", Map.of("Budget", Match.objectLike(Map.of("BudgetName", "sluice-monthly-dev",
+        dev.hasResourceProperties("AWS::Budgets::Budget", Map.of("Budget", Match.objectLike(Map.of(
                 "BudgetType", "COST", "TimeUnit", "MONTHLY", "BudgetLimit", Map.of("Amount", 50, "Unit", "USD"),
-                "CostFilters", Map.of("TagKeyValue", List.of("user:env$dev")))),
+                "CostFilters", Map.of("TagKeyValue", List.of("user:env$dev"), "Region", List.of(Map.of("Ref", "AWS::Region"))))),
                 "NotificationsWithSubscribers", Match.arrayWith(List.of(Match.objectLike(Map.of("Notification",
                         Match.objectLike(Map.of("NotificationType", "FORECASTED", "Threshold", 100))))))));
         prod.hasResourceProperties("AWS::Budgets::Budget", Map.of("Budget", Match.objectLike(Map.of(
@@ -143,6 +160,11 @@ class ComputeStackTest {
         assertThat(states.path("Load").path("Retry").get(0).path("JitterStrategy").asText()).isEqualTo("FULL");
         assertThat(states.path("Load").path("Parameters").path("Payload").path("detail-type").asText()).isEqualTo("Object Created");
         assertThat(states.path("NotifyFailure").path("Next").asText()).isEqualTo("IngestFailed");
+        // a rejected object and a load that did not finish are published too, with their own error names
+        assertThat(states.path("Rejected").path("Next").asText()).isEqualTo("NotifyFailure");
+        assertThat(states.path("Rejected").path("Result").path("Error").asText()).isEqualTo("Sluice.ObjectRejected");
+        assertThat(states.path("NotFinished").path("Next").asText()).isEqualTo("NotifyFailure");
+        assertThat(states.path("IngestFailed").path("ErrorPath").asText()).isEqualTo("$.error.Error");
         assertThat(states.path("IsCdrFile").toString()).contains("*.csv").contains("$.head.size");
     }
 
@@ -178,6 +200,12 @@ class ComputeStackTest {
             return b.toString();
         }
         throw new IllegalArgumentException("Unexpected definition: " + o);
+    }
+
+    private static String logicalIdOf(Template t, String type) {
+        Map<String, Map<String, Object>> found = t.findResources(type);
+        assertThat(found).as(type).hasSize(1);
+        return found.keySet().iterator().next();
     }
 
     private static String logicalId(Template t, String type, String name) {

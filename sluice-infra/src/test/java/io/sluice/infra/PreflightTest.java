@@ -169,13 +169,11 @@ class PreflightTest {
 
     @Test
     void anAccountOfTenCannotTakeProdsReservations() {
-        // A new account's limit can be 10: prod's reservations (50 + 20) are refused at synth, not at deploy.
-        App app = new App();
+        // A new account's limit can be 10 (-c accountConcurrency=10): prod's reservations (50 + 20) are refused at
+        // synth, not at deploy.
+        App app = new App(software.amazon.awscdk.AppProps.builder().context(Map.of("accountConcurrency", "10")).build());
         SluiceEnvironment prod = SluiceEnvironment.of("prod");
         List<Stack> stacks = SluiceApp.build(app, prod);
-        for (IAspect check : Preflight.checks(prod, Preflight.DEFAULT_TABLE_CAPACITY_QUOTA, 10)) {
-            Aspects.of(app).add(check);
-        }
         assertThatIllegalStateException().isThrownBy(() -> SluiceApp.synthesize(app, stacks)).withMessageContaining(
                 "Preflight: the functions reserve 70 concurrent executions (SluiceCompute-prod/StreamFunction/Resource=50, "
                         + "SluiceCompute-prod/ObjectFunction/Resource=20), leaving -60 of the account's 10;");

@@ -53,7 +53,7 @@ final class DeployedCheck {
     static final String ONE_DEPLOYMENT = "the outputs file mixes deployments: use the one " + DEPLOY + " wrote";
 
     /** {@code dev}, {@code staging}, {@code prod} or {@code pr<digits>} (INF-1). */
-    private static final String SUFFIX = "dev|staging|prod|pr[0-9]+";
+    private static final String SUFFIX = "dev|staging|prod|pr[0-9]{1,6}"; // as SluiceEnvironment (sluice-infra) takes it
     /** {@code sluice-<resource>-<suffix>}. */
     private static final Pattern NAME = Pattern.compile("sluice-.+-(" + SUFFIX + ")");
     /** Glue and Athena names may use underscores, which Glue requires: {@code sluice_<x>_<suffix>} or as {@link #NAME}. */

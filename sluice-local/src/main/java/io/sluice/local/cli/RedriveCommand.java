@@ -39,7 +39,7 @@ public final class RedriveCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dlq-url", required = true, paramLabel = "URL", description = "The dead-letter queue's URL (stack output ObjectDeadLetterQueueUrl).")
+    @Option(names = "--dlq-url", required = true, paramLabel = "URL", description = "The dead-letter queue's URL (stack output ObjectDlqUrl).")
     String dlqUrl;
 
     @Option(names = "--queue-url", required = true, paramLabel = "URL", description = "The object queue's URL (stack output ObjectQueueUrl).")
