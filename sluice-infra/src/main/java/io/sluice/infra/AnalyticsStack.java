@@ -79,7 +79,7 @@ public final class AnalyticsStack extends Stack {
                                 .build())
                         .build())
                 .build();
-        table.addDependency(db);
+        table.addResourceDependency(db);
         String catalogArn = arn("glue", "catalog");
         String databaseArn = arn("glue", "database/" + database);
         String tableArn = arn("glue", "table/" + database + "/" + ARCHIVE_TABLE);
@@ -149,8 +149,8 @@ public final class AnalyticsStack extends Stack {
                 .configuration("{\"Version\":1.0,\"CrawlerOutput\":{\"Partitions\":{\"AddOrUpdateBehavior\":\"InheritFromTable\"}}}")
                 .build();
         crawler.getNode().addDependency(crawlerLogs);
-        crawler.addDependency(table);
-        crawler.addDependency(security);
+        crawler.addResourceDependency(table);
+        crawler.addResourceDependency(security);
 
         // ------------------------------------------------------------------ Firehose: JSON rows in, Parquet out (CDR-9)
         String streamName = env.name("archive");
@@ -227,7 +227,7 @@ public final class AnalyticsStack extends Stack {
                                 .build())
                         .build())
                 .build();
-        deliveryStream.addDependency(table);
+        deliveryStream.addResourceDependency(table);
         deliveryStream.getNode().addDependency(firehoseRole);
 
         // ------------------------------------------------------------------ Athena: the standard reports (ANA-2)
@@ -250,8 +250,8 @@ public final class AnalyticsStack extends Stack {
             CfnNamedQuery query = CfnNamedQuery.Builder.create(this, "Report" + DataStack.camel(report))
                     .name(report).description(ReportCatalog.description(report)).database(database).workGroup(workGroupName)
                     .queryString(ReportCatalog.sql(report).orElseThrow()).build();
-            query.addDependency(workGroup);
-            query.addDependency(db);
+            query.addResourceDependency(workGroup);
+            query.addResourceDependency(db);
         }
 
         output(OutputNames.ARCHIVE_DELIVERY_STREAM, deliveryStream.getRef(), "Firehose stream the functions archive to");

@@ -1,5 +1,7 @@
 package io.sluice.infra;
 
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import io.github.cdklabs.cdknag.ServerlessChecks;
 import io.sluice.aws.deploy.OutputNames;
 import java.util.List;
 import software.amazon.awscdk.App;
@@ -48,6 +50,10 @@ public final class SluiceApp {
         for (IAspect check : Preflight.checks(env, capacity, concurrency, OutputNames.REQUIRED)) {
             Aspects.of(app).add(check);
         }
+        // cdk-nag on every synth, the CLI's included (SEC-1): a finding is an error that fails it, and every
+        // suppression in the stacks gives its reason. Its reports go to cdk.out/ next to the templates.
+        Aspects.of(app).add(new AwsSolutionsChecks());
+        Aspects.of(app).add(new ServerlessChecks());
         return List.of(data, analytics, compute);
     }
 

@@ -1,18 +1,15 @@
 package io.sluice.infra;
 
-import io.github.cdklabs.cdknag.AwsSolutionsChecks;
-import io.github.cdklabs.cdknag.ServerlessChecks;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.App;
-import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Template;
 
 /**
- * The whole app synthesized once per environment, with cdk-nag's AwsSolutions and Serverless packs applied, and
- * shared by every test class in the JVM (a synth takes seconds; INF-12). A nag error or a preflight finding
+ * The whole app synthesized once per environment, with cdk-nag's AwsSolutions and Serverless packs (which the app
+ * applies to every synth), shared by every test class in the JVM (a synth takes seconds; INF-12). A nag error or a preflight finding
  * fails the synth itself ({@link SluiceApp#synthesize}).
  */
 final class Synthesized {
@@ -25,9 +22,7 @@ final class Synthesized {
     private Synthesized(SluiceEnvironment env) {
         this.env = env;
         App app = new App();
-        stacks = SluiceApp.build(app, env);
-        Aspects.of(app).add(new AwsSolutionsChecks());
-        Aspects.of(app).add(new ServerlessChecks());
+        stacks = SluiceApp.build(app, env); // with the cdk-nag packs, as every synth of the app
         SluiceApp.synthesize(app, stacks);
         for (Stack s : stacks) {
             templates.put(s.getStackName().replaceFirst("-" + env.suffix() + "$", ""), Template.fromStack(s));
