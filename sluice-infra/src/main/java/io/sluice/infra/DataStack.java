@@ -38,7 +38,8 @@ import software.constructs.Construct;
  * The data stores, in a stack of their own (their lifecycle is not the functions'): Sluice's DynamoDB tables,
  * keyed as {@link TableSchemas} says, each encrypted with a customer-managed key (SEC-2), with point-in-time
  * recovery in every environment and the environment's removal policy (INF-10). Profiles are provisioned
- * with auto scaling; the others are on demand. And the buckets: objects (CDR files in), the Parquet archive,
+ * with auto scaling (MIG-2), except in pull-request environments, which prefer on demand; the others are on
+ * demand. And the buckets: objects (CDR files in), the Parquet archive,
  * Athena's results, all versioned, TLS-only and encrypted with the same key (INF-15), plus their access logs.
  */
 public final class DataStack extends Stack {
@@ -53,7 +54,7 @@ public final class DataStack extends Stack {
         super(scope, id, props);
         key = Keys.create(this, "DataKey", env, "data", "Sluice tables and buckets");
         for (TableKeys k : TableSchemas.ALL) {
-            boolean provisioned = k.role().equals("profiles");
+            boolean provisioned = k.role().equals("profiles") && !env.profilesOnDemand();
             Table.Builder b = Table.Builder.create(this, camel(k.role()) + "Table")
                     .tableName(env.name(k.role()))
                     .partitionKey(Attribute.builder().name(k.partitionKey()).type(AttributeType.STRING).build())

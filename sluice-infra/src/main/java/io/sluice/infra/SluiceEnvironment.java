@@ -13,6 +13,8 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * @param suffix                    {@code dev}, {@code staging}, {@code prod} or {@code pr<digits>}
  * @param removalPolicy             destroy (and empty buckets) for dev and pull-request environments, retain for
  *                                  staging and prod
+ * @param profilesOnDemand          profiles table on demand instead of provisioned (MIG-2: pull-request
+ *                                  environments, idle most of the time, prefer it)
  * @param profilesMinRead           profiles table: provisioned read capacity, auto-scaled between min and max
  * @param profilesMaxRead           (both within the per-table quota: checked at synth, INF-2)
  * @param profilesMinWrite          provisioned write capacity, auto-scaled
@@ -32,7 +34,7 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * @param monthlyBudgetUsd          the AWS Budgets cost limit of the environment; alerts at 80 % actual and 100 %
  *                                  forecast
  */
-public record SluiceEnvironment(String suffix, RemovalPolicy removalPolicy, int profilesMinRead, int profilesMaxRead,
+public record SluiceEnvironment(String suffix, RemovalPolicy removalPolicy, boolean profilesOnDemand, int profilesMinRead, int profilesMaxRead,
                                 int profilesMinWrite, int profilesMaxWrite, RetentionDays logRetention, int streamMemoryMb,
                                 int streamTimeoutSeconds, int objectMemoryMb, int objectTimeoutSeconds,
                                 Integer streamReservedConcurrency, Integer objectReservedConcurrency, int parallelizationFactor,
@@ -62,18 +64,18 @@ public record SluiceEnvironment(String suffix, RemovalPolicy removalPolicy, int 
                     + "(e.g. pr123); pass it with -c envSuffix=...");
         }
         return switch (s) {
-            case "prod" -> new SluiceEnvironment(s, RemovalPolicy.RETAIN, 50, 2_000, 25, 1_000, RetentionDays.ONE_YEAR,
+            case "prod" -> new SluiceEnvironment(s, RemovalPolicy.RETAIN, false, 50, 2_000, 25, 1_000, RetentionDays.ONE_YEAR,
                     1_769, 120, 3_008, 900, 50, 20, 2, 300, 2_000);
-            case "staging" -> new SluiceEnvironment(s, RemovalPolicy.RETAIN, 10, 500, 5, 250, RetentionDays.ONE_MONTH,
+            case "staging" -> new SluiceEnvironment(s, RemovalPolicy.RETAIN, false, 10, 500, 5, 250, RetentionDays.ONE_MONTH,
                     1_769, 120, 3_008, 900, null, null, 2, 300, 300);
-            default -> new SluiceEnvironment(s, RemovalPolicy.DESTROY, 5, 50, 5, 50, RetentionDays.TWO_WEEKS,
+            default -> new SluiceEnvironment(s, RemovalPolicy.DESTROY, s.startsWith("pr"), 5, 50, 5, 50, RetentionDays.TWO_WEEKS,
                     1_024, 60, 1_769, 300, null, null, 1, 60, 50);
         };
     }
 
     /** This environment with other reserved concurrencies (null: none). */
     public SluiceEnvironment withReservedConcurrency(Integer stream, Integer object) {
-        return new SluiceEnvironment(suffix, removalPolicy, profilesMinRead, profilesMaxRead, profilesMinWrite, profilesMaxWrite,
+        return new SluiceEnvironment(suffix, removalPolicy, profilesOnDemand, profilesMinRead, profilesMaxRead, profilesMinWrite, profilesMaxWrite,
                 logRetention, streamMemoryMb, streamTimeoutSeconds, objectMemoryMb, objectTimeoutSeconds, stream, object,
                 parallelizationFactor, archiveBufferSeconds, monthlyBudgetUsd);
     }

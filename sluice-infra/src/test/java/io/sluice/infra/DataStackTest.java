@@ -57,6 +57,10 @@ class DataStackTest {
     void profilesAreProvisionedAndAutoScaledWithinTheQuota() {
         dev.hasResourceProperties("AWS::DynamoDB::Table", Map.of("TableName", "sluice-profiles-dev",
                 "ProvisionedThroughput", Map.of("ReadCapacityUnits", 5, "WriteCapacityUnits", 5)));
+        // MIG-2: a pull-request environment, idle most of the time, prefers on demand
+        Template pr = Synthesized.of("pr123").data();
+        pr.hasResourceProperties("AWS::DynamoDB::Table", Map.of("TableName", "sluice-profiles-pr123", "BillingMode", "PAY_PER_REQUEST"));
+        assertThat(pr.findResources("AWS::ApplicationAutoScaling::ScalableTarget")).isEmpty();
         Map<String, Map<String, Object>> targets = prod.findResources("AWS::ApplicationAutoScaling::ScalableTarget");
         assertThat(targets).hasSize(2);
         assertThat(targets.values()).allSatisfy(t -> assertThat(((Number) ((Map<?, ?>) t.get("Properties")).get("MaxCapacity")).intValue())
