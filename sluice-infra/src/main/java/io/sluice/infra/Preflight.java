@@ -108,7 +108,7 @@ public final class Preflight {
             Annotations.of(last).addError("Preflight: the functions reserve " + reserved + " concurrent executions (" + which
                     + "), leaving " + (accountConcurrency - reserved) + " of the account's " + accountConcurrency + "; Lambda keeps at "
                     + "least " + UNRESERVED_MINIMUM + " unreserved, so the deployment would fail. Reserve less, or raise the "
-                    + "account's limit first (INF-2).");
+                    + "account's limit first; pass the limit you have with -c accountConcurrency=N (INF-2).");
         }
     }
 
@@ -244,7 +244,8 @@ public final class Preflight {
                 for (String unit : List.of("ReadCapacityUnits", "WriteCapacityUnits")) {
                     if (field(resolved, unit) instanceof Number n && n.longValue() > quota) {
                         Annotations.of(table).addError("Preflight: table " + table.getNode().getPath() + " asks for " + n + " "
-                                + unit + ", above the quota of " + quota + " per table: the deployment would fail.");
+                                + unit + ", above the quota of " + quota + " per table: the deployment would fail. Ask for less, "
+                                + "or pass the account's raised quota with -c tableCapacityQuota=N (INF-2).");
                     }
                 }
             }
@@ -252,7 +253,8 @@ public final class Preflight {
         if (node instanceof CfnScalableTarget target && target.getMaxCapacity() != null
                 && target.getMaxCapacity().longValue() > quota) {
             Annotations.of(target).addError("Preflight: auto scaling " + target.getNode().getPath() + " may grow to "
-                    + target.getMaxCapacity() + " capacity units, above the quota of " + quota + " per table.");
+                    + target.getMaxCapacity() + " capacity units, above the quota of " + quota + " per table. Lower the bound, "
+                    + "or pass the account's raised quota with -c tableCapacityQuota=N (INF-2).");
         }
     }
 }

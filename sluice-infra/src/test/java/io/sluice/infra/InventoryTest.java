@@ -54,7 +54,10 @@ class InventoryTest {
                 .append("` by `InventoryTest` (sluice-infra), which fails when this file and the templates differ (INF-12). ")
                 .append("Do not edit by hand; regenerate with\n`mvn -B test -pl sluice-infra -Dtest=InventoryTest -Dsluice.updateInventory=true`.\n")
                 .append("In another environment every name ends with its suffix instead of `-").append(app.env.suffix())
-                .append("`; `${AWS::AccountId}` and `${AWS::Region}` are the deployment's.\n");
+                .append("`; `${AWS::AccountId}` and `${AWS::Region}` are the deployment's. The resources differ too: staging and prod ")
+                .append("have no `AutoDeleteObjects` custom resources (their buckets are kept), pull-request environments no profiles ")
+                .append("auto scaling (on demand). `AWS::Lambda::Version` logical IDs are shown without the code hash they end in. ")
+                .append("Outputs named `ExportsOutput...` are the exports the CDK makes for references between the stacks.\n");
         TreeSet<String> services = new TreeSet<>();
         StringBuilder stacks = new StringBuilder();
         StringBuilder outputs = new StringBuilder("\n## Outputs\n\n| Stack | Output | Description |\n|---|---|---|\n");

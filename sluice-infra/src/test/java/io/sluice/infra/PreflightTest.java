@@ -64,7 +64,8 @@ class PreflightTest {
         Stack stack = new Stack(app, "S");
         table(stack, "sluice-usage-dev", 50_000);
         assertThatIllegalStateException().isThrownBy(() -> synth(app, stack)).withMessage("Synth failed the preflight checks:\n"
-                + "Preflight: table S/T asks for 50000 ReadCapacityUnits, above the quota of 40000 per table: the deployment would fail.");
+                + "Preflight: table S/T asks for 50000 ReadCapacityUnits, above the quota of 40000 per table: the deployment would fail. Ask for less, "
+                + "or pass the account's raised quota with -c tableCapacityQuota=N (INF-2).");
     }
 
     @Test
@@ -164,7 +165,7 @@ class PreflightTest {
                 "Synth failed the preflight checks:\n"
                         + "Preflight: the functions reserve 920 concurrent executions (S/A=460, S/B=460), leaving 80 of the account's "
                         + "1000; Lambda keeps at least 100 unreserved, so the deployment would fail. Reserve less, or raise the "
-                        + "account's limit first (INF-2).");
+                        + "account's limit first; pass the limit you have with -c accountConcurrency=N (INF-2).");
     }
 
     @Test

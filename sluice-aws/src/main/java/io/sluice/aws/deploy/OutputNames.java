@@ -39,6 +39,19 @@ public final class OutputNames {
             CDR_STREAM, STREAM_FUNCTION, OBJECT_FUNCTION, REDRIVE_FUNCTION, OBJECT_QUEUE_URL, OBJECT_DLQ_URL,
             STREAM_FAILURES_QUEUE_URL, ALERTS_TOPIC_ARN, INGEST_WORKFLOW_ARN);
 
+    private static final java.util.Set<String> DATA = java.util.Set.of(PROFILES_TABLE, USAGE_TABLE, MANIFESTS_TABLE,
+            DEAD_LETTERS_TABLE, ERRORS_TABLE, OBJECT_BUCKET, ARCHIVE_BUCKET, DATA_KEY_ARN);
+    private static final java.util.Set<String> ANALYTICS = java.util.Set.of(ARCHIVE_DELIVERY_STREAM, GLUE_DATABASE, ARCHIVE_CRAWLER,
+            ATHENA_WORKGROUP);
+
     private OutputNames() {
+    }
+
+    /** The stack that declares a required output, without its environment suffix: {@code SluiceData}, {@code SluiceAnalytics} or {@code SluiceCompute}. */
+    public static String stackOf(String output) {
+        if (!REQUIRED.contains(output)) {
+            throw new IllegalArgumentException(output + " is not one of the outputs Sluice's tools read: " + REQUIRED);
+        }
+        return DATA.contains(output) ? "SluiceData" : ANALYTICS.contains(output) ? "SluiceAnalytics" : "SluiceCompute";
     }
 }

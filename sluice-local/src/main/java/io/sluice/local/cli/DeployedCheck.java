@@ -49,7 +49,7 @@ final class DeployedCheck {
     static final String ACCOUNT_REGION = "account/region";
     static final String WORKFLOW = "workflow";
 
-    static final String DEPLOY = "`npx aws-cdk deploy --all --outputs-file outputs.json`";
+    static final String DEPLOY = deploy("<env>");
     static final String ONE_DEPLOYMENT = "the outputs file mixes deployments: use the one " + DEPLOY + " wrote";
 
     /** {@code dev}, {@code staging}, {@code prod} or {@code pr<digits>} (INF-1). */
@@ -64,12 +64,22 @@ final class DeployedCheck {
     private static final Pattern QUEUE_URL = Pattern.compile(
             "https://sqs\\.(" + REGION.pattern() + ")\\.amazonaws\\.com(?:\\.cn)?/(" + ACCOUNT.pattern() + ")/[A-Za-z0-9_-]{1,80}(?:\\.fifo)?");
 
+    /** Bucket names are global: {@code sluice-<resource>-<account>-<region>-<suffix>}. */
+    private static final Pattern BUCKET = Pattern.compile("sluice-[a-z0-9-]+?-(" + ACCOUNT.pattern() + ")-(" + REGION.pattern()
+            + ")-(" + SUFFIX + ")");
+
+    /** The command that deploys environment {@code env} and writes its outputs file (docs/deploy.md section 3). */
+    static String deploy(String env) {
+        return "`cd sluice-infra && npx aws-cdk deploy --all -c envSuffix=" + env + " --outputs-file outputs-" + env + ".json`"
+                + (env.equals("prod") ? " with prod's parameters (AlertEmail, SourceZone, DefaultCountry: docs/deploy.md section 3)" : "");
+    }
+
     /** The outputs that are physical names {@code sluice-<resource>-<suffix>}. */
     static final List<String> NAMES = List.of(PROFILES_TABLE, USAGE_TABLE, MANIFESTS_TABLE, DEAD_LETTERS_TABLE, ERRORS_TABLE,
             ARCHIVE_DELIVERY_STREAM, GLUE_DATABASE, ARCHIVE_CRAWLER, ATHENA_WORKGROUP, CDR_STREAM, STREAM_FUNCTION, OBJECT_FUNCTION,
             REDRIVE_FUNCTION);
     static final List<String> CATALOG_NAMES = List.of(GLUE_DATABASE, ATHENA_WORKGROUP);
-    /** Bucket names may end in an account- or region-derived tail: only their {@code sluice-} start is checked. */
+    /** Bucket names: {@link #BUCKET}. */
     static final List<String> BUCKETS = List.of(OBJECT_BUCKET, ARCHIVE_BUCKET);
     static final List<String> QUEUE_URLS = List.of(OBJECT_QUEUE_URL, OBJECT_DLQ_URL, STREAM_FAILURES_QUEUE_URL);
 
@@ -116,8 +126,8 @@ final class DeployedCheck {
         for (String name : OutputNames.REQUIRED) {
             Optional<String> value = present(outputs, name);
             checks.add(value.isPresent() ? Check.ok(name, value.get())
-                    : Check.fail(name, "no output " + name + " in " + file + ": deploy all three stacks (SluiceData-" + env
-                            + ", SluiceAnalytics-" + env + ", SluiceCompute-" + env + ") with " + DEPLOY));
+                    : Check.fail(name, "no output " + name + " in " + file + ": stack " + OutputNames.stackOf(name) + "-" + env
+                            + " declares it; deploy with " + deploy(env)));
         }
         checks.add(checkEnvironment(outputs));
         checks.add(checkAccountRegion(outputs));
@@ -136,15 +146,15 @@ final class DeployedCheck {
                             ? "sluice_<name>_<suffix> or sluice-<name>-<suffix>" : "sluice-<resource>-<suffix>")
                             + " (suffix dev, staging, prod or pr<digits>)")));
         }
-        int buckets = 0;
         for (String name : BUCKETS) {
-            Optional<String> v = present(outputs, name);
-            if (v.isPresent()) {
-                buckets++;
-                if (!v.get().startsWith("sluice-")) {
-                    problems.add(name + " '" + v.get() + "' does not start with sluice-");
+            present(outputs, name).ifPresent(v -> {
+                Matcher m = BUCKET.matcher(v);
+                if (m.matches()) {
+                    suffixes.put(name, m.group(3));
+                } else {
+                    problems.add(name + " '" + v + "' is not sluice-<resource>-<account>-<region>-<suffix>");
                 }
-            }
+            });
         }
         String mixture = mixture(ENVIRONMENT, suffixes);
         if (mixture != null) {
@@ -153,12 +163,11 @@ final class DeployedCheck {
         if (!problems.isEmpty()) {
             return Check.fail(ENVIRONMENT, String.join("; ", problems));
         }
-        if (suffixes.isEmpty() && buckets == 0) {
+        if (suffixes.isEmpty()) {
             return Check.ok(ENVIRONMENT, "not checked: the file has none of the names");
         }
-        String names = suffixes.isEmpty() ? "no names" : "environment " + suffixes.values().iterator().next() + ": "
-                + (suffixes.size() == 1 ? "the 1 name ends in it" : "all " + suffixes.size() + " names end in it");
-        return Check.ok(ENVIRONMENT, names + ", " + buckets + " bucket" + (buckets == 1 ? " starts" : "s start") + " with sluice-");
+        return Check.ok(ENVIRONMENT, "environment " + suffixes.values().iterator().next() + ": "
+                + (suffixes.size() == 1 ? "the 1 name ends in it" : "all " + suffixes.size() + " names end in it"));
     }
 
     /** The environment suffix of the physical name {@code value} of output {@code name}, if it is one. */
@@ -188,6 +197,12 @@ final class DeployedCheck {
                 accounts.put(form.output(), l.account());
             }, () -> problems.add(form.output() + " '" + v + "' is not " + form.shape())));
         }
+        for (String name : BUCKETS) {
+            present(outputs, name).map(BUCKET::matcher).filter(Matcher::matches).ifPresent(m -> {
+                regions.put(name, m.group(2));
+                accounts.put(name, m.group(1));
+            });
+        }
         for (String name : QUEUE_URLS) {
             present(outputs, name).ifPresent(v -> queueLocation(v).ifPresentOrElse(l -> {
                 regions.put(name, l.region());
@@ -207,7 +222,7 @@ final class DeployedCheck {
             return Check.ok(ACCOUNT_REGION, "not checked: the file has none of the ARNs and queue URLs");
         }
         return Check.ok(ACCOUNT_REGION, "region " + regions.values().iterator().next() + ", account " + accounts.values().iterator().next()
-                + ": all " + regions.size() + " ARNs and queue URLs agree");
+                + ": all " + regions.size() + " ARNs, queue URLs and bucket names agree");
     }
 
     /** Where {@code arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE} points, when it is one of {@code service}. */

@@ -27,7 +27,7 @@ import picocli.CommandLine;
 /** {@code sluice doctor --deployed FILE}: a deployment's outputs file, checked offline (INF-1, INF-6, ANA-3). */
 class DeployedCheckTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String DEPLOY = "`npx aws-cdk deploy --all --outputs-file outputs.json`";
+    private static final String DEPLOY = "`cd sluice-infra && npx aws-cdk deploy --all -c envSuffix=<env> --outputs-file outputs-<env>.json`";
     private static final String MIXED = "the outputs file mixes deployments: use the one " + DEPLOY + " wrote";
     private static final String QUEUE = "https://sqs.eu-west-1.amazonaws.com/123456789012/";
 
@@ -55,8 +55,8 @@ class DeployedCheckTest {
         data.put("ManifestsTableName", "sluice-manifests-dev");
         data.put("DeadLettersTableName", "sluice-dead-letters-dev");
         data.put("ErrorsTableName", "sluice-errors-dev");
-        data.put("ObjectBucketName", "sluice-objects-dev-123456789012-eu-west-1");
-        data.put("ArchiveBucketName", "sluice-archive-123456789012-eu-west-1");
+        data.put("ObjectBucketName", "sluice-objects-123456789012-eu-west-1-dev");
+        data.put("ArchiveBucketName", "sluice-archive-123456789012-eu-west-1-dev");
         data.put("DataKeyArn", "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
         Map<String, String> analytics = new LinkedHashMap<>();
         analytics.put("ArchiveDeliveryStreamName", "sluice-archive-dev");
@@ -147,8 +147,8 @@ class DeployedCheckTest {
     }
 
     private static String missing(String name, Path file, String env) {
-        return "no output " + name + " in " + file.toAbsolutePath().normalize() + ": deploy all three stacks (SluiceData-" + env
-                + ", SluiceAnalytics-" + env + ", SluiceCompute-" + env + ") with " + DEPLOY;
+        return "no output " + name + " in " + file.toAbsolutePath().normalize() + ": stack " + OutputNames.stackOf(name) + "-" + env
+                + " declares it; deploy with " + DEPLOY.replace("<env>", env);
     }
 
     // through picocli
@@ -165,8 +165,8 @@ class DeployedCheckTest {
         assertThat(line("outputs file")[2]).isEqualTo(file.toAbsolutePath() + ": 21 outputs");
         assertThat(line("UsageTableName")[2]).isEqualTo("sluice-usage-dev");
         assertThat(line("ObjectDlqUrl")[2]).isEqualTo(QUEUE + "sluice-objects-dlq-dev");
-        assertThat(line("environment")[2]).isEqualTo("environment dev: all 13 names end in it, 2 buckets start with sluice-");
-        assertThat(line("account/region")[2]).isEqualTo("region eu-west-1, account 123456789012: all 6 ARNs and queue URLs agree");
+        assertThat(line("environment")[2]).isEqualTo("environment dev: all 15 names end in it");
+        assertThat(line("account/region")[2]).isEqualTo("region eu-west-1, account 123456789012: all 8 ARNs, queue URLs and bucket names agree");
         assertThat(line("workflow")[2]).isEqualTo("state machine sluice-ingest-dev; as an Express workflow its executions have ARNs "
                 + "arn:aws:states:eu-west-1:123456789012:express:sluice-ingest-dev:ID:ID (:express:, not :execution:), "
                 + "which DescribeExecution does not take: look them up with `aws logs` in its log group, "
@@ -194,7 +194,7 @@ class DeployedCheckTest {
         assertThat(line("ErrorsTableName")).containsExactly("fail", "ErrorsTableName", missing("ErrorsTableName", file, "dev"));
         assertThat(lines()).filteredOn(r -> r[0].equals("fail")).extracting(r -> r[1]).containsExactly("ErrorsTableName");
         assertThat(out()).contains("doctor: 25 checks, 1 failed, 0 warnings");
-        assertThat(line("environment")[2]).isEqualTo("environment dev: all 12 names end in it, 2 buckets start with sluice-");
+        assertThat(line("environment")[2]).isEqualTo("environment dev: all 14 names end in it");
 
         JsonNode doc = JSON.readTree(doctorJson(file));
         assertThat(doc.get("ok").asBoolean()).isFalse();
@@ -338,7 +338,7 @@ class DeployedCheckTest {
         assertThat(check(checks, "environment").message()).isEqualTo(
                 "UsageTableName 'usage' is not sluice-<resource>-<suffix> (suffix dev, staging, prod or pr<digits>); "
                 + "GlueDatabaseName 'archive_dev' is not sluice_<name>_<suffix> or sluice-<name>-<suffix> (suffix dev, staging, prod or pr<digits>); "
-                + "ArchiveBucketName 'cdk-archive-123456789012' does not start with sluice-");
+                + "ArchiveBucketName 'cdk-archive-123456789012' is not sluice-<resource>-<account>-<region>-<suffix>");
     }
 
     @Test
@@ -383,7 +383,7 @@ class DeployedCheckTest {
         List<Check> checks = DeployedCheck.run(file);
         assertThat(check(checks, "ErrorsTableName")).isEqualTo(Check.fail("ErrorsTableName", missing("ErrorsTableName", file, "pr12")));
         assertThat(check(checks, "environment")).isEqualTo(
-                Check.ok("environment", "environment pr12: the 1 name ends in it, 0 buckets start with sluice-"));
+                Check.ok("environment", "environment pr12: the 1 name ends in it"));
         assertThat(check(checks, "account/region")).isEqualTo(
                 Check.ok("account/region", "not checked: the file has none of the ARNs and queue URLs"));
         assertThat(check(checks, "workflow")).isEqualTo(Check.ok("workflow", "not checked: no IngestWorkflowArn"));
@@ -421,5 +421,19 @@ class DeployedCheckTest {
         assertThat(checks.get(0).status()).isEqualTo("fail");
         assertThat(checks.get(0).message()).startsWith("cannot read " + dir.toAbsolutePath() + ": ")
                 .endsWith("; " + DEPLOY + " writes it");
+    }
+
+    @Test
+    @DisplayName("INF-1: a bucket of another environment, region or account fails like any other name")
+    void bucketsCarryTheEnvironmentRegionAndAccount() throws Exception {
+        Path staging = nested(with(stacks(), "ArchiveBucketName", "sluice-archive-123456789012-eu-west-1-staging"));
+        assertThat(doctor("--deployed", staging.toString())).as(out()).isEqualTo(ExitCodes.FAILED);
+        assertThat(line("environment")).containsExactly("fail", "environment",
+                "environment dev, except ArchiveBucketName (staging): " + MIXED);
+
+        Path region = nested(with(stacks(), "ObjectBucketName", "sluice-objects-123456789012-us-east-1-dev"));
+        assertThat(doctor("--deployed", region.toString())).as(out()).isEqualTo(ExitCodes.FAILED);
+        assertThat(line("account/region")).containsExactly("fail", "account/region",
+                "region eu-west-1, except ObjectBucketName (us-east-1): " + MIXED);
     }
 }
