@@ -18,6 +18,8 @@ import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.budgets.CfnBudget;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.events.EventPattern;
@@ -229,13 +231,17 @@ public final class ComputeStack extends Stack {
                             ? "Object events failed " + MAX_RECEIVE_COUNT + " times: inspect and redrive them with the redrive function (docs/deploy.md)"
                             : "Kinesis batches ran out of retries: each message names the shard and sequence range; replay them "
                             + "from the stream while it still holds them (docs/deploy.md)")
-                    .metric(q.metricApproximateNumberOfMessagesVisible().with(software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
+                    .metric(q.metricApproximateNumberOfMessagesVisible().with(MetricOptions.builder()
                             .period(Duration.minutes(5)).statistic("Maximum").build()))
                     .threshold(1).evaluationPeriods(1).comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
                     .treatMissingData(TreatMissingData.NOT_BREACHING).build();
             alarm.addAlarmAction(new SnsAction(alerts));
             alarm.addOkAction(new SnsAction(alerts));
         }
+
+        // ------------------------------------------------------------------ the functions' alarms (MON-3)
+        functionAlarms(env, "stream", Duration.millis(env.alarms().streamP99Millis()));
+        functionAlarms(env, "object", Duration.millis(env.objectTimeoutSeconds() * 10L * env.alarms().objectP99Percent()));
 
         // ------------------------------------------------------------------ the environment's budget (INF-14)
         CfnBudget.Builder.create(this, "Budget").budget(CfnBudget.BudgetDataProperty.builder()
@@ -275,6 +281,43 @@ public final class ComputeStack extends Stack {
             b.defaultValue(dflt);
         }
         return b.build();
+    }
+
+    /**
+     * MON-3 for one function: error rate (metric math, errors / invocations x 100) over consecutive periods, p99
+     * duration over consecutive periods, throttles in one period; alarm and OK actions to the alerts topic.
+     */
+    private void functionAlarms(SluiceEnvironment env, String name, Duration p99) {
+        Function fn = functions.get(name);
+        SluiceEnvironment.Alarms a = env.alarms();
+        Duration period = Duration.minutes(5);
+        MathExpression errorRate = MathExpression.Builder.create().expression("IF(invocations > 0, 100 * errors / invocations, 0)")
+                .usingMetrics(Map.of("errors", fn.metricErrors(MetricOptions.builder().period(period).statistic("Sum").build()),
+                        "invocations", fn.metricInvocations(MetricOptions.builder().period(period).statistic("Sum").build())))
+                .period(period).label(env.name(name) + " error rate %").build();
+        List<Alarm> alarms = List.of(
+                Alarm.Builder.create(this, DataStack.camel(name) + "ErrorRate").alarmName(env.name(name + "-error-rate"))
+                        .alarmDescription("More than " + a.errorRatePercent() + " % of " + env.name(name) + "'s invocations failed in "
+                                + a.errorPeriods() + " consecutive 5-minute periods (MON-3): see its log group and the errors table")
+                        .metric(errorRate).threshold(a.errorRatePercent()).evaluationPeriods(a.errorPeriods())
+                        .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD).treatMissingData(TreatMissingData.NOT_BREACHING).build(),
+                Alarm.Builder.create(this, DataStack.camel(name) + "DurationP99").alarmName(env.name(name + "-duration-p99"))
+                        .alarmDescription("p99 duration of " + env.name(name) + " above " + p99.toMilliseconds() + " ms in "
+                                + a.errorPeriods() + " consecutive 5-minute periods (MON-3)")
+                        .metric(fn.metricDuration(MetricOptions.builder().period(period).statistic("p99").build()))
+                        .threshold(p99.toMilliseconds()).evaluationPeriods(a.errorPeriods())
+                        .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD).treatMissingData(TreatMissingData.NOT_BREACHING).build(),
+                Alarm.Builder.create(this, DataStack.camel(name) + "Throttles").alarmName(env.name(name + "-throttles"))
+                        .alarmDescription(a.throttles() + " or more throttles of " + env.name(name) + " in 5 minutes (MON-3): its "
+                                + "reserved concurrency or the account's limit is too small for the traffic")
+                        .metric(fn.metricThrottles(MetricOptions.builder().period(period).statistic("Sum").build()))
+                        .threshold(a.throttles()).evaluationPeriods(1)
+                        .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                        .treatMissingData(TreatMissingData.NOT_BREACHING).build());
+        for (Alarm alarm : alarms) {
+            alarm.addAlarmAction(new SnsAction(alerts));
+            alarm.addOkAction(new SnsAction(alerts));
+        }
     }
 
     private CfnBudget.NotificationWithSubscribersProperty budgetAlert(String type, int percent) {

@@ -33,12 +33,29 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * @param archiveBufferSeconds      Firehose buffer interval before it writes a Parquet file (60..900)
  * @param monthlyBudgetUsd          the AWS Budgets cost limit of the environment; alerts at 80 % actual and 100 %
  *                                  forecast
+ * @param alarms                    the functions' alarm thresholds (MON-3)
  */
 public record SluiceEnvironment(String suffix, RemovalPolicy removalPolicy, boolean profilesOnDemand, int profilesMinRead, int profilesMaxRead,
                                 int profilesMinWrite, int profilesMaxWrite, RetentionDays logRetention, int streamMemoryMb,
                                 int streamTimeoutSeconds, int objectMemoryMb, int objectTimeoutSeconds,
                                 Integer streamReservedConcurrency, Integer objectReservedConcurrency, int parallelizationFactor,
-                                int archiveBufferSeconds, int monthlyBudgetUsd) {
+                                int archiveBufferSeconds, int monthlyBudgetUsd, Alarms alarms) {
+
+    /**
+     * When a function's alarms fire (MON-3), each over 5-minute periods, alarm and OK actions to the alerts topic.
+     *
+     * @param errorRatePercent   errors / invocations x 100 above this, over {@code errorPeriods} consecutive periods
+     * @param errorPeriods       consecutive periods for the error rate and the duration
+     * @param streamP99Millis    the stream function's p99 duration above this (one Kinesis batch)
+     * @param objectP99Percent   the object function's p99 duration above this share of its timeout: a file takes
+     *                           seconds to minutes, so its warning sign is nearing the timeout, not 500 ms
+     * @param throttles          throttles at or above this in one period
+     */
+    public record Alarms(double errorRatePercent, int errorPeriods, int streamP99Millis, int objectP99Percent, int throttles) {
+        /** MON-3's thresholds: error rate > 5 % over 2 periods, p99 > 500 ms over 2 periods, throttles >= 5 in 1. */
+        public static final Alarms MON_3 = new Alarms(5, 2, 500, 80, 5);
+    }
+
     static final Pattern SUFFIX = Pattern.compile("dev|staging|prod|pr[0-9]{1,6}");
 
     public SluiceEnvironment {
@@ -65,11 +82,11 @@ public record SluiceEnvironment(String suffix, RemovalPolicy removalPolicy, bool
         }
         return switch (s) {
             case "prod" -> new SluiceEnvironment(s, RemovalPolicy.RETAIN, false, 50, 2_000, 25, 1_000, RetentionDays.ONE_YEAR,
-                    1_769, 120, 3_008, 900, 50, 20, 2, 300, 2_000);
+                    1_769, 120, 3_008, 900, 50, 20, 2, 300, 2_000, Alarms.MON_3);
             case "staging" -> new SluiceEnvironment(s, RemovalPolicy.RETAIN, false, 10, 500, 5, 250, RetentionDays.ONE_MONTH,
-                    1_769, 120, 3_008, 900, null, null, 2, 300, 300);
+                    1_769, 120, 3_008, 900, null, null, 2, 300, 300, Alarms.MON_3);
             default -> new SluiceEnvironment(s, RemovalPolicy.DESTROY, s.startsWith("pr"), 5, 50, 5, 50, RetentionDays.TWO_WEEKS,
-                    1_024, 60, 1_769, 300, null, null, 1, 60, 50);
+                    1_024, 60, 1_769, 300, null, null, 1, 60, 50, Alarms.MON_3);
         };
     }
 
@@ -77,7 +94,7 @@ public record SluiceEnvironment(String suffix, RemovalPolicy removalPolicy, bool
     public SluiceEnvironment withReservedConcurrency(Integer stream, Integer object) {
         return new SluiceEnvironment(suffix, removalPolicy, profilesOnDemand, profilesMinRead, profilesMaxRead, profilesMinWrite, profilesMaxWrite,
                 logRetention, streamMemoryMb, streamTimeoutSeconds, objectMemoryMb, objectTimeoutSeconds, stream, object,
-                parallelizationFactor, archiveBufferSeconds, monthlyBudgetUsd);
+                parallelizationFactor, archiveBufferSeconds, monthlyBudgetUsd, alarms);
     }
 
     /** True where data goes with its stack: dev and pull-request environments. */

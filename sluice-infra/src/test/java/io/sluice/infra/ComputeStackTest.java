@@ -99,9 +99,28 @@ class ComputeStackTest {
                 "FunctionResponseTypes", List.of("ReportBatchItemFailures")));
         dev.hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Map.of("source", List.of("aws.s3"),
                 "detail-type", List.of("Object Created"), "detail", Match.objectLike(Map.of("bucket", Match.anyValue())))));
-        assertThat(dev.findResources("AWS::CloudWatch::Alarm")).hasSize(2);
-        dev.allResourcesProperties("AWS::CloudWatch::Alarm", Map.of("Threshold", 1, "AlarmActions", Match.anyValue(),
-                "OKActions", Match.anyValue()));
+        for (String name : List.of("sluice-objects-dlq-not-empty-dev", "sluice-stream-failures-not-empty-dev")) {
+            dev.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", name, "Threshold", 1,
+                    "ComparisonOperator", "GreaterThanOrEqualToThreshold", "AlarmActions", Match.anyValue(), "OKActions", Match.anyValue()));
+        }
+    }
+
+    @Test
+    void eachPipelineFunctionHasTheMon3Alarms() throws Exception {
+        assertThat(dev.findResources("AWS::CloudWatch::Alarm")).hasSize(2 + 2 * 3);
+        dev.allResourcesProperties("AWS::CloudWatch::Alarm", Map.of("AlarmActions", Match.anyValue(), "OKActions", Match.anyValue()));
+        // error rate: errors / invocations x 100 > 5 over 2 periods, by metric math
+        dev.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "sluice-stream-error-rate-dev", "Threshold", 5,
+                "EvaluationPeriods", 2, "ComparisonOperator", "GreaterThanThreshold", "Metrics", Match.arrayWith(List.of(
+                        Match.objectLike(Map.of("Expression", "IF(invocations > 0, 100 * errors / invocations, 0)")),
+                        Match.objectLike(Map.of("Id", "errors", "MetricStat", Match.objectLike(Map.of("Stat", "Sum", "Metric",
+                                Match.objectLike(Map.of("MetricName", "Errors", "Namespace", "AWS/Lambda"))))))))));
+        dev.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "sluice-stream-duration-p99-dev",
+                "ExtendedStatistic", "p99", "MetricName", "Duration", "Threshold", 500, "EvaluationPeriods", 2));
+        // a file takes minutes: the object function's warning is nearing its timeout (80 % of 300 s)
+        dev.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "sluice-object-duration-p99-dev", "Threshold", 240_000));
+        dev.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "sluice-object-throttles-dev", "MetricName", "Throttles",
+                "Threshold", 5, "EvaluationPeriods", 1, "ComparisonOperator", "GreaterThanOrEqualToThreshold"));
     }
 
     @Test
