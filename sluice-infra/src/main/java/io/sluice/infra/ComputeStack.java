@@ -18,6 +18,11 @@ import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.budgets.CfnBudget;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.Dashboard;
+import software.amazon.awscdk.services.cloudwatch.GraphWidget;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.SingleValueWidget;
+import software.amazon.awscdk.services.cloudwatch.TextWidget;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
@@ -242,6 +247,7 @@ public final class ComputeStack extends Stack {
         // ------------------------------------------------------------------ the functions' alarms (MON-3)
         functionAlarms(env, "stream", Duration.millis(env.alarms().streamP99Millis()));
         functionAlarms(env, "object", Duration.millis(env.objectTimeoutSeconds() * 10L * env.alarms().objectP99Percent()));
+        dashboard(env);
 
         // ------------------------------------------------------------------ the environment's budget (INF-14)
         CfnBudget.Builder.create(this, "Budget").budget(CfnBudget.BudgetDataProperty.builder()
@@ -318,6 +324,38 @@ public final class ComputeStack extends Stack {
             alarm.addAlarmAction(new SnsAction(alerts));
             alarm.addOkAction(new SnsAction(alerts));
         }
+    }
+
+    /**
+     * MON-4: the 24-hour summary (invocations, errors, duration of every function), then per function a graph of
+     * invocations and errors and one of duration average and p99, then the dead-letter queues.
+     */
+    private void dashboard(SluiceEnvironment env) {
+        Duration hour = Duration.hours(1);
+        Dashboard d = Dashboard.Builder.create(this, "Dashboard").dashboardName(env.name("functions"))
+                .defaultInterval(Duration.hours(24)).build();
+        List<IMetric> invocations = new ArrayList<>();
+        List<IMetric> errors = new ArrayList<>();
+        List<IMetric> durations = new ArrayList<>();
+        functions.forEach((name, fn) -> {
+            invocations.add(fn.metricInvocations(MetricOptions.builder().period(Duration.hours(24)).statistic("Sum").label(name).build()));
+            errors.add(fn.metricErrors(MetricOptions.builder().period(Duration.hours(24)).statistic("Sum").label(name).build()));
+            durations.add(fn.metricDuration(MetricOptions.builder().period(Duration.hours(24)).statistic("Average").label(name + " avg ms").build()));
+        });
+        d.addWidgets(
+                TextWidget.Builder.create().markdown("# Sluice " + env.suffix() + ": the last 24 hours\nAlarms and budget alerts go to "
+                        + "the topic " + env.name("alerts") + "; see docs/deploy.md.").width(24).height(2).build());
+        d.addWidgets(
+                SingleValueWidget.Builder.create().title("Invocations (24 h)").metrics(invocations).width(8).height(4).build(),
+                SingleValueWidget.Builder.create().title("Errors (24 h)").metrics(errors).width(8).height(4).build(),
+                SingleValueWidget.Builder.create().title("Duration, average (24 h)").metrics(durations).width(8).height(4).build());
+        functions.forEach((name, fn) -> d.addWidgets(
+                GraphWidget.Builder.create().title(env.name(name) + ": invocations and errors").width(12)
+                        .left(List.of(fn.metricInvocations(MetricOptions.builder().period(hour).statistic("Sum").build())))
+                        .right(List.of(fn.metricErrors(MetricOptions.builder().period(hour).statistic("Sum").build()))).build(),
+                GraphWidget.Builder.create().title(env.name(name) + ": duration average and p99 (ms)").width(12)
+                        .left(List.of(fn.metricDuration(MetricOptions.builder().period(hour).statistic("Average").label("average").build()),
+                                fn.metricDuration(MetricOptions.builder().period(hour).statistic("p99").label("p99").build()))).build()));
     }
 
     private CfnBudget.NotificationWithSubscribersProperty budgetAlert(String type, int percent) {

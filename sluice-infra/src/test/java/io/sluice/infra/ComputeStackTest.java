@@ -124,6 +124,20 @@ class ComputeStackTest {
     }
 
     @Test
+    void theDashboardShowsTheDayAndEachFunction() {
+        Map<String, Map<String, Object>> boards = dev.findResources("AWS::CloudWatch::Dashboard");
+        assertThat(boards).hasSize(1);
+        Object body = ((Map<?, ?>) boards.values().iterator().next().get("Properties")).get("DashboardBody");
+        String text = flatten(body);
+        assertThat(text).contains("\"start\":\"-P1D\"").contains("Invocations (24 h)").contains("Errors (24 h)")
+                .contains("Duration, average (24 h)");
+        for (String fn : List.of("stream", "object", "redrive")) {
+            assertThat(text).contains("sluice-" + fn + "-dev: invocations and errors").contains("sluice-" + fn + "-dev: duration average and p99 (ms)");
+        }
+        assertThat(text).contains("\"stat\":\"p99\"");
+    }
+
+    @Test
     void theKeyPolicyGrantsTheServicesThatUseTheKeyAsThemselves() {
         dev.hasResourceProperties("AWS::KMS::Key", Map.of("KeyPolicy", Map.of("Version", "2012-10-17", "Statement", Match.arrayWith(List.of(
                 Match.objectLike(Map.of("Sid", "CloudWatchLogsEncryptSluiceLogGroups", "Condition", Map.of("ArnLike",
