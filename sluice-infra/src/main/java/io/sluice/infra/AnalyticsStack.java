@@ -42,11 +42,10 @@ public final class AnalyticsStack extends Stack {
     public static final String ARCHIVE_PREFIX = "cdr/";
 
     private final CfnDeliveryStream deliveryStream;
-    private final Key key;
 
     public AnalyticsStack(Construct scope, String id, StackProps props, SluiceEnvironment env, DataStack data) {
         super(scope, id, props);
-        key = Keys.create(this, "AnalyticsKey", env, "analytics", "Sluice Firehose stream, Glue and Firehose logs");
+        Key key = Keys.create(this, "AnalyticsKey", env, "analytics", "Sluice Firehose stream, Glue and Firehose logs");
         Keys.allowLogs(key);
 
         // ------------------------------------------------------------------ Glue catalog (ANA-1)

@@ -21,17 +21,17 @@ import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
 import software.amazon.awscdk.services.cloudwatch.GraphWidget;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
-import software.amazon.awscdk.services.cloudwatch.SingleValueWidget;
-import software.amazon.awscdk.services.cloudwatch.TextWidget;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.SingleValueWidget;
+import software.amazon.awscdk.services.cloudwatch.TextWidget;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
-import software.amazon.awscdk.services.events.EventPattern;
-import software.amazon.awscdk.services.events.Rule;
-import software.amazon.awscdk.services.events.CfnRule;
 import software.amazon.awscdk.interfaces.events.IRuleRef;
+import software.amazon.awscdk.services.events.CfnRule;
+import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.IRuleTarget;
+import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.RuleTargetConfig;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyDocument;
@@ -80,7 +80,6 @@ public final class ComputeStack extends Stack {
     private final Key key;
     private final Topic alerts;
     private final Map<String, Function> functions = new LinkedHashMap<>();
-    private final Map<String, Alias> aliases = new LinkedHashMap<>();
 
     public ComputeStack(Construct scope, String id, StackProps props, SluiceEnvironment env, DataStack data, AnalyticsStack analytics,
                         FunctionCode jar) {
@@ -177,7 +176,6 @@ public final class ComputeStack extends Stack {
                 .build();
         // The rule's target, bound by hand: the CDK's SqsQueue target drops the aws:SourceArn condition when the
         // queue is encrypted and adds an unconditioned key grant; this queue takes messages from this rule only.
-        Rule createdRule = created;
         RuleTargetConfig toQueue = RuleTargetConfig.builder().arn(objectQueue.getQueueArn())
                 .deadLetterConfig(CfnRule.DeadLetterConfigProperty.builder().arn(objectDlq.getQueueArn()).build())
                 .retryPolicy(CfnRule.RetryPolicyProperty.builder().maximumRetryAttempts(185).maximumEventAgeInSeconds(86_400).build())
@@ -197,7 +195,7 @@ public final class ComputeStack extends Stack {
             q.addToResourcePolicy(PolicyStatement.Builder.create().sid("ObjectCreatedRuleSends")
                     .principals(List.of(new ServicePrincipal("events.amazonaws.com"))).actions(List.of("sqs:SendMessage"))
                     .resources(List.of(q.getQueueArn()))
-                    .conditions(Map.of("ArnEquals", Map.of("aws:SourceArn", createdRule.getRuleArn()))).build());
+                    .conditions(Map.of("ArnEquals", Map.of("aws:SourceArn", created.getRuleArn()))).build());
         }
 
         List<PolicyStatement> objectGrants = pipelineGrants(data, analytics, true);
@@ -426,7 +424,6 @@ public final class ComputeStack extends Stack {
         fn.getNode().addDependency(role);
         Alias alias = Alias.Builder.create(this, id + "Live").aliasName("live").version(fn.getCurrentVersion()).build();
         functions.put(name, fn);
-        aliases.put(name, alias);
         software.amazon.awscdk.Annotations.of(fn).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
                 "Published: the alias live points at the function's current version, and every trigger uses the alias.");
         AnalyticsStack.suppress(fn, "Serverless-LambdaDLQ", "Nothing invokes this function asynchronously: the event source "
@@ -438,14 +435,6 @@ public final class ComputeStack extends Stack {
                 + "(AWS requires *); log streams are <log group ARN>:*; objects of the object bucket are <bucket ARN>/*; "
                 + "Lambda's event source grants name the stream or queue itself.");
         return alias;
-    }
-
-    public Function function(String name) {
-        return functions.get(name);
-    }
-
-    public Topic alerts() {
-        return alerts;
     }
 
     private void output(String name, String value, String description) {

@@ -32,8 +32,4 @@ public final class FunctionCode {
     Code code() {
         return Code.fromAsset(jar.toString());
     }
-
-    public Path path() {
-        return jar;
-    }
 }

@@ -80,12 +80,13 @@ class ComputeStackTest {
 
     @Test
     void objectEventsWaitInAnEncryptedQueueWithADeadLetterQueue() {
+        // Visibility six times the object function's timeout (300 s in dev, 900 s in prod), five receives before the DLQ.
         String dlq = logicalId(dev, "AWS::SQS::Queue", "sluice-objects-dlq-dev");
         dev.hasResourceProperties("AWS::SQS::Queue", Map.of("QueueName", "sluice-objects-dev",
-                "VisibilityTimeout", ComputeStack.VISIBILITY_FACTOR * 300, "KmsMasterKeyId", Match.anyValue(),
+                "VisibilityTimeout", 1_800, "KmsMasterKeyId", Match.anyValue(),
                 "RedrivePolicy", Map.of("deadLetterTargetArn", Map.of("Fn::GetAtt", List.of(dlq, "Arn")),
-                        "maxReceiveCount", ComputeStack.MAX_RECEIVE_COUNT)));
-        prod.hasResourceProperties("AWS::SQS::Queue", Map.of("QueueName", "sluice-objects-prod", "VisibilityTimeout", 6 * 900));
+                        "maxReceiveCount", 5)));
+        prod.hasResourceProperties("AWS::SQS::Queue", Map.of("QueueName", "sluice-objects-prod", "VisibilityTimeout", 5_400));
         // prod reserves 20 executions for the object function: its pollers stop there, so no message is throttled into the DLQ
         prod.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of("BatchSize", 1, "ScalingConfig", Map.of("MaximumConcurrency", 20)));
         prod.allResources("AWS::SQS::Queue", Map.of("DeletionPolicy", "Retain"));
