@@ -82,6 +82,7 @@ public final class Preflight {
             runtime(node);
             enums(node);
             concurrency(node, accountConcurrency);
+            queueVisibility(node);
             outputs.visit(node);
         });
     }
@@ -109,6 +110,69 @@ public final class Preflight {
                     + "), leaving " + (accountConcurrency - reserved) + " of the account's " + accountConcurrency + "; Lambda keeps at "
                     + "least " + UNRESERVED_MINIMUM + " unreserved, so the deployment would fail. Reserve less, or raise the "
                     + "account's limit first; pass the limit you have with -c accountConcurrency=N (INF-2).");
+        }
+    }
+
+    /** Lambda's advice for SQS event sources: a visibility timeout of at least six times the function's timeout. */
+    static final int VISIBILITY_FACTOR = 6;
+
+    /**
+     * INF-4: an SQS event source mapping whose queue's visibility timeout is shorter than the function's timeout is
+     * refused by Lambda at deploy time; shorter than six times the timeout, messages may be received again while a
+     * retry is still running (a warning).
+     */
+    static void queueVisibility(IConstruct node) {
+        if (!(node instanceof software.amazon.awscdk.services.lambda.CfnEventSourceMapping esm)) {
+            return;
+        }
+        Stack stack = Stack.of(esm);
+        var queue = referenced(stack, stack.resolve(esm.getEventSourceArn()), software.amazon.awscdk.services.sqs.CfnQueue.class);
+        Object target = stack.resolve(esm.getFunctionName());
+        var alias = referenced(stack, target, software.amazon.awscdk.services.lambda.CfnAlias.class);
+        CfnFunction fn = referenced(stack, alias == null ? target : stack.resolve(alias.getFunctionName()), CfnFunction.class);
+        if (queue == null || fn == null || fn.getTimeout() == null) {
+            return;
+        }
+        long visibility = queue.getVisibilityTimeout() == null ? 30 : queue.getVisibilityTimeout().longValue(); // SQS's default
+        long timeout = fn.getTimeout().longValue();
+        String which = "queue " + queue.getNode().getPath() + " has a visibility timeout of " + visibility + " s and function "
+                + fn.getNode().getPath() + " a timeout of " + timeout + " s";
+        if (visibility < timeout) {
+            Annotations.of(esm).addError("Preflight: " + which + ": Lambda refuses the event source mapping, so the deployment "
+                    + "would fail. Make the visibility timeout at least " + VISIBILITY_FACTOR * timeout + " s (INF-4).");
+        } else if (visibility < VISIBILITY_FACTOR * timeout) {
+            Annotations.of(esm).addWarning("Preflight: " + which + ": a message can come back while the function still "
+                    + "works on it; Lambda advises a visibility timeout of at least " + VISIBILITY_FACTOR * timeout + " s.");
+        }
+    }
+
+    /**
+     * The construct of {@code type} in {@code stack} that a {@code Ref} or {@code Fn::GetAtt} anywhere in
+     * {@code resolved} names (an alias's function name is {@code Fn::Join}, {@code Fn::Select} and {@code Fn::Split}
+     * around a {@code Ref}), or null.
+     */
+    private static <T extends software.amazon.awscdk.CfnElement> T referenced(Stack stack, Object resolved, Class<T> type) {
+        List<Object> ids = new java.util.ArrayList<>();
+        collectReferences(resolved, ids);
+        for (IConstruct c : stack.getNode().findAll()) {
+            if (type.isInstance(c) && ids.contains(stack.resolve(((software.amazon.awscdk.CfnElement) c).getLogicalId()))) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+
+    private static void collectReferences(Object resolved, List<Object> ids) {
+        if (resolved instanceof Map<?, ?> m) {
+            if (m.get("Ref") != null) {
+                ids.add(m.get("Ref"));
+            } else if (m.get("Fn::GetAtt") instanceof List<?> l && !l.isEmpty()) {
+                ids.add(l.get(0));
+            } else {
+                m.values().forEach(v -> collectReferences(v, ids));
+            }
+        } else if (resolved instanceof List<?> l) {
+            l.forEach(v -> collectReferences(v, ids));
         }
     }
 

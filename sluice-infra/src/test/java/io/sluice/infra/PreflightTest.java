@@ -194,4 +194,46 @@ class PreflightTest {
                         + "Preflight: no stack declares the outputs CdrStreamName, ObjectQueueUrl, which sluice doctor --deployed "
                         + "and the integration helpers read (INF-6).");
     }
+
+    @Test
+    void aQueueThatBecomesVisibleBeforeItsFunctionTimesOutFailsSynth() {
+        App app = new App();
+        Stack stack = new Stack(app, "S");
+        software.amazon.awscdk.services.sqs.CfnQueue queue = software.amazon.awscdk.services.sqs.CfnQueue.Builder.create(stack, "Q")
+                .visibilityTimeout(30).build();
+        CfnFunction fn = CfnFunction.Builder.create(stack, "Fn").handler("h").runtime("java21").timeout(60)
+                .role("arn:aws:iam::123456789012:role/sluice").code(CfnFunction.CodeProperty.builder().s3Bucket("b").s3Key("k").build()).build();
+        software.amazon.awscdk.services.lambda.CfnEventSourceMapping.Builder.create(stack, "M").eventSourceArn(queue.getAttrArn())
+                .functionName(fn.getRef()).build();
+        assertThatIllegalStateException().isThrownBy(() -> synth(app, stack)).withMessage("Synth failed the preflight checks:\n"
+                + "Preflight: queue S/Q has a visibility timeout of 30 s and function S/Fn a timeout of 60 s: Lambda refuses the "
+                + "event source mapping, so the deployment would fail. Make the visibility timeout at least 360 s (INF-4).");
+    }
+
+    @Test
+    void theVisibilityCheckFollowsAMappingThroughAnAlias() {
+        // As the compute stack wires it: an L2 queue, a function, its alias, the SQS event source on the alias.
+        App app = new App();
+        Stack stack = new Stack(app, "S");
+        var queue = software.amazon.awscdk.services.sqs.Queue.Builder.create(stack, "Q")
+                .visibilityTimeout(software.amazon.awscdk.Duration.seconds(120)).build();
+        var fn = software.amazon.awscdk.services.lambda.Function.Builder.create(stack, "Fn").handler("h")
+                .runtime(software.amazon.awscdk.services.lambda.Runtime.JAVA_21).timeout(software.amazon.awscdk.Duration.seconds(60))
+                .code(software.amazon.awscdk.services.lambda.Code.fromBucket(
+                        software.amazon.awscdk.services.s3.Bucket.fromBucketName(stack, "B", "code-bucket"), "k.jar")).build();
+        var alias = software.amazon.awscdk.services.lambda.Alias.Builder.create(stack, "Live").aliasName("live")
+                .version(fn.getCurrentVersion()).build();
+        alias.addEventSource(software.amazon.awscdk.services.lambda.eventsources.SqsEventSource.Builder.create(queue).build());
+        for (IAspect check : Preflight.checks(DEV, Preflight.DEFAULT_TABLE_CAPACITY_QUOTA)) {
+            Aspects.of(app).add(check);
+        }
+        SluiceApp.synthesize(app, List.of(stack)); // 120 s >= 60 s: no error, but below 6 x 60 s: a warning
+        org.assertj.core.api.Assertions.assertThat(software.amazon.awscdk.assertions.Annotations.fromStack(stack)
+                .findWarning("*", software.amazon.awscdk.assertions.Match.stringLikeRegexp("Preflight: .*")))
+                .singleElement().satisfies(m -> org.assertj.core.api.Assertions.assertThat(m.getEntry().getData()).isEqualTo(
+                        "Preflight: queue S/Q/Resource has a visibility timeout of 120 s and function S/Fn/Resource a timeout of 60 s: "
+                                + "a message can come back while the function still works on it; Lambda advises a visibility "
+                                + "timeout of at least 360 s."));
+    }
 }
+
