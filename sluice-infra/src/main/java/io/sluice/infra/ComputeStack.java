@@ -100,7 +100,7 @@ public final class ComputeStack extends Stack {
                     .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID))).build());
         }
         // INF-7: where alerts go is a deploy-time parameter. Dev, staging and pull requests may leave it empty;
-        // prod has no default, so a prod deployment without one stops before anything is created.
+        // prod has no default, so a prod deployment without one stops before this stack changes.
         boolean prod = env.suffix().equals("prod");
         CfnParameter alertEmail = parameter("AlertEmail", prod ? null : "",
                 (prod ? "" : "^$|") + "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
