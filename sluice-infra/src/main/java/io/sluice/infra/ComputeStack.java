@@ -72,8 +72,6 @@ public final class ComputeStack extends Stack {
     static final String STREAM_HANDLER = "io.sluice.aws.handlers.CdrStreamHandler::handleRequest";
     static final String OBJECT_HANDLER = "io.sluice.aws.handlers.CdrObjectHandler::handleRequest";
     static final String REDRIVE_HANDLER = "io.sluice.aws.handlers.DeadLetterRedriveHandler::handleRequest";
-    /** SQS: the visibility timeout is at least six times the function's timeout (Lambda's advice for SQS sources). */
-    static final int VISIBILITY_FACTOR = 6;
     /** Receives of an object message before it moves to the dead-letter queue (OBJ-3). */
     static final int MAX_RECEIVE_COUNT = 5;
 
@@ -166,7 +164,7 @@ public final class ComputeStack extends Stack {
                 + "redrive function sends its messages back, and an alarm reports anything in it.");
         Queue objectQueue = Queue.Builder.create(this, "ObjectQueue").queueName(env.name("objects"))
                 .encryption(QueueEncryption.KMS).encryptionMasterKey(key).enforceSsl(true)
-                .visibilityTimeout(Duration.seconds((long) VISIBILITY_FACTOR * env.objectTimeoutSeconds()))
+                .visibilityTimeout(Duration.seconds((long) Preflight.VISIBILITY_FACTOR * env.objectTimeoutSeconds()))
                 .retentionPeriod(Duration.days(4)).removalPolicy(env.removalPolicy())
                 .deadLetterQueue(DeadLetterQueue.builder().queue(objectDlq).maxReceiveCount(MAX_RECEIVE_COUNT).build()).build();
         Rule created = Rule.Builder.create(this, "ObjectCreatedRule").ruleName(env.name("object-created"))

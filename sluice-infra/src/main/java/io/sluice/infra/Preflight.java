@@ -180,7 +180,7 @@ public final class Preflight {
      * INF-6: the app declares every output the tools read ({@code sluice doctor --deployed}, integration helpers),
      * in one stack or another. Checked once, on the app.
      */
-    public static IAspect requiredOutputs(List<String> required) {
+    private static IAspect requiredOutputs(List<String> required) {
         return node -> {
             if (!(node instanceof software.amazon.awscdk.App app)) {
                 return;

@@ -7,8 +7,7 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 /**
  * One deployment environment and its settings, in one typed place (INF-1, INF-7, INF-10, INF-14): the suffix
  * every physical name carries, what happens to data when a stack is deleted, capacity, function sizes and the
- * monthly budget. {@link #of} holds the settings of each environment; tests build variants with the
- * {@code with...} methods.
+ * monthly budget. {@link #of} holds the settings of each environment.
  *
  * @param suffix                    {@code dev}, {@code staging}, {@code prod} or {@code pr<digits>}
  * @param removalPolicy             destroy (and empty buckets) for dev and pull-request environments, retain for
@@ -88,13 +87,6 @@ public record SluiceEnvironment(String suffix, RemovalPolicy removalPolicy, bool
             default -> new SluiceEnvironment(s, RemovalPolicy.DESTROY, s.startsWith("pr"), 5, 50, 5, 50, RetentionDays.TWO_WEEKS,
                     1_024, 60, 1_769, 300, null, null, 1, 60, 50, Alarms.MON_3);
         };
-    }
-
-    /** This environment with other reserved concurrencies (null: none). */
-    public SluiceEnvironment withReservedConcurrency(Integer stream, Integer object) {
-        return new SluiceEnvironment(suffix, removalPolicy, profilesOnDemand, profilesMinRead, profilesMaxRead, profilesMinWrite, profilesMaxWrite,
-                logRetention, streamMemoryMb, streamTimeoutSeconds, objectMemoryMb, objectTimeoutSeconds, stream, object,
-                parallelizationFactor, archiveBufferSeconds, monthlyBudgetUsd, alarms);
     }
 
     /** True where data goes with its stack: dev and pull-request environments. */
