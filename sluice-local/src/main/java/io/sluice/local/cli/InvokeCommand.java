@@ -124,6 +124,7 @@ public final class InvokeCommand implements Callable<Integer> {
     private int invoke(boolean stream, byte[] eventBytes, Path home, io.sluice.core.pipeline.CdrPipelineConfig config, PrintWriter err)
             throws IOException {
         useBundledSqliteLibrary();
+        java.util.Set<Thread> before = java.util.Set.copyOf(Thread.getAllStackTraces().keySet());
         AmazonDynamoDBLocal dynamoLocal = DynamoDBEmbedded.create(home.resolve("dynamodb.db").toAbsolutePath().toFile());
         try {
             DynamoDbClient dynamo = dynamoLocal.dynamoDbClient();
@@ -153,6 +154,25 @@ public final class InvokeCommand implements Callable<Integer> {
             return failed.isEmpty() ? ExitCodes.OK : ExitCodes.REJECTED;
         } finally {
             dynamoLocal.shutdown();
+            awaitSqliteQueues(before);
+        }
+    }
+
+    /**
+     * DynamoDB Local's shutdown stops its SQLite queue without waiting for it (SQLiteDBAccess.close calls
+     * SQLiteQueue.stop(true), not join), so the queue thread can still hold dynamodb.db when a next invoke in the
+     * same JVM opens it. Wait for the queue threads this invoke started.
+     */
+    private static void awaitSqliteQueues(java.util.Set<Thread> before) {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (!before.contains(t) && t.getName().startsWith("SQLiteQueue[")) {
+                try {
+                    t.join(java.time.Duration.ofSeconds(30));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 

@@ -61,10 +61,10 @@ class InvokeCommandTest {
 
         // A second event adds to the same archive; the first one again adds nothing (its records are claimed).
         assertThat(run("invoke", "stream", "--event", event("kinesis-json-lines.json"), "--data-dir", dir.toString(),
-                "--default-country", "GB")).isEqualTo(0);
+                "--default-country", "GB")).as(err.toString()).isEqualTo(0);
         assertThat(archivedLines()).isEqualTo(3 + 3);
         assertThat(run("invoke", "stream", "--event", event("kinesis-asterisk-csv.json"), "--data-dir", dir.toString(),
-                "--default-country", "GB")).isEqualTo(0);
+                "--default-country", "GB")).as(err.toString()).isEqualTo(0);
         assertThat(archivedLines()).isEqualTo(3 + 3);
     }
 
