@@ -75,6 +75,7 @@ public final class ComputeStack extends Stack {
     /** Receives of an object message before it moves to the dead-letter queue (OBJ-3). */
     static final int MAX_RECEIVE_COUNT = 5;
 
+    private final String suffix;
     private final Key key;
     private final Topic alerts;
     private final Map<String, Function> functions = new LinkedHashMap<>();
@@ -82,6 +83,7 @@ public final class ComputeStack extends Stack {
     public ComputeStack(Construct scope, String id, StackProps props, SluiceEnvironment env, DataStack data, AnalyticsStack analytics,
                         FunctionCode jar) {
         super(scope, id, props);
+        this.suffix = env.suffix();
         key = Keys.create(this, "ComputeKey", env, "compute", "Sluice stream, queues, alerts topic and logs");
         Keys.allowLogs(key);
         Keys.allowEventBridge(key);
@@ -155,6 +157,7 @@ public final class ComputeStack extends Stack {
                 .retryAttempts(10).maxRecordAge(Duration.hours(6))
                 .parallelizationFactor(env.parallelizationFactor())
                 .onFailure(new SqsDlq(streamFailures)).build());
+        stableMappingId(streamFn, "StreamKinesisMapping");
 
         // ------------------------------------------------------------------ objects (OBJ-1..OBJ-4)
         Queue objectDlq = Queue.Builder.create(this, "ObjectDlq").queueName(env.name("objects-dlq"))
@@ -207,6 +210,7 @@ public final class ComputeStack extends Stack {
             objectSource.maxConcurrency(env.objectReservedConcurrency());
         }
         objectFn.addEventSource(objectSource.build());
+        stableMappingId(objectFn, "ObjectQueueMapping");
         AnalyticsStack.suppress(objectFn, "Serverless-LambdaEventSourceMappingDestination", "SQS event source mappings take no "
                 + "on-failure destination (only stream sources do); a message that fails " + MAX_RECEIVE_COUNT + " times moves to "
                 + "the object queue's dead-letter queue (OBJ-3).");
@@ -272,17 +276,52 @@ public final class ComputeStack extends Stack {
     }
 
     /**
+     * The CDK names an event source mapping after its source's construct path, which differs between a manual deploy
+     * and a pipeline stage ({@code SluicePipeline/Dev/...}). A mapping whose logical ID changes is replaced, and
+     * CloudFormation creates the new one first, which Lambda refuses while a mapping of the same source and function
+     * exists (ResourceConflictException): the deployment would fail. One fixed ID per mapping avoids that.
+     */
+    private static void stableMappingId(Alias fn, String logicalId) {
+        List<software.amazon.awscdk.services.lambda.CfnEventSourceMapping> mappings = fn.getNode().findAll().stream()
+                .filter(c -> c instanceof software.amazon.awscdk.services.lambda.CfnEventSourceMapping)
+                .map(c -> (software.amazon.awscdk.services.lambda.CfnEventSourceMapping) c).toList();
+        if (mappings.size() != 1) {
+            throw new IllegalStateException(fn.getNode().getPath() + " has " + mappings.size() + " event source mappings, expected 1");
+        }
+        mappings.get(0).overrideLogicalId(logicalId);
+    }
+
+    /**
      * A deploy-time parameter (INF-7): with a default, a safe value for dev, staging and pull requests; without one
      * (prod), {@code cdk deploy} stops before the stack changes unless it is given, e.g.
-     * {@code --parameters SluiceCompute-prod:AlertEmail=ops@example.com}.
+     * {@code --parameters SluiceCompute-prod:AlertEmail=ops@example.com}. The context value
+     * {@code <suffix>.<name>} (e.g. {@code -c prod.AlertEmail=ops@example.com}) becomes the default instead: that is
+     * how the delivery pipeline, whose deploy actions pass no parameters, gives them. A context value that breaks the
+     * parameter's pattern fails synth here rather than the deployment.
      */
     private CfnParameter parameter(String name, String dflt, String pattern, String constraint, String description) {
+        String contextKey = parameterContextKey(suffix, name);
+        Object given = getNode().tryGetContext(contextKey);
+        if (given != null) {
+            dflt = given.toString();
+            if (!java.util.regex.Pattern.compile(pattern).matcher(dflt).matches()) {
+                throw new IllegalArgumentException("-c " + contextKey + "=" + dflt + " must be " + constraint + " (INF-7)");
+            }
+        }
         CfnParameter.Builder b = CfnParameter.Builder.create(this, name).type("String").allowedPattern(pattern)
                 .constraintDescription("must be " + constraint).description(description);
         if (dflt != null) {
             b.defaultValue(dflt);
         }
         return b.build();
+    }
+
+    /** The deploy-time parameters, by name; each may be given as context {@link #parameterContextKey}. */
+    static final List<String> PARAMETERS = List.of("AlertEmail", "SourceZone", "DefaultCountry");
+
+    /** The context key whose value becomes parameter {@code name}'s default in environment {@code suffix}. */
+    static String parameterContextKey(String suffix, String name) {
+        return suffix + "." + name;
     }
 
     /**

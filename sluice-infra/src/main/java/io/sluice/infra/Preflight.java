@@ -90,9 +90,10 @@ public final class Preflight {
     /**
      * INF-2: reserved concurrency is taken from the account's limit, and Lambda refuses any reservation that leaves
      * fewer than 100 executions unreserved. New accounts may have a limit of 10, where nothing can be reserved.
+     * Checked on the app or a stage, over every function in it (the pipeline's stages share one account).
      */
     static void concurrency(IConstruct node, int accountConcurrency) {
-        if (!(node instanceof software.amazon.awscdk.App app)) {
+        if (!(node instanceof software.amazon.awscdk.Stage app)) {
             return;
         }
         long reserved = 0;
@@ -178,11 +179,11 @@ public final class Preflight {
 
     /**
      * INF-6: the app declares every output the tools read ({@code sluice doctor --deployed}, integration helpers),
-     * in one stack or another. Checked once, on the app.
+     * in one stack or another. Checked once, on the app or on each stage of the pipeline.
      */
     private static IAspect requiredOutputs(List<String> required) {
         return node -> {
-            if (!(node instanceof software.amazon.awscdk.App app)) {
+            if (!(node instanceof software.amazon.awscdk.Stage app)) {
                 return;
             }
             java.util.Set<String> declared = new java.util.HashSet<>();

@@ -76,6 +76,9 @@ class ComputeStackTest {
                 "DestinationConfig", Map.of("OnFailure", Map.of("Destination", Map.of("Fn::GetAtt",
                         List.of(logicalId(dev, "AWS::SQS::Queue", "sluice-stream-failures-dev"), "Arn"))))));
         prod.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of("ParallelizationFactor", 2));
+        // Fixed logical IDs: a replaced mapping fails the deployment (see ComputeStack.stableMappingId).
+        assertThat(dev.findResources("AWS::Lambda::EventSourceMapping").keySet())
+                .containsExactlyInAnyOrder("StreamKinesisMapping", "ObjectQueueMapping");
     }
 
     @Test

@@ -13,7 +13,10 @@ import java.util.Optional;
 /**
  * The outputs of a deployment, read from the file {@code cdk deploy --outputs-file} writes (INF-6): nested by
  * stack name ({@code {"SluiceData-dev": {"UsageTableName": "..."}}}) or flat ({@code {"UsageTableName": "..."}}),
- * both accepted. An output name found in two stacks with different values is refused, naming both.
+ * both accepted; or from what {@code aws cloudformation describe-stacks} prints
+ * ({@code {"Stacks": [{"StackName": .., "Outputs": [{"OutputKey": .., "OutputValue": ..}]}]}}), for a deployment
+ * whose outputs file is gone or was never written (the delivery pipeline). Several files are read as one. An output
+ * name found in two stacks with different values is refused, naming both.
  */
 public final class DeployedOutputs {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -24,6 +27,20 @@ public final class DeployedOutputs {
     }
 
     public static DeployedOutputs read(Path file) throws IOException {
+        return read(java.util.List.of(file));
+    }
+
+    /** The outputs in all of {@code files}, each in any of the accepted shapes. */
+    public static DeployedOutputs read(java.util.List<Path> files) throws IOException {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> origin = new LinkedHashMap<>();
+        for (Path file : files) {
+            read(file, values, origin);
+        }
+        return new DeployedOutputs(values);
+    }
+
+    private static void read(Path file, Map<String, String> values, Map<String, String> origin) throws IOException {
         JsonNode root;
         try {
             root = JSON.readTree(Files.readAllBytes(file));
@@ -33,8 +50,10 @@ public final class DeployedOutputs {
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("The outputs file " + file + " holds no JSON object (cdk deploy --outputs-file writes one)");
         }
-        Map<String, String> values = new LinkedHashMap<>();
-        Map<String, String> origin = new LinkedHashMap<>();
+        if (root.size() == 1 && root.get("Stacks") != null && root.get("Stacks").isArray()) {
+            readDescribeStacks(file, root.get("Stacks"), values, origin);
+            return;
+        }
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (e.getValue().isObject()) {
@@ -46,7 +65,23 @@ public final class DeployedOutputs {
                 put(values, origin, e.getKey(), e.getValue(), "the top level", file);
             }
         }
-        return new DeployedOutputs(values);
+    }
+
+    /** {@code describe-stacks}: a stack without outputs has no {@code Outputs} member at all. */
+    private static void readDescribeStacks(Path file, JsonNode stacks, Map<String, String> values, Map<String, String> origin) {
+        for (int i = 0; i < stacks.size(); i++) {
+            JsonNode stack = stacks.get(i);
+            String name = stack.path("StackName").asText("Stacks[" + i + "]");
+            JsonNode outputs = stack.path("Outputs");
+            for (int j = 0; j < outputs.size(); j++) {
+                JsonNode o = outputs.get(j);
+                if (!o.path("OutputKey").isTextual() || o.get("OutputValue") == null) {
+                    throw new IllegalArgumentException("Output " + j + " of stack " + name + " in " + file
+                            + " has no OutputKey or OutputValue");
+                }
+                put(values, origin, o.get("OutputKey").asText(), o.get("OutputValue"), "stack " + name, file);
+            }
+        }
     }
 
     private static void put(Map<String, String> values, Map<String, String> origin, String name, JsonNode value, String where, Path file) {
@@ -59,7 +94,7 @@ public final class DeployedOutputs {
             throw new IllegalArgumentException("Output " + name + " is '" + before + "' in " + origin.get(name) + " and '" + text
                     + "' in " + where + " of " + file + ": which deployment is meant?");
         }
-        origin.putIfAbsent(name, where);
+        origin.putIfAbsent(name, where + " of " + file);
     }
 
     public Optional<String> get(String name) {

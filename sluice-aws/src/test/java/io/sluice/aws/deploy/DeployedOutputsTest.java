@@ -15,7 +15,11 @@ class DeployedOutputsTest {
     Path dir;
 
     private Path file(String json) throws IOException {
-        return Files.writeString(dir.resolve("outputs.json"), json);
+        return file("outputs.json", json);
+    }
+
+    private Path file(String name, String json) throws IOException {
+        return Files.writeString(dir.resolve(name), json);
     }
 
     @Test
@@ -33,8 +37,29 @@ class DeployedOutputsTest {
         DeployedOutputs o = DeployedOutputs.read(file("{\"A\":{\"X\":\"1\"}}"));
         assertThatIllegalArgumentException().isThrownBy(() -> o.require("Y")).withMessage("The deployment has no output Y; it has: X");
         assertThatIllegalArgumentException().isThrownBy(() -> DeployedOutputs.read(file("{\"A\":{\"X\":\"1\"},\"B\":{\"X\":\"2\"}}")))
-                .withMessageContaining("Output X is '1' in stack A and '2' in stack B");
+                .withMessage("Output X is '1' in stack A of " + dir.resolve("outputs.json") + " and '2' in stack B of "
+                        + dir.resolve("outputs.json") + ": which deployment is meant?");
         assertThatIllegalArgumentException().isThrownBy(() -> DeployedOutputs.read(file("[1]"))).withMessageContaining("holds no JSON object");
+    }
+
+    /** What 'aws cloudformation describe-stacks --stack-name S' prints, one file per stack: the pipeline's checks read those. */
+    @Test
+    void describeStacksOutputIsReadAndSeveralFilesAreOne() throws IOException {
+        Path data = file("data.json", "{\"Stacks\":[{\"StackName\":\"SluiceData-dev\",\"StackStatus\":\"UPDATE_COMPLETE\","
+                + "\"Outputs\":[{\"OutputKey\":\"UsageTableName\",\"OutputValue\":\"sluice-usage-dev\",\"Description\":\"d\"}]}]}");
+        Path compute = file("compute.json", "{\"Stacks\":[{\"StackName\":\"SluiceCompute-dev\",\"Outputs\":["
+                + "{\"OutputKey\":\"StreamName\",\"OutputValue\":\"sluice-cdrs-dev\",\"ExportName\":\"e\"}]}]}");
+        Path noOutputs = file("none.json", "{\"Stacks\":[{\"StackName\":\"SluiceAnalytics-dev\"}]}");
+        DeployedOutputs o = DeployedOutputs.read(java.util.List.of(data, compute, noOutputs));
+        assertThat(o.all()).isEqualTo(java.util.Map.of("UsageTableName", "sluice-usage-dev", "StreamName", "sluice-cdrs-dev"));
+
+        Path other = file("other.json", "{\"SluiceData-prod\":{\"UsageTableName\":\"sluice-usage-prod\"}}");
+        assertThatIllegalArgumentException().isThrownBy(() -> DeployedOutputs.read(java.util.List.of(data, other)))
+                .withMessage("Output UsageTableName is 'sluice-usage-dev' in stack SluiceData-dev of " + data
+                        + " and 'sluice-usage-prod' in stack SluiceData-prod of " + other + ": which deployment is meant?");
+        Path broken = file("broken.json", "{\"Stacks\":[{\"StackName\":\"S\",\"Outputs\":[{\"OutputValue\":\"v\"}]}]}");
+        assertThatIllegalArgumentException().isThrownBy(() -> DeployedOutputs.read(broken))
+                .withMessage("Output 0 of stack S in " + broken + " has no OutputKey or OutputValue");
     }
 
     @Test

@@ -101,26 +101,35 @@ final class DeployedCheck {
 
     /** Every check of the outputs file {@code file}; one failed check when it cannot be read. */
     static List<Check> run(Path file) {
-        Path path = file.toAbsolutePath().normalize();
+        return run(List.of(file));
+    }
+
+    /**
+     * Every check of the outputs in {@code files}, read as one (e.g. one {@code describe-stacks} answer per stack);
+     * one failed check when one cannot be read.
+     */
+    static List<Check> run(List<Path> files) {
+        List<Path> paths = files.stream().map(f -> f.toAbsolutePath().normalize()).toList();
+        String where = String.join(", ", paths.stream().map(Path::toString).toList());
         DeployedOutputs outputs;
         try {
-            outputs = DeployedOutputs.read(path);
+            outputs = DeployedOutputs.read(paths);
         } catch (NoSuchFileException e) {
-            return List.of(Check.fail(FILE, "cannot read " + path + ": no such file; " + DEPLOY + " writes it"));
+            return List.of(Check.fail(FILE, "cannot read " + e.getFile() + ": no such file; " + DEPLOY + " writes it"));
         } catch (IOException e) {
-            return List.of(Check.fail(FILE, "cannot read " + path + ": " + DoctorCommand.describe(e) + "; " + DEPLOY + " writes it"));
+            return List.of(Check.fail(FILE, "cannot read " + where + ": " + DoctorCommand.describe(e) + "; " + DEPLOY + " writes it"));
         } catch (IllegalArgumentException e) {
             // Not JSON, no object, or one output with two values: DeployedOutputs' message names the file.
             return List.of(Check.fail(FILE, DoctorCommand.firstLine(e.getMessage()) + "; use the file " + DEPLOY + " wrote"));
         }
         List<Check> checks = new ArrayList<>();
-        checks.add(Check.ok(FILE, path + ": " + outputs.all().size() + " outputs"));
-        checks.addAll(check(outputs, path));
+        checks.add(Check.ok(FILE, where + ": " + outputs.all().size() + " outputs"));
+        checks.addAll(check(outputs, where));
         return checks;
     }
 
     /** The checks of outputs read from {@code file}: one per required output, then environment, account/region, workflow. */
-    static List<Check> check(DeployedOutputs outputs, Path file) {
+    static List<Check> check(DeployedOutputs outputs, String file) {
         List<Check> checks = new ArrayList<>();
         String env = environment(outputs).orElse("<env>");
         for (String name : OutputNames.REQUIRED) {

@@ -114,15 +114,16 @@ public final class DoctorCommand implements Callable<Integer> {
 
     @Option(names = "--deployed", paramLabel = "FILE",
             description = "Check the outputs file of an AWS deployment ('npx aws-cdk deploy --all --outputs-file FILE') "
-                + "instead of this machine; reads only the file.")
-    Path deployed;
+                + "instead of this machine; reads only the file. Also takes what 'aws cloudformation describe-stacks "
+                + "--stack-name S' prints; repeat the option to read several files as one deployment.")
+    List<Path> deployed;
 
     @Option(names = "--json", description = "Print one JSON object {\"ok\":..,\"checks\":[{\"name\":..,\"status\":..,\"message\":..}]} instead of text.")
     boolean json;
 
     @Override
     public Integer call() throws IOException {
-        List<Check> checks = deployed != null ? DeployedCheck.run(deployed) : run();
+        List<Check> checks = deployed != null && !deployed.isEmpty() ? DeployedCheck.run(deployed) : run();
         boolean failed = checks.stream().anyMatch(c -> FAIL.equals(c.status()));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -185,6 +185,37 @@ class DeployedCheckTest {
         assertThat(line("GlueDatabaseName")[2]).isEqualTo("sluice_archive_dev");
     }
 
+    /** What 'aws cloudformation describe-stacks --stack-name S' prints for each stack: how the delivery pipeline checks a stage. */
+    private List<Path> describeStacks(Map<String, Map<String, String>> stacks) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (Map.Entry<String, Map<String, String>> stack : stacks.entrySet()) {
+            ObjectNode s = JSON.createObjectNode().put("StackName", stack.getKey()).put("StackStatus", "UPDATE_COMPLETE");
+            var outputs = s.putArray("Outputs");
+            stack.getValue().forEach((k, v) -> outputs.addObject().put("OutputKey", k).put("OutputValue", v).put("Description", "d"));
+            ObjectNode root = JSON.createObjectNode();
+            root.putArray("Stacks").add(s);
+            files.add(write(stack.getKey() + ".json", JSON.writeValueAsString(root)));
+        }
+        return files;
+    }
+
+    @Test
+    @DisplayName("INF-6, INF-13: describe-stacks answers, one file per stack, are read as one deployment: every check ok, exit 0")
+    void describeStacksFiles() throws Exception {
+        List<Path> files = describeStacks(stacks());
+
+        assertThat(doctor("--deployed", files.get(0).toString(), "--deployed", files.get(1).toString(), "--deployed",
+                files.get(2).toString())).as(out()).isEqualTo(ExitCodes.OK);
+        assertThat(lines()).extracting(r -> r[1]).as(out()).containsExactlyElementsOf(NAMES);
+        assertThat(lines()).allSatisfy(r -> assertThat(r[0]).as(String.join(" | ", r)).isEqualTo("ok"));
+        assertThat(line("outputs file")[2]).isEqualTo(files.get(0) + ", " + files.get(1) + ", " + files.get(2) + ": 21 outputs");
+
+        // The compute stack's answer left out: its outputs fail, naming every file read.
+        assertThat(doctor("--deployed", files.get(0).toString(), "--deployed", files.get(1).toString())).isEqualTo(ExitCodes.FAILED);
+        assertThat(line("CdrStreamName")[2]).startsWith("no output CdrStreamName in " + files.get(0) + ", " + files.get(1)
+                + ": stack SluiceCompute-dev declares it");
+    }
+
     @Test
     @DisplayName("INF-6: a missing output fails, naming it and the three stacks of the environment to deploy; exit 1")
     void missingOutput() throws Exception {
@@ -405,8 +436,9 @@ class DeployedCheckTest {
         List<Check> checks = DeployedCheck.run(file);
         assertThat(checks).hasSize(1);
         assertThat(checks.get(0).status()).isEqualTo("fail");
-        assertThat(checks.get(0).message()).isEqualTo("Output UsageTableName is 'sluice-usage-dev' in stack SluiceData-dev and "
-                + "'sluice-usage-prod' in stack SluiceCompute-dev of " + file.toAbsolutePath() + ": which deployment is meant?"
+        assertThat(checks.get(0).message()).isEqualTo("Output UsageTableName is 'sluice-usage-dev' in stack SluiceData-dev of "
+                + file.toAbsolutePath() + " and 'sluice-usage-prod' in stack SluiceCompute-dev of " + file.toAbsolutePath()
+                + ": which deployment is meant?"
                 + "; use the file " + DEPLOY + " wrote");
         // The same file is fine for DeployedOutputs once the stacks agree.
         stacks.get("SluiceCompute-dev").put("UsageTableName", "sluice-usage-dev");
