@@ -129,8 +129,10 @@ public final class DoctorCommand implements Callable<Integer> {
         if (json) {
             out.println(toJson(checks, !failed));
         } else {
+            // One name column for all lines, as wide as the longest name (--deployed's output names are long).
+            int width = checks.stream().mapToInt(c -> c.name().length()).max().orElse(1);
             for (Check c : checks) {
-                out.println(line(c));
+                out.println(line(c, width));
             }
             long fails = checks.stream().filter(c -> FAIL.equals(c.status())).count();
             long warns = checks.stream().filter(c -> WARN.equals(c.status())).count();
@@ -159,9 +161,8 @@ public final class DoctorCommand implements Callable<Integer> {
         return checks;
     }
 
-    static String line(Check c) {
-        // A space after the name column even for names of 16 characters ("running instance").
-        return String.format(Locale.ROOT, "%-5s %-16s %s", c.status(), c.name(), c.message());
+    static String line(Check c, int nameWidth) {
+        return String.format(Locale.ROOT, "%-5s %-" + Math.max(1, nameWidth) + "s %s", c.status(), c.name(), c.message());
     }
 
     static String toJson(List<Check> checks, boolean ok) throws IOException {

@@ -172,6 +172,10 @@ class DeployedCheckTest {
                 + "which DescribeExecution does not take: look them up with `aws logs` in its log group, "
                 + "or read the `aws stepfunctions start-sync-execution` response");
         assertThat(out()).doesNotContain("data dir", "running instance", "inbox");
+        // One message column, after the longest name ("ArchiveDeliveryStreamName"), on every line.
+        int width = NAMES.stream().mapToInt(String::length).max().orElseThrow();
+        assertThat(out().lines().filter(l -> !l.startsWith("doctor: ")))
+                .allSatisfy(l -> assertThat(l.substring(6 + width, 7 + width) + l.charAt(7 + width)).as(l).matches(" \\S"));
     }
 
     @Test
