@@ -10,8 +10,6 @@ import io.sluice.aws.deploy.OutputNames;
 import io.sluice.local.cli.DeployedCheck.Location;
 import io.sluice.local.cli.DoctorCommand.Check;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +20,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code sluice doctor --deployed FILE}: a deployment's outputs file, checked offline (INF-1, INF-6, ANA-3). */
 class DeployedCheckTest {
@@ -45,7 +42,7 @@ class DeployedCheckTest {
     @TempDir
     Path dir;
 
-    private final StringWriter sw = new StringWriter();
+    private final DoctorRun doctorRun = new DoctorRun(NAMES);
 
     /** A complete deployment of environment dev in eu-west-1, account 123456789012, by stack. */
     private static Map<String, Map<String, String>> stacks() {
@@ -106,35 +103,19 @@ class DeployedCheckTest {
     }
 
     private int doctor(String... args) {
-        sw.getBuffer().setLength(0);
-        CommandLine cl = new CommandLine(new DoctorCommand());
-        cl.setOut(new PrintWriter(sw));
-        return cl.execute(args);
+        return doctorRun.run(args);
     }
 
     private String out() {
-        return sw.toString();
+        return doctorRun.out();
     }
 
-    /** The text output's check lines as status, name, message (names have no spaces but "outputs file"). */
     private List<String[]> lines() {
-        List<String[]> rows = new ArrayList<>();
-        for (String line : out().split("\\R")) {
-            if (line.isEmpty() || line.startsWith("doctor: ")) {
-                continue;
-            }
-            String status = line.substring(0, 5).strip();
-            String rest = line.substring(6);
-            String name = rest.startsWith("outputs file") ? "outputs file" : rest.substring(0, rest.indexOf(' '));
-            String message = rest.substring(name.length()).stripLeading();
-            rows.add(new String[] {status, name, message});
-        }
-        return rows;
+        return doctorRun.lines();
     }
 
     private String[] line(String name) {
-        return lines().stream().filter(r -> r[1].equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no '" + name + "' line in:\n" + out()));
+        return doctorRun.line(name);
     }
 
     private static Check check(List<Check> checks, String name) {

@@ -8,8 +8,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.sluice.local.runtime.RuntimeInfo;
 import io.sluice.local.store.LocalStore;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -33,37 +31,22 @@ class DoctorCommandTest {
     @TempDir
     Path dir;
 
-    private final StringWriter sw = new StringWriter();
+    private final DoctorRun doctor = new DoctorRun(NAMES);
 
     private int run(String... args) {
-        sw.getBuffer().setLength(0);
-        CommandLine cl = new CommandLine(new DoctorCommand());
-        cl.setOut(new PrintWriter(sw));
-        return cl.execute(args);
+        return doctor.run(args);
     }
 
     private String out() {
-        return sw.toString();
+        return doctor.out();
     }
 
-    /** The text output's check lines, by name (the summary line excluded). */
     private List<String[]> lines() {
-        List<String[]> rows = new ArrayList<>();
-        for (String line : out().split("\\R")) {
-            if (line.isEmpty() || line.startsWith("doctor: ")) {
-                continue;
-            }
-            String status = line.substring(0, 5).strip();
-            String name = line.substring(6, 22).strip();
-            String message = line.substring(23);
-            rows.add(new String[] {status, name, message});
-        }
-        return rows;
+        return doctor.lines();
     }
 
     private String[] line(String name) {
-        return lines().stream().filter(r -> r[1].equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no '" + name + "' line in:\n" + out()));
+        return doctor.line(name);
     }
 
     private JsonNode json(String... args) throws IOException {
