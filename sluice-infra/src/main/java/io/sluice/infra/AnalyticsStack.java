@@ -61,12 +61,12 @@ public final class AnalyticsStack extends Stack {
                         .description("Accepted CDRs, one row each; partitioned by the call's start day (UTC)")
                         // Partition projection: Athena finds a day's partition as soon as Firehose wrote it, without
                         // waiting for the crawler (which keeps the catalog's partition list for other engines).
-                        .parameters(Map.of("classification", "parquet", "parquet.compression", "SNAPPY", "EXTERNAL", "TRUE",
+                        .parameters(Sorted.keys(Map.of("classification", "parquet", "parquet.compression", "SNAPPY", "EXTERNAL", "TRUE",
                                 "projection.enabled", "true", "projection.dt.type", "date", "projection.dt.format", "yyyy-MM-dd",
                                 "projection.dt.range", "2000-01-01,NOW", "projection.dt.interval", "1",
                                 "projection.dt.interval.unit", "DAYS",
                                 "storage.location.template", "s3://" + data.archive().getBucketName() + "/" + ARCHIVE_PREFIX
-                                        + ArchiveRows.PARTITION_COLUMN + "=${dt}/"))
+                                        + ArchiveRows.PARTITION_COLUMN + "=${dt}/")))
                         .partitionKeys(List.of(CfnTable.ColumnProperty.builder().name(ArchiveRows.PARTITION_COLUMN).type("string").build()))
                         .storageDescriptor(CfnTable.StorageDescriptorProperty.builder()
                                 .location("s3://" + data.archive().getBucketName() + "/" + ARCHIVE_PREFIX)

@@ -215,8 +215,8 @@ public final class ComputeStack extends Stack {
                 + "on-failure destination (only stream sources do); a message that fails " + MAX_RECEIVE_COUNT + " times moves to "
                 + "the object queue's dead-letter queue (OBJ-3).");
 
-        Map<String, String> redriveEnv = Map.of("SLUICE_OBJECT_DLQ_URL", objectDlq.getQueueUrl(),
-                "SLUICE_OBJECT_QUEUE_URL", objectQueue.getQueueUrl());
+        Map<String, String> redriveEnv = Sorted.keys(Map.of("SLUICE_OBJECT_DLQ_URL", objectDlq.getQueueUrl(),
+                "SLUICE_OBJECT_QUEUE_URL", objectQueue.getQueueUrl()));
         function(env, code, "redrive", REDRIVE_HANDLER, "Inspects the object DLQ or sends its messages back (invoke by hand)",
                 512, 300, null, redriveEnv, List.of(
                         statement("DrainDlq", List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
@@ -255,7 +255,7 @@ public final class ComputeStack extends Stack {
                         .budgetName("sluice-monthly-" + Aws.REGION + "-" + env.suffix()).budgetType("COST").timeUnit("MONTHLY")
                         .budgetLimit(CfnBudget.SpendProperty.builder().amount(env.monthlyBudgetUsd()).unit("USD").build())
                         // Costs of resources tagged env=<suffix> (activate "env" as a cost allocation tag once per account).
-                        .costFilters(Map.of("TagKeyValue", List.of("user:env$" + env.suffix()), "Region", List.of(Aws.REGION)))
+                        .costFilters(Sorted.keys(Map.of("TagKeyValue", List.of("user:env$" + env.suffix()), "Region", List.of(Aws.REGION))))
                         .build())
                 .notificationsWithSubscribers(List.of(
                         budgetAlert("ACTUAL", 80), budgetAlert("FORECASTED", 100)))
@@ -333,8 +333,8 @@ public final class ComputeStack extends Stack {
         SluiceEnvironment.Alarms a = env.alarms();
         Duration period = Duration.minutes(5);
         MathExpression errorRate = MathExpression.Builder.create().expression("IF(invocations > 0, 100 * errors / invocations, 0)")
-                .usingMetrics(Map.of("errors", fn.metricErrors(MetricOptions.builder().period(period).statistic("Sum").build()),
-                        "invocations", fn.metricInvocations(MetricOptions.builder().period(period).statistic("Sum").build())))
+                .usingMetrics(Sorted.keys(Map.of("errors", fn.metricErrors(MetricOptions.builder().period(period).statistic("Sum").build()),
+                        "invocations", fn.metricInvocations(MetricOptions.builder().period(period).statistic("Sum").build()))))
                 .period(period).label(env.name(name) + " error rate %").build();
         List<Alarm> alarms = List.of(
                 Alarm.Builder.create(this, DataStack.camel(name) + "ErrorRate").alarmName(env.name(name + "-error-rate"))

@@ -49,7 +49,8 @@ import software.constructs.Construct;
  * (a CodeConnections connection to GitHub, GitLab or Bitbucket, made once in the console), optionally
  * {@code -c pipelineBranch=main}. Deploy actions take no CloudFormation parameters, so prod's required ones come as
  * context: {@code -c prod.AlertEmail=.. -c prod.SourceZone=.. -c prod.DefaultCountry=..} (INF-7); without them
- * synth stops here. All stages deploy to the pipeline's own account and region.
+ * synth stops here. Staging takes prod's zone and country unless given its own. All stages deploy to the pipeline's
+ * own account and region.
  */
 public final class DeliveryPipeline extends Stack {
     static final String CONTEXT_REPOSITORY = "pipeline";
@@ -113,6 +114,14 @@ public final class DeliveryPipeline extends Stack {
             throw new IllegalArgumentException("the pipeline deploys prod without CloudFormation parameters, and prod has no "
                     + "defaults for them: give " + String.join(" ", missing) + " (INF-7)");
         }
+        // A deploy action passes no parameter, so each deploy sets the template's default, not the stack's previous
+        // value. Staging rehearses prod: unless told otherwise it reads CDRs in prod's zone and country.
+        for (String p : List.of("SourceZone", "DefaultCountry")) {
+            if (app.getNode().tryGetContext(ComputeStack.parameterContextKey("staging", p)) == null) {
+                app.getNode().setContext(ComputeStack.parameterContextKey("staging", p),
+                        app.getNode().tryGetContext(ComputeStack.parameterContextKey("prod", p)));
+            }
+        }
         DeliveryPipeline stack = new DeliveryPipeline(app, repository, branch, connection, code);
         // Every stage's stacks share the pipeline's account, so their reserved concurrency adds up (INF-2).
         int concurrency = SluiceApp.intContext(app, "accountConcurrency", Preflight.DEFAULT_ACCOUNT_CONCURRENCY);
@@ -156,7 +165,7 @@ public final class DeliveryPipeline extends Stack {
                                 .computeType(ComputeType.SMALL).build())
                         // JDK 21 (the project's release level) and Node 20 (the CDK CLI), as README and .ci/run expect.
                         .partialBuildSpec(BuildSpec.fromObject(Map.of("phases", Map.of("install", Map.of("runtime-versions",
-                                Map.of("java", "corretto21", "nodejs", "20"))))))
+                                Sorted.keys(Map.of("java", "corretto21", "nodejs", "20")))))))
                         .timeout(Duration.minutes(30)).build())
                 // The whole test suite runs here: more cores and memory than the small steps need.
                 .synthCodeBuildDefaults(CodeBuildOptions.builder().buildEnvironment(BuildEnvironment.builder()
@@ -175,7 +184,28 @@ public final class DeliveryPipeline extends Stack {
         Tags.of(this).add("env", "pipeline");
         SluiceApp.nag(this);
         pipeline.buildPipeline();
+        allowConnection(connection);
         suppressPipelineFindings();
+    }
+
+    /**
+     * The CDK grants {@code codestar-connections:UseConnection} to the roles that use the connection (the source action's,
+     * and the build's, which clones). IAM matches an action's service prefix against the resource's, and connections
+     * made since mid-2024 have {@code arn:aws:codeconnections:...} ARNs: those need {@code codeconnections:UseConnection}.
+     */
+    private void allowConnection(String connectionArn) {
+        String prefix = connectionArn.split(":")[2];
+        if (prefix.equals("codestar-connections")) {
+            return;
+        }
+        PolicyStatement use = PolicyStatement.Builder.create().actions(List.of(prefix + ":UseConnection"))
+                .resources(List.of(connectionArn)).build();
+        pipeline.getSynthProject().addToRolePolicy(use);
+        for (software.constructs.IConstruct c : pipeline.getPipeline().getNode().findAll()) {
+            if (c instanceof software.amazon.awscdk.services.iam.Role role && c.getNode().getPath().contains("/Source/")) {
+                role.addToPrincipalPolicy(use);
+            }
+        }
     }
 
     /**

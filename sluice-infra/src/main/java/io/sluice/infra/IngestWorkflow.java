@@ -57,40 +57,40 @@ final class IngestWorkflow extends Construct {
                 .causePath(JsonPath.stringAt("$.error.Cause")).build();
         SnsPublish notifyFailure = SnsPublish.Builder.create(this, "NotifyFailure").topic(alerts)
                 .subject("Sluice file ingestion failed (" + env.suffix() + ")")
-                .message(TaskInput.fromObject(Map.of("workflow", name, "bucket", JsonPath.stringAt("$.bucket"),
+                .message(TaskInput.fromObject(Sorted.keys(Map.of("workflow", name, "bucket", JsonPath.stringAt("$.bucket"),
                         "key", JsonPath.stringAt("$.key"), "error", JsonPath.stringAt("$.error.Error"),
-                        "cause", JsonPath.stringAt("$.error.Cause"))))
+                        "cause", JsonPath.stringAt("$.error.Cause")))))
                 .resultPath(JsonPath.DISCARD).build();
         notifyFailure.next(failed);
         CatchProps toFailure = CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build();
 
         // validate: S3 answers HeadObject, then the same extension and size rules as the object function
         CallAwsService head = CallAwsService.Builder.create(this, "Validate").service("s3").action("headObject")
-                .parameters(Map.of("Bucket", JsonPath.stringAt("$.bucket"), "Key", JsonPath.stringAt("$.key")))
+                .parameters(Sorted.keys(Map.of("Bucket", JsonPath.stringAt("$.bucket"), "Key", JsonPath.stringAt("$.key"))))
                 .iamAction("s3:GetObject").iamResources(List.of(data.objects().arnForObjects("*")))
-                .resultSelector(Map.of("size", JsonPath.numberAt("$.ContentLength"), "etag", JsonPath.stringAt("$.ETag"),
-                        "versionId", JsonPath.stringAt("$.VersionId")))
+                .resultSelector(Sorted.keys(Map.of("size", JsonPath.numberAt("$.ContentLength"), "etag", JsonPath.stringAt("$.ETag"),
+                        "versionId", JsonPath.stringAt("$.VersionId"))))
                 .resultPath("$.head").build();
         head.addRetry(RetryProps.builder().errors(List.of("S3.SdkClientException", "S3.S3Exception", "States.Timeout"))
                 .interval(Duration.seconds(1)).maxAttempts(3).backoffRate(2).jitterStrategy(JitterType.FULL).build());
         head.addCatch(notifyFailure, toFailure);
         // Every way to fail goes through NotifyFailure, with $.error as a Catch would have set it.
-        Pass rejected = Pass.Builder.create(this, "Rejected").resultPath("$.error").result(Result.fromObject(Map.of(
+        Pass rejected = Pass.Builder.create(this, "Rejected").resultPath("$.error").result(Result.fromObject(Sorted.keys(Map.of(
                 "Error", "Sluice.ObjectRejected",
                 "Cause", "Not a CDR file: the extension is not one of " + String.join(", ", extensions.stream().sorted().toList())
-                        + ", or the object is larger than " + maxObjectBytes + " bytes"))).build();
+                        + ", or the object is larger than " + maxObjectBytes + " bytes")))).build();
         rejected.next(notifyFailure);
         List<Condition> allowed = extensions.stream().sorted().map(e -> Condition.stringMatches("$.key", "*." + e)).toList();
 
         // load: the object function, with the EventBridge event shape it decodes (docs/events)
         LambdaInvoke load = LambdaInvoke.Builder.create(this, "Load").lambdaFunction(objectFunction)
-                .payload(TaskInput.fromObject(Map.of("version", "0", "id", JsonPath.stringAt("$$.Execution.Name"),
+                .payload(TaskInput.fromObject(Sorted.keys(Map.of("version", "0", "id", JsonPath.stringAt("$$.Execution.Name"),
                         "detail-type", "Object Created", "source", "aws.s3", "account", Aws.ACCOUNT_ID,
                         "time", JsonPath.stringAt("$$.Execution.StartTime"), "region", Aws.REGION, "resources", List.of(),
                         "detail", Map.of("version", "0", "bucket", Map.of("name", JsonPath.stringAt("$.bucket")),
                                 "object", Map.of("key", JsonPath.stringAt("$.key"), "size", JsonPath.numberAt("$.head.size"),
                                         "etag", JsonPath.stringAt("$.head.etag"), "version-id", JsonPath.stringAt("$.head.versionId")),
-                                "reason", "StepFunctions"))))
+                                "reason", "StepFunctions")))))
                 .retryOnServiceExceptions(false).resultPath(JsonPath.DISCARD)
                 .taskTimeout(Timeout.duration(Duration.seconds(270))).build();
         load.addRetry(RetryProps.builder().errors(List.of("Lambda.TooManyRequestsException", "Lambda.ServiceException",
@@ -114,18 +114,18 @@ final class IngestWorkflow extends Construct {
         // notify: the outcome, with the manifest's counts
         SnsPublish notify = SnsPublish.Builder.create(this, "Notify").topic(alerts)
                 .subject("Sluice file ingested (" + env.suffix() + ")")
-                .message(TaskInput.fromObject(Map.of("workflow", name, "bucket", JsonPath.stringAt("$.bucket"),
+                .message(TaskInput.fromObject(Sorted.keys(Map.of("workflow", name, "bucket", JsonPath.stringAt("$.bucket"),
                         "key", JsonPath.stringAt("$.key"), "status", JsonPath.stringAt("$.manifest.Item.status.S"),
                         "records_in", JsonPath.stringAt("$.manifest.Item.records_in.N"),
                         "accepted", JsonPath.stringAt("$.manifest.Item.accepted.N"),
                         "rejected", JsonPath.stringAt("$.manifest.Item.rejected.N"),
-                        "duplicates", JsonPath.stringAt("$.manifest.Item.duplicates.N"))))
+                        "duplicates", JsonPath.stringAt("$.manifest.Item.duplicates.N")))))
                 .resultPath(JsonPath.DISCARD).build();
         notify.addCatch(failed, toFailure);
-        Pass notFinished = Pass.Builder.create(this, "NotFinished").resultPath("$.error").result(Result.fromObject(Map.of(
+        Pass notFinished = Pass.Builder.create(this, "NotFinished").resultPath("$.error").result(Result.fromObject(Sorted.keys(Map.of(
                 "Error", "Sluice.LoadNotFinished",
                 "Cause", "The object's manifest is not PROCESSED or REJECTED after the load (still PROCESSING, or FAILED): "
-                        + "see the manifests table and the error log"))).build();
+                        + "see the manifests table and the error log")))).build();
         notFinished.next(notifyFailure);
 
         Choice valid = Choice.Builder.create(this, "IsCdrFile").build();

@@ -130,12 +130,31 @@ class DeliveryPipelineTest {
         List<String> commands = new ArrayList<>();
         spec.at("/phases/build/commands").forEach(c -> commands.add(c.asText()));
         assertThat(commands).containsExactly("./verify", "cd sluice-infra && npm ci --no-audit --no-fund && npx aws-cdk synth -q "
-                + "-c 'pipeline=acme/sluice' -c 'connectionArn=" + CONNECTION + "' -c 'prod.AlertEmail=ops@example.com' "
-                + "-c 'prod.SourceZone=Europe/London' -c 'prod.DefaultCountry=GB'");
+                + "-c 'pipeline=acme/sluice' -c 'connectionArn=" + CONNECTION + "' -c 'staging.SourceZone=Europe/London' "
+                + "-c 'staging.DefaultCountry=GB' -c 'prod.AlertEmail=ops@example.com' -c 'prod.SourceZone=Europe/London' "
+                + "-c 'prod.DefaultCountry=GB'");
         assertThat(spec.at("/artifacts/secondary-artifacts").toString()).contains("\"base-directory\":\"sluice-infra/cdk.out\"",
                 "\"base-directory\":\"sluice-local/target\"");
-        // The build clones the repository (executable bits kept), which needs the connection.
-        assertThat(Template.fromStack(pipeline).toJSON().toString()).contains("codestar-connections:UseConnection");
+        // The build clones the repository (git keeps executable bits), so its role uses the connection too; a
+        // codeconnections ARN needs the codeconnections action (IAM matches the service prefix).
+        assertThat(stage("Source").at("/Actions/0/Configuration/OutputArtifactFormat").asText()).isEqualTo("CODEBUILD_CLONE_REF");
+        for (String role : List.of("PipelineBuildBuildTestSynthCdkBuildProjectRoleDefaultPolicy", "PipelineSourceacmesluice")) {
+            assertThat(statements(role).stream().filter(st -> CONNECTION.equals(st.path("Resource").asText()))
+                    .map(st -> st.get("Action").asText()).toList())
+                    .as(role).contains("codestar-connections:UseConnection", "codeconnections:UseConnection");
+        }
+    }
+
+    /** The statements of the IAM policies whose logical ID starts with {@code prefix}. */
+    private static List<JsonNode> statements(String prefix) {
+        List<JsonNode> found = new ArrayList<>();
+        template.get("Resources").fields().forEachRemaining(e -> {
+            if (e.getKey().startsWith(prefix) && e.getValue().get("Type").asText().equals("AWS::IAM::Policy")) {
+                e.getValue().at("/Properties/PolicyDocument/Statement").forEach(found::add);
+            }
+        });
+        assertThat(found).as(prefix).isNotEmpty();
+        return found;
     }
 
     @Test
@@ -173,12 +192,26 @@ class DeliveryPipelineTest {
                 assertThat(p.at("/Properties/EncryptionKey/Fn::GetAtt/0").asText()).startsWith("ArtifactsKey"));
     }
 
+    /** A deploy action passes no parameters: each deploy sets the defaults. Staging rehearses prod's zone and country. */
+    @Test
+    void stagingReadsCdrsInProdsZoneAndCountry() {
+        Map<String, Object> params = parameters(pipeline.stages().get(1).stacks().get(2));
+        assertThat(((Map<?, ?>) params.get("SourceZone")).get("Default")).isEqualTo("Europe/London");
+        assertThat(((Map<?, ?>) params.get("DefaultCountry")).get("Default")).isEqualTo("GB");
+        assertThat(((Map<?, ?>) params.get("AlertEmail")).get("Default")).isEqualTo("");
+        assertThat(((Map<?, ?>) parameters(pipeline.stages().get(0).stacks().get(2)).get("SourceZone")).get("Default")).isEqualTo("UTC");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> parameters(Stack stack) {
+        return (Map<String, Object>) Template.fromStack(stack).toJSON().get("Parameters");
+    }
+
     @Test
     void prodParametersComeFromContextAsDefaults() {
         Stack prodCompute = pipeline.stages().get(2).stacks().get(2);
         assertThat(prodCompute.getStackName()).isEqualTo("SluiceCompute-prod");
-        Map<String, Object> params = Template.fromStack(prodCompute).toJSON().entrySet().stream()
-                .filter(e -> e.getKey().equals("Parameters")).map(e -> (Map<String, Object>) e.getValue()).findFirst().orElseThrow();
+        Map<String, Object> params = parameters(prodCompute);
         assertThat(((Map<?, ?>) params.get("AlertEmail")).get("Default")).isEqualTo("ops@example.com");
         assertThat(((Map<?, ?>) params.get("SourceZone")).get("Default")).isEqualTo("Europe/London");
         assertThat(((Map<?, ?>) params.get("DefaultCountry")).get("Default")).isEqualTo("GB");
