@@ -72,6 +72,7 @@ public final class ComputeStack extends Stack {
     static final String STREAM_HANDLER = "io.sluice.aws.handlers.CdrStreamHandler::handleRequest";
     static final String OBJECT_HANDLER = "io.sluice.aws.handlers.CdrObjectHandler::handleRequest";
     static final String REDRIVE_HANDLER = "io.sluice.aws.handlers.DeadLetterRedriveHandler::handleRequest";
+    static final String REPLAY_HANDLER = "io.sluice.aws.handlers.StreamFailureReplayHandler::handleRequest";
     /** Receives of an object message before it moves to the dead-letter queue (OBJ-3). */
     static final int MAX_RECEIVE_COUNT = 5;
 
@@ -224,6 +225,18 @@ public final class ComputeStack extends Stack {
                         statement("RequeueObjects", List.of("sqs:SendMessage", "sqs:GetQueueAttributes"), objectQueue.getQueueArn()),
                         statement("QueueKey", List.of("kms:Decrypt", "kms:GenerateDataKey"), key.getKeyArn())));
 
+        // Kinesis batches that ran out of retries: the failures queue names their ranges; this function reads them back
+        // from the stream and commits them through the stream function's pipeline (CDR-12). Invoked by hand.
+        Map<String, String> replayEnv = new LinkedHashMap<>(common);
+        replayEnv.put(io.sluice.aws.handlers.StreamFailureReplayHandler.QUEUE_ENV, streamFailures.getQueueUrl());
+        List<PolicyStatement> replayGrants = new ArrayList<>(pipelineGrants(data, analytics, false));
+        replayGrants.add(statement("TakeFailedBatches", List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+                "sqs:GetQueueAttributes"), streamFailures.getQueueArn()));
+        replayGrants.add(statement("ReadTheStreamAgain", List.of("kinesis:GetShardIterator", "kinesis:GetRecords"), stream.getStreamArn()));
+        replayGrants.add(statement("StreamAndQueueKey", List.of("kms:Decrypt"), key.getKeyArn()));
+        function(env, code, "stream-replay", REPLAY_HANDLER, "Replays Kinesis batches that ran out of retries (invoke by hand)",
+                env.streamMemoryMb(), 900, null, replayEnv, replayGrants);
+
         // ------------------------------------------------------------------ the file workflow (ANA-3)
         IngestWorkflow workflow = new IngestWorkflow(this, "IngestWorkflow", env, data, objectFn, alerts, key,
                 ObjectIngest.EXTENSIONS, io.sluice.aws.handlers.Wiring.DEFAULT_MAX_OBJECT_BYTES);
@@ -235,7 +248,7 @@ public final class ComputeStack extends Stack {
                     .alarmDescription(q == objectDlq
                             ? "Object events failed " + MAX_RECEIVE_COUNT + " times: inspect and redrive them with the redrive function (docs/deploy.md)"
                             : "Kinesis batches ran out of retries: each message names the shard and sequence range; replay them "
-                            + "from the stream while it still holds them (docs/deploy.md)")
+                            + "from the stream with the stream-replay function while the stream still holds them (docs/deploy.md)")
                     .metric(q.metricApproximateNumberOfMessagesVisible().with(MetricOptions.builder()
                             .period(Duration.minutes(5)).statistic("Maximum").build()))
                     .threshold(1).evaluationPeriods(1).comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
@@ -267,6 +280,8 @@ public final class ComputeStack extends Stack {
         output(OutputNames.OBJECT_FUNCTION, functions.get("object").getFunctionName(), "Function loading CDR files");
         output(OutputNames.REDRIVE_FUNCTION, functions.get("redrive").getFunctionName(),
                 "Function to inspect or redrive the object DLQ: payload {\"action\":\"inspect\"|\"redrive\",\"max\":N}");
+        output(OutputNames.STREAM_REPLAY_FUNCTION, functions.get("stream-replay").getFunctionName(),
+                "Replays the stream-failures queue's batches from the stream: invoke with {\"action\":\"inspect\"|\"replay\"}");
         output(OutputNames.OBJECT_QUEUE_URL, objectQueue.getQueueUrl(), "Object-created events wait here for the object function");
         output(OutputNames.OBJECT_DLQ_URL, objectDlq.getQueueUrl(), "Object events that failed " + MAX_RECEIVE_COUNT + " times");
         output(OutputNames.STREAM_FAILURES_QUEUE_URL, streamFailures.getQueueUrl(), "Kinesis batches that ran out of retries");
@@ -465,7 +480,7 @@ public final class ComputeStack extends Stack {
                 "Published: the alias live points at the function's current version, and every trigger uses the alias.");
         AnalyticsStack.suppress(fn, "Serverless-LambdaDLQ", "Nothing invokes this function asynchronously: the event source "
                 + "mappings invoke it synchronously and keep failures in their own destinations (the stream's on-failure queue, "
-                + "the object queue's dead-letter queue); the redrive function is invoked by hand.");
+                + "the object queue's dead-letter queue); the redrive and stream-replay functions are invoked by hand.");
         AnalyticsStack.suppress(role, "Serverless-LambdaStarPermissions", "The only * is X-Ray's, which has no resource-level "
                 + "permissions; every other statement names its table, stream, queue, key or log group.");
         AnalyticsStack.suppress(role, "AwsSolutions-IAM5", "X-Ray's PutTraceSegments and PutTelemetryRecords take no resource "

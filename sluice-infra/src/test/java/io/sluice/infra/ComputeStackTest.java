@@ -27,7 +27,7 @@ class ComputeStackTest {
 
     @Test
     void everyFunctionRunsTheJarOnANewJavaRuntimeOnArmWithTracingAndItsOwnEncryptedLogGroup() {
-        assertThat(dev.findResources("AWS::Lambda::Function")).hasSize(3);
+        assertThat(dev.findResources("AWS::Lambda::Function")).hasSize(4);
         dev.allResourcesProperties("AWS::Lambda::Function", Map.of("Runtime", "java25", "Architectures", List.of("arm64"),
                 "TracingConfig", Map.of("Mode", "Active"), "SnapStart", Map.of("ApplyOn", "PublishedVersions")));
         dev.hasResourceProperties("AWS::Lambda::Function", Map.of("FunctionName", "sluice-stream-dev",
@@ -41,6 +41,25 @@ class ComputeStackTest {
         dev.hasResourceProperties("AWS::Logs::LogGroup", Map.of("LogGroupName", "/aws/lambda/sluice-stream-dev",
                 "RetentionInDays", 14, "KmsKeyId", Match.anyValue()));
         prod.hasResourceProperties("AWS::Logs::LogGroup", Map.of("LogGroupName", "/aws/lambda/sluice-stream-prod", "RetentionInDays", 365));
+    }
+
+    /** CDR-12: the replay function reads the failed ranges back from the stream and commits them like the stream function. */
+    @Test
+    void theStreamReplayFunctionMayTakeFailedBatchesAndReadTheStreamAgain() {
+        String queue = logicalId(dev, "AWS::SQS::Queue", "sluice-stream-failures-dev");
+        dev.hasResourceProperties("AWS::Lambda::Function", Map.of("FunctionName", "sluice-stream-replay-dev",
+                "Handler", ComputeStack.REPLAY_HANDLER, "Timeout", 900,
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("SLUICE_USAGE_TABLE", Match.anyValue(),
+                        "SLUICE_ARCHIVE_STREAM", Match.anyValue(),
+                        "SLUICE_STREAM_FAILURES_QUEUE_URL", Map.of("Ref", queue))))));
+        dev.hasResourceProperties("AWS::IAM::Role", Map.of("Policies", List.of(Map.of("PolicyName", "sluice-stream-replay",
+                "PolicyDocument", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(
+                        Match.objectLike(Map.of("Sid", "LedgerClaimsAndCounters")),
+                        Match.objectLike(Map.of("Sid", "TakeFailedBatches", "Action", List.of("sqs:ReceiveMessage", "sqs:DeleteMessage",
+                                "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"),
+                                "Resource", Map.of("Fn::GetAtt", List.of(queue, "Arn")))),
+                        Match.objectLike(Map.of("Sid", "ReadTheStreamAgain", "Action", List.of("kinesis:GetShardIterator", "kinesis:GetRecords"),
+                                "Resource", Map.of("Fn::GetAtt", List.of(logicalIdOf(dev, "AWS::Kinesis::Stream"), "Arn"))))))))))));
     }
 
     @Test

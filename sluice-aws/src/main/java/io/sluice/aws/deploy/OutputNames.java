@@ -27,6 +27,7 @@ public final class OutputNames {
     public static final String STREAM_FUNCTION = "StreamFunctionName";
     public static final String OBJECT_FUNCTION = "ObjectFunctionName";
     public static final String REDRIVE_FUNCTION = "RedriveFunctionName";
+    public static final String STREAM_REPLAY_FUNCTION = "StreamReplayFunctionName";
     public static final String OBJECT_QUEUE_URL = "ObjectQueueUrl";
     public static final String OBJECT_DLQ_URL = "ObjectDlqUrl";
     public static final String STREAM_FAILURES_QUEUE_URL = "StreamFailuresQueueUrl";
@@ -36,7 +37,7 @@ public final class OutputNames {
     /** Every output a complete deployment has, whichever stack declares it. */
     public static final List<String> REQUIRED = List.of(PROFILES_TABLE, USAGE_TABLE, MANIFESTS_TABLE, DEAD_LETTERS_TABLE, ERRORS_TABLE,
             OBJECT_BUCKET, ARCHIVE_BUCKET, DATA_KEY_ARN, ARCHIVE_DELIVERY_STREAM, GLUE_DATABASE, ARCHIVE_CRAWLER, ATHENA_WORKGROUP,
-            CDR_STREAM, STREAM_FUNCTION, OBJECT_FUNCTION, REDRIVE_FUNCTION, OBJECT_QUEUE_URL, OBJECT_DLQ_URL,
+            CDR_STREAM, STREAM_FUNCTION, OBJECT_FUNCTION, REDRIVE_FUNCTION, STREAM_REPLAY_FUNCTION, OBJECT_QUEUE_URL, OBJECT_DLQ_URL,
             STREAM_FAILURES_QUEUE_URL, ALERTS_TOPIC_ARN, INGEST_WORKFLOW_ARN);
 
     private static final java.util.Set<String> DATA = java.util.Set.of(PROFILES_TABLE, USAGE_TABLE, MANIFESTS_TABLE,

@@ -4,8 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.aws.redrive.DeadLetterRedrive;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,13 +18,12 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@code SLUICE_OBJECT_DLQ_URL} and {@code SLUICE_OBJECT_QUEUE_URL}.
  */
 public final class DeadLetterRedriveHandler implements RequestStreamHandler {
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final int MAX_LIMIT = 10_000;
     private final DeadLetterRedrive redrive;
 
     public DeadLetterRedriveHandler() {
         this(new DeadLetterRedrive(SqsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
-                required("SLUICE_OBJECT_DLQ_URL"), required("SLUICE_OBJECT_QUEUE_URL")));
+                OperatorRequest.required("SLUICE_OBJECT_DLQ_URL"), OperatorRequest.required("SLUICE_OBJECT_QUEUE_URL")));
     }
 
     public DeadLetterRedriveHandler(DeadLetterRedrive redrive) {
@@ -35,12 +32,9 @@ public final class DeadLetterRedriveHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode request = JSON.readTree(input);
-        String action = request == null || request.path("action").isMissingNode() ? "inspect" : request.path("action").asText();
-        int max = request == null ? 10 : request.path("max").asInt(10);
-        if (max < 1 || max > MAX_LIMIT) {
-            throw new IllegalArgumentException("max must be 1.." + MAX_LIMIT + ", was " + max);
-        }
+        OperatorRequest request = OperatorRequest.read(input, MAX_LIMIT);
+        String action = request.action();
+        int max = request.max();
         try (JsonGenerator g = new JsonFactory().createGenerator(output)) {
             g.writeStartObject();
             g.writeStringField("action", action);
@@ -78,13 +72,5 @@ public final class DeadLetterRedriveHandler implements RequestStreamHandler {
             }
             g.writeEndObject();
         }
-    }
-
-    private static String required(String name) {
-        String v = System.getenv(name);
-        if (v == null || v.isBlank()) {
-            throw new IllegalStateException("Environment variable " + name + " is not set (the CDK app sets it)");
-        }
-        return v;
     }
 }

@@ -5,13 +5,10 @@ import io.sluice.aws.events.ObjectNotification;
 import io.sluice.aws.events.ObjectRef;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
@@ -22,9 +19,6 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  * (OBJ-2).
  */
 public final class DeadLetterRedrive {
-    /** SQS batch operations take at most 10 entries. */
-    static final int SQS_BATCH = 10;
-
     private final SqsClient sqs;
     private final String deadLetterQueueUrl;
     private final String sourceQueueUrl;
@@ -48,21 +42,7 @@ public final class DeadLetterRedrive {
      * visible again at once). SQS returns a sample: a large queue may need several looks.
      */
     public List<Entry> inspect(int max) {
-        List<Entry> out = new ArrayList<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        while (out.size() < max) {
-            boolean news = false;
-            for (Message m : receive(Math.min(SQS_BATCH, max - out.size()), 0)) {
-                if (seen.add(m.messageId())) {
-                    out.add(describe(m));
-                    news = true;
-                }
-            }
-            if (!news) {
-                break; // empty, or SQS showed the same messages again (they stay visible): that is all there is to see
-            }
-        }
-        return out;
+        return QueueSample.peek(sqs, deadLetterQueueUrl, max).stream().map(DeadLetterRedrive::describe).toList();
     }
 
     /** Moves up to {@code max} messages back to the object queue. */
@@ -71,7 +51,7 @@ public final class DeadLetterRedrive {
         int failed = 0;
         List<String> errors = new ArrayList<>();
         while (moved + failed < max) {
-            List<Message> got = receive(Math.min(SQS_BATCH, max - moved - failed), 60);
+            List<Message> got = QueueSample.receive(sqs, deadLetterQueueUrl, Math.min(QueueSample.SQS_BATCH, max - moved - failed), 60);
             if (got.isEmpty()) {
                 break;
             }
@@ -105,18 +85,9 @@ public final class DeadLetterRedrive {
         return new Result(moved, failed, errors);
     }
 
-    private List<Message> receive(int count, int visibilitySeconds) {
-        ReceiveMessageResponse r = sqs.receiveMessage(b -> b.queueUrl(deadLetterQueueUrl).maxNumberOfMessages(count)
-                .visibilityTimeout(visibilitySeconds).waitTimeSeconds(1).messageAttributeNames("All")
-                .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
-                        MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP));
-        return r.messages();
-    }
-
     private static Entry describe(Message m) {
-        Map<MessageSystemAttributeName, String> a = m.attributes();
-        int count = (int) parse(a.get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT));
-        long first = parse(a.get(MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP));
+        int count = QueueSample.receiveCount(m);
+        long first = QueueSample.firstReceived(m);
         ObjectNotification n = ObjectEvents.notificationIn(m.body());
         return switch (n) {
             case ObjectNotification.Objects o -> new Entry(m.messageId(), count, first,
@@ -125,13 +96,5 @@ public final class DeadLetterRedrive {
             case ObjectNotification.Ignored i -> new Entry(m.messageId(), count, first, List.of(), i.reason());
             case ObjectNotification.TestEvent t -> new Entry(m.messageId(), count, first, List.of(), "S3 test event");
         };
-    }
-
-    private static long parse(String n) {
-        try {
-            return n == null ? 0 : Long.parseLong(n);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 }

@@ -6,10 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.aws.events.MalformedEventException;
-import io.sluice.core.cdr.Cdr;
-import io.sluice.core.cdr.RecordKey;
 import io.sluice.core.cdr.RejectReason;
-import io.sluice.core.pipeline.BatchId;
 import io.sluice.core.pipeline.RecordLedger;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -17,9 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,17 +98,7 @@ class CdrStreamHandlerTest {
     @Test
     void aStoreThatStaysDownFailsTheBatchFromItsFirstRecord() throws IOException {
         Fixtures f = new Fixtures(dir);
-        RecordLedger down = new RecordLedger() {
-            @Override
-            public Set<RecordKey> claimedByOthers(BatchId batch, Collection<RecordKey> keys) {
-                return Set.of();
-            }
-
-            @Override
-            public Set<RecordKey> claimAndCount(BatchId batch, List<Cdr> accepted, Collection<RecordKey> rejected) {
-                throw new IllegalStateException("usage table throttled past the retries (simulated)");
-            }
-        };
+        RecordLedger down = Fixtures.ledgerThatStaysDown();
         CdrStreamHandler h = new CdrStreamHandler(f.wiring(down), f.log());
         byte[] event = Fixtures.kinesisEvent("shardId-000000000002", 7,
                 List.of(Fixtures.asteriskLine("+442079460110", "+447700900812", 1, 30, "a"),

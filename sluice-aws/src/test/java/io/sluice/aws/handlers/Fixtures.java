@@ -4,6 +4,9 @@ import io.sluice.aws.ErrorLog;
 import io.sluice.aws.dynamodb.WriteMeter;
 import io.sluice.aws.objects.InMemoryObjectManifests;
 import io.sluice.aws.objects.FolderObjectSource;
+import io.sluice.core.cdr.Cdr;
+import io.sluice.core.cdr.RecordKey;
+import io.sluice.core.pipeline.BatchId;
 import io.sluice.core.pipeline.CdrPipelineConfig;
 import io.sluice.core.pipeline.RecordLedger;
 import io.sluice.core.pipeline.memory.InMemoryStores;
@@ -15,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /** Shared pieces of the handler tests: in-memory wiring, sample events, hand-made Kinesis events. */
 final class Fixtures {
@@ -42,6 +47,21 @@ final class Fixtures {
 
     Wiring wiring() {
         return wiring(stores);
+    }
+
+    /** A usage ledger still throttled after every retry: each commit throws. */
+    static RecordLedger ledgerThatStaysDown() {
+        return new RecordLedger() {
+            @Override
+            public Set<RecordKey> claimedByOthers(BatchId batch, Collection<RecordKey> keys) {
+                return Set.of();
+            }
+
+            @Override
+            public Set<RecordKey> claimAndCount(BatchId batch, List<Cdr> accepted, Collection<RecordKey> rejected) {
+                throw new IllegalStateException("usage table throttled past the retries (simulated)");
+            }
+        };
     }
 
     PrintStream log() {

@@ -2,19 +2,13 @@ package io.sluice.aws.redrive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
+import io.sluice.aws.testing.ElasticMq;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -22,27 +16,22 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * visibility timeout leaves messages in place, a redrive moves each message once and empties the dead-letter queue.
  */
 class DeadLetterRedriveElasticMqTest {
-    private static SQSRestServer server;
+    private static ElasticMq elasticMq;
     private static SqsClient sqs;
 
     @BeforeAll
     static void start() {
-        server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
-        int port = server.waitUntilStarted().localAddress().getPort();
-        sqs = SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.EU_WEST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        elasticMq = ElasticMq.start();
+        sqs = elasticMq.sqs();
     }
 
     @AfterAll
     static void stop() {
-        sqs.close();
-        server.stopAndWait();
+        elasticMq.close();
     }
 
     private static int count(String url) {
-        return Integer.parseInt(sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("ApproximateNumberOfMessages"))
-                .attributesAsStrings().get("ApproximateNumberOfMessages"));
+        return elasticMq.count(url, "ApproximateNumberOfMessages");
     }
 
     @Test

@@ -20,6 +20,7 @@ import static io.sluice.aws.deploy.OutputNames.PROFILES_TABLE;
 import static io.sluice.aws.deploy.OutputNames.REDRIVE_FUNCTION;
 import static io.sluice.aws.deploy.OutputNames.STREAM_FAILURES_QUEUE_URL;
 import static io.sluice.aws.deploy.OutputNames.STREAM_FUNCTION;
+import static io.sluice.aws.deploy.OutputNames.STREAM_REPLAY_FUNCTION;
 import static io.sluice.aws.deploy.OutputNames.USAGE_TABLE;
 
 import io.sluice.aws.deploy.DeployedOutputs;
@@ -77,7 +78,7 @@ final class DeployedCheck {
     /** The outputs that are physical names {@code sluice-<resource>-<suffix>}. */
     static final List<String> NAMES = List.of(PROFILES_TABLE, USAGE_TABLE, MANIFESTS_TABLE, DEAD_LETTERS_TABLE, ERRORS_TABLE,
             ARCHIVE_DELIVERY_STREAM, GLUE_DATABASE, ARCHIVE_CRAWLER, ATHENA_WORKGROUP, CDR_STREAM, STREAM_FUNCTION, OBJECT_FUNCTION,
-            REDRIVE_FUNCTION);
+            REDRIVE_FUNCTION, STREAM_REPLAY_FUNCTION);
     static final List<String> CATALOG_NAMES = List.of(GLUE_DATABASE, ATHENA_WORKGROUP);
     /** Bucket names: {@link #BUCKET}. */
     static final List<String> BUCKETS = List.of(OBJECT_BUCKET, ARCHIVE_BUCKET);
