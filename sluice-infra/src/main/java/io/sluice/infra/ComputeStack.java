@@ -233,7 +233,9 @@ public final class ComputeStack extends Stack {
         replayGrants.add(statement("TakeFailedBatches", List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
                 "sqs:GetQueueAttributes"), streamFailures.getQueueArn()));
         replayGrants.add(statement("ReadTheStreamAgain", List.of("kinesis:GetShardIterator", "kinesis:GetRecords"), stream.getStreamArn()));
-        replayGrants.add(statement("StreamAndQueueKey", List.of("kms:Decrypt"), key.getKeyArn()));
+        replayGrants.add(PolicyStatement.Builder.create().sid("StreamAndQueueKey").effect(Effect.ALLOW).actions(List.of("kms:Decrypt"))
+                .resources(List.of(key.getKeyArn())).conditions(Map.of("StringEquals", Map.of("kms:ViaService",
+                        List.of("kinesis." + Aws.REGION + ".amazonaws.com", "sqs." + Aws.REGION + ".amazonaws.com")))).build());
         function(env, code, "stream-replay", REPLAY_HANDLER, "Replays Kinesis batches that ran out of retries (invoke by hand)",
                 env.streamMemoryMb(), 900, null, replayEnv, replayGrants);
 

@@ -59,7 +59,13 @@ class ComputeStackTest {
                                 "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"),
                                 "Resource", Map.of("Fn::GetAtt", List.of(queue, "Arn")))),
                         Match.objectLike(Map.of("Sid", "ReadTheStreamAgain", "Action", List.of("kinesis:GetShardIterator", "kinesis:GetRecords"),
-                                "Resource", Map.of("Fn::GetAtt", List.of(logicalIdOf(dev, "AWS::Kinesis::Stream"), "Arn"))))))))))));
+                                "Resource", Map.of("Fn::GetAtt", List.of(logicalIdOf(dev, "AWS::Kinesis::Stream"), "Arn")))),
+                        // The stream and the queue are encrypted with the compute key: decrypt through those two services only.
+                        Match.objectLike(Map.of("Sid", "StreamAndQueueKey", "Action", "kms:Decrypt",
+                                "Resource", Map.of("Fn::GetAtt", List.of(logicalIdOf(dev, "AWS::KMS::Key"), "Arn")),
+                                "Condition", Map.of("StringEquals", Map.of("kms:ViaService", List.of(
+                                        Map.of("Fn::Join", List.of("", List.of("kinesis.", Map.of("Ref", "AWS::Region"), ".amazonaws.com"))),
+                                        Map.of("Fn::Join", List.of("", List.of("sqs.", Map.of("Ref", "AWS::Region"), ".amazonaws.com"))))))))))))))));
     }
 
     @Test

@@ -8,7 +8,9 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -25,7 +27,10 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 public final class StreamFailureReplay {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** While a message is replayed nobody else sees it; a kept message shows again after this. */
+    /**
+     * While a message is replayed nobody else sees it; a kept message shows again after this. Longer than one range
+     * takes: the reader gives up after about two minutes of calls ({@link KinesisShardReader#MAX_CALLS}).
+     */
     static final int VISIBILITY_SECONDS = 300;
 
     private final SqsClient sqs;
@@ -110,28 +115,68 @@ public final class StreamFailureReplay {
         return out;
     }
 
-    /** Replays up to {@code max} messages, one at a time (each range is read with a fresh iterator, then committed). */
-    public List<Outcome> replay(int max) {
+    /** What a replay did: an outcome per message taken, and whether it stopped for want of time. */
+    public record Report(List<Outcome> outcomes, boolean stoppedEarly) {
+    }
+
+    /**
+     * Replays up to {@code max} messages, one at a time: each is received alone (hidden from other replays while its
+     * range is read and committed), and the next only while {@code timeLeft} says there is time for one more.
+     */
+    public Report replay(int max, BooleanSupplier timeLeft) {
         List<Outcome> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         while (out.size() < max) {
-            List<Message> got = QueueSample.receive(sqs, queueUrl, Math.min(QueueSample.SQS_BATCH, max - out.size()), VISIBILITY_SECONDS);
-            boolean news = false;
-            for (Message m : got) {
-                if (seen.add(m.messageId())) {
-                    news = true;
-                    Outcome o = replay(m);
-                    if (o.status() == Status.REPLAYED) {
-                        sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
-                    }
-                    out.add(o);
-                }
+            if (!timeLeft.getAsBoolean()) {
+                return new Report(out, true);
             }
-            if (!news) {
-                break; // empty, or only messages already tried in this run
+            List<Message> got = QueueSample.receive(sqs, queueUrl, 1, VISIBILITY_SECONDS);
+            if (got.isEmpty()) {
+                break;
+            }
+            Message m = got.get(0);
+            if (seen.add(m.messageId())) { // one kept earlier in this run and visible again: not twice
+                Outcome o = replay(m);
+                if (o.status() == Status.REPLAYED) {
+                    sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+                }
+                out.add(o);
             }
         }
-        return out;
+        return new Report(out, false);
+    }
+
+    /**
+     * Deletes the message {@code messageId} (one kept as {@code INCOMPLETE} or {@code MALFORMED} whose loss is
+     * accepted, so that the queue's alarm can clear) and returns its body, for the record; empty when no message of
+     * that id is visible. Messages looked at on the way are made visible again at once.
+     */
+    public Optional<String> discard(String messageId, int maxLooks) {
+        for (int look = 0; look < maxLooks; look++) {
+            List<Message> got = QueueSample.receive(sqs, queueUrl, QueueSample.SQS_BATCH, 30);
+            if (got.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<String> found = Optional.empty();
+            for (Message m : got) {
+                if (m.messageId().equals(messageId)) {
+                    sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+                    found = Optional.of(m.body());
+                } else {
+                    sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()).visibilityTimeout(0));
+                }
+            }
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Messages waiting (visible) in the queue, as SQS approximates it. */
+    public int waiting() {
+        return Integer.parseInt(sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
+                .attributeNamesWithStrings("ApproximateNumberOfMessages")).attributesAsStrings().get("ApproximateNumberOfMessages"));
     }
 
     private Outcome replay(Message m) {
@@ -148,7 +193,12 @@ public final class StreamFailureReplay {
         } catch (RuntimeException e) {
             return new Outcome(m.messageId(), receives, info, Status.FAILED, 0, 0, 0, 0, 0, "reading the range failed: " + e);
         }
-        KinesisBatch.Result r = batch.process(range.records());
+        KinesisBatch.Result r;
+        try {
+            r = batch.process(range.records());
+        } catch (RuntimeException e) {
+            return new Outcome(m.messageId(), receives, info, Status.FAILED, range.records().size(), 0, 0, 0, 0, "committing failed: " + e);
+        }
         if (r.failure() != null) {
             return new Outcome(m.messageId(), receives, info, Status.FAILED, range.records().size(), r.recordsIn(), 0, 0, 0,
                     "committing failed: " + r.failure());

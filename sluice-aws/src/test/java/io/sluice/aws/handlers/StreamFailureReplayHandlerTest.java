@@ -87,8 +87,12 @@ class StreamFailureReplayHandlerTest {
         sqs.sendMessage(b -> b.queueUrl(queue).messageBody(body));
     }
 
+    private StreamFailureReplay replay(Fixtures f, RecordLedger ledger, ShardReader shardReader) {
+        return new StreamFailureReplay(sqs, queue, shardReader, new KinesisBatch(f.wiring(ledger).processor()));
+    }
+
     private StreamFailureReplayHandler handler(Fixtures f, RecordLedger ledger) {
-        return new StreamFailureReplayHandler(new StreamFailureReplay(sqs, queue, reader, new KinesisBatch(f.wiring(ledger).processor())));
+        return new StreamFailureReplayHandler(replay(f, ledger, reader), "sluice-stream-replay-test", f.log());
     }
 
     private static JsonNode invoke(StreamFailureReplayHandler h, String request) throws IOException {
@@ -134,6 +138,63 @@ class StreamFailureReplayHandlerTest {
         }
         assertThat(duplicates).isGreaterThanOrEqualTo(2);
         assertThat(messages("ApproximateNumberOfMessages") + messages("ApproximateNumberOfMessagesNotVisible")).isZero();
+        assertThat(replay.at("/totals/REPLAYED").asInt()).isEqualTo(3);
+        assertThat(replay.get("stoppedEarly").asBoolean()).isFalse();
+        assertThat(replay.get("waiting").asInt()).isZero();
+        JsonNode logged = JSON.readTree(f.logText().lines().reduce((a, b) -> b).orElseThrow());
+        assertThat(logged.get("action").asText()).isEqualTo("replay");
+        assertThat(logged.get("MessagesREPLAYED").asInt()).isEqualTo(3);
+        assertThat(logged.get("RecordsIn").asLong()).isEqualTo(9);
+    }
+
+    @Test
+    void aReplayStopsWhileThereIsTimeToAnswer() {
+        Fixtures f = new Fixtures(dir);
+        failed(0, 1);
+        failed(2, 3);
+        int[] starts = {0};
+
+        StreamFailureReplay.Report r = replay(f, f.stores, reader).replay(10, () -> starts[0]++ < 1);
+
+        assertThat(r.stoppedEarly()).isTrue();
+        assertThat(r.outcomes()).singleElement().satisfies(o -> assertThat(o.status()).isEqualTo(StreamFailureReplay.Status.REPLAYED));
+        assertThat(messages("ApproximateNumberOfMessages")).isEqualTo(1);
+    }
+
+    @Test
+    void aRangeThatCannotBeReadFailsAndIsKept() throws IOException {
+        Fixtures f = new Fixtures(dir);
+        failed(0, 1);
+        ShardReader down = (stream, shardId, start, end) -> {
+            throw new IllegalStateException("Kinesis said ProvisionedThroughputExceeded (simulated)");
+        };
+        StreamFailureReplayHandler h = new StreamFailureReplayHandler(replay(f, f.stores, down), "sluice-stream-replay-test", f.log());
+
+        JsonNode m = invoke(h, "{\"action\":\"replay\"}").at("/messages/0");
+
+        assertThat(m.get("status").asText()).isEqualTo("FAILED");
+        assertThat(m.get("problem").asText()).isEqualTo("reading the range failed: java.lang.IllegalStateException: Kinesis said "
+                + "ProvisionedThroughputExceeded (simulated)");
+        assertThat(messages("ApproximateNumberOfMessagesNotVisible")).isEqualTo(1);
+    }
+
+    @Test
+    void aMessageWhoseLossIsAcceptedIsDiscardedAndLogged() throws IOException {
+        Fixtures f = new Fixtures(dir);
+        failed(0, 1);
+        failed(2, 3);
+        StreamFailureReplayHandler h = handler(f, f.stores);
+        JsonNode waiting = invoke(h, "{\"action\":\"inspect\"}").get("messages");
+        String lost = waiting.get(0).get("messageId").asText();
+        String range = waiting.get(0).get("startSequenceNumber").asText();
+
+        JsonNode discarded = invoke(h, "{\"action\":\"discard\",\"messageId\":\"" + lost + "\"}");
+
+        assertThat(discarded.get("discarded").asBoolean()).isTrue();
+        assertThat(discarded.get("waiting").asInt()).isEqualTo(1); // the other one, visible again at once
+        assertThat(f.logText()).contains("\"discarded_" + lost + "\"").contains(range);
+        assertThat(invoke(h, "{\"action\":\"discard\",\"messageId\":\"" + lost + "\"}").get("discarded").asBoolean()).isFalse();
+        assertThat(messages("ApproximateNumberOfMessages")).isEqualTo(1);
     }
 
     @Test
@@ -186,8 +247,12 @@ class StreamFailureReplayHandlerTest {
         Fixtures f = new Fixtures(dir);
         StreamFailureReplayHandler h = handler(f, f.stores);
         assertThatIllegalArgumentException().isThrownBy(() -> invoke(h, "{\"action\":\"redrive\"}"))
-                .withMessage("action must be inspect or replay, was 'redrive'");
+                .withMessage("action must be inspect, replay or discard, was 'redrive'");
         assertThatIllegalArgumentException().isThrownBy(() -> invoke(h, "{\"action\":\"replay\",\"max\":0}"))
                 .withMessage("max must be 1..1000, was 0");
+        assertThatIllegalArgumentException().isThrownBy(() -> invoke(h, "{\"action\":\"replay\",\"max\":\"all\"}"))
+                .withMessage("max must be a whole number 1..1000, was \"all\"");
+        assertThatIllegalArgumentException().isThrownBy(() -> invoke(h, "{\"action\":\"discard\"}"))
+                .withMessage("discard needs \"messageId\"");
     }
 }
