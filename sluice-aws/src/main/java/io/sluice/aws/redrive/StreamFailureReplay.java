@@ -149,28 +149,36 @@ public final class StreamFailureReplay {
     /**
      * Deletes the message {@code messageId} (one kept as {@code INCOMPLETE} or {@code MALFORMED} whose loss is
      * accepted, so that the queue's alarm can clear) and returns its body, for the record; empty when no message of
-     * that id is visible. Messages looked at on the way are made visible again at once.
+     * that id is visible. The messages looked at on the way stay hidden while the search goes on (so that each look
+     * sees others), then are made visible again.
      */
     public Optional<String> discard(String messageId, int maxLooks) {
-        for (int look = 0; look < maxLooks; look++) {
-            List<Message> got = QueueSample.receive(sqs, queueUrl, QueueSample.SQS_BATCH, 30);
-            if (got.isEmpty()) {
-                return Optional.empty();
-            }
-            Optional<String> found = Optional.empty();
-            for (Message m : got) {
-                if (m.messageId().equals(messageId)) {
-                    sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
-                    found = Optional.of(m.body());
-                } else {
-                    sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()).visibilityTimeout(0));
+        List<String> passed = new ArrayList<>();
+        try {
+            for (int look = 0; look < maxLooks; look++) {
+                List<Message> got = QueueSample.receive(sqs, queueUrl, QueueSample.SQS_BATCH, 60);
+                if (got.isEmpty()) {
+                    return Optional.empty();
+                }
+                Optional<String> found = Optional.empty();
+                for (Message m : got) {
+                    if (m.messageId().equals(messageId)) {
+                        sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+                        found = Optional.of(m.body());
+                    } else {
+                        passed.add(m.receiptHandle());
+                    }
+                }
+                if (found.isPresent()) {
+                    return found;
                 }
             }
-            if (found.isPresent()) {
-                return found;
+            return Optional.empty();
+        } finally {
+            for (String receipt : passed) {
+                sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(receipt).visibilityTimeout(0));
             }
         }
-        return Optional.empty();
     }
 
     /** Messages waiting (visible) in the queue, as SQS approximates it. */
