@@ -320,10 +320,6 @@ public final class DeliveryPipeline extends Stack {
         return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
-    public CodePipeline pipeline() {
-        return pipeline;
-    }
-
     public List<SluiceStage> stages() {
         return List.copyOf(stages);
     }
