@@ -7,8 +7,8 @@ import com.dynatrace.hash4j.hashing.Hashing;
 
 /**
  * Builds the normalized record from checked fields (CDR-4) and gives it its de-duplication key (CDR-5).
- * The key hashes normalized values, so the same call written with different quoting, or as an unanswered
- * time written {@code ""} rather than bare, is still the same record.
+ * The key hashes the fields as written (see {@link #key}), so the same call written with different quoting or
+ * line endings is still the same record, and settings such as the source zone cannot make it a new one.
  */
 public final class CdrNormalizer {
     private static final Hasher128 HASHER = Hashing.xxh3_128();
@@ -31,18 +31,57 @@ public final class CdrNormalizer {
                 | (!withheld && !caller.e164() ? Cdr.CALLER_NOT_E164 : 0)
                 | (!callee.e164() ? Cdr.CALLEE_NOT_E164 : 0)
                 | Cdr.UNKNOWN_SUBSCRIBER;
-        RecordKey key = key(f, t, caller, callee);
+        RecordKey key = key(f, t);
         return new Cdr(raw.source(), raw.line(), t, f.disposition(), caller, callee, f.route(), f.account(),
                 f.uniqueId(), international, key, flags, SubscriberProfile.unknown(caller.text()));
     }
 
-    static RecordKey key(CdrFields f, CallTimes t, NormalizedNumber caller, NormalizedNumber callee) {
+    /**
+     * A record's identity (CDR-5): its fields as written, folded only where folding cannot change what the record
+     * means (surrounding whitespace, Unicode digits to ASCII; line endings and a byte order mark never reach the
+     * fields). Nothing taken from settings enters it: the same source read again with another source zone or
+     * default country finds its records already there. The day bits are the start date as written (the UTC day of
+     * an epoch or offset time), so they do not move with the zone either.
+     */
+    static RecordKey key(CdrFields f, CallTimes t) {
         HashStream128 h = HASHER.hashStream();
-        h.putLong(t.start()).putLong(t.answer()).putLong(t.end()).putInt(t.duration()).putInt(t.billsec())
+        h.putString(fold(f.start())).putString(fold(f.answer())).putString(fold(f.end()))
+                .putString(fold(f.duration())).putString(fold(f.billsec()))
                 .putInt(f.disposition().ordinal())
-                .putString(caller.text()).putString(callee.text()).putString(f.route())
-                .putString(f.account()).putString(f.uniqueId()).putString(f.leg());
+                .putString(fold(f.caller())).putString(fold(f.callee())).putString(fold(f.route()))
+                .putString(fold(f.account())).putString(fold(f.uniqueId())).putString(fold(f.leg()));
         HashValue128 v = h.get();
-        return RecordKey.of(Math.floorDiv(t.start(), 86_400L), v.getMostSignificantBits(), v.getLeastSignificantBits());
+        return RecordKey.of(writtenDay(f.start(), t.start()), v.getMostSignificantBits(), v.getLeastSignificantBits());
+    }
+
+    /** Surrounding whitespace dropped and every Unicode decimal digit written as its ASCII digit. */
+    static String fold(String s) {
+        String t = s.strip();
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c > 0x7f && Character.isDigit(c)) {
+                StringBuilder b = new StringBuilder(t.length());
+                for (int j = 0; j < t.length(); j++) {
+                    char d = t.charAt(j);
+                    b.append(d > 0x7f && Character.isDigit(d) ? (char) ('0' + Character.digit(d, 10)) : d);
+                }
+                return b.toString();
+            }
+        }
+        return t;
+    }
+
+    /** The epoch day of a start written as yyyy-MM-dd..., else the UTC day of the start (an epoch or offset time). */
+    private static long writtenDay(String start, long startEpochSeconds) {
+        String s = start.strip();
+        if (s.length() >= 10 && s.charAt(4) == '-' && s.charAt(7) == '-') {
+            try {
+                return java.time.LocalDate.of(Integer.parseInt(s, 0, 4, 10), Integer.parseInt(s, 5, 7, 10),
+                        Integer.parseInt(s, 8, 10, 10)).toEpochDay();
+            } catch (RuntimeException e) {
+                // not a date after all: the start's UTC day
+            }
+        }
+        return Math.floorDiv(startEpochSeconds, 86_400L);
     }
 }

@@ -15,9 +15,12 @@ public record BatchOutcome(long recordsIn, long accepted, long rejected, long du
                            List<Rejection> rejections) {
 
     public BatchOutcome {
-        if (recordsIn != accepted + rejected + duplicates) {
+        if (recordsIn < 0 || accepted < 0 || rejected < 0 || duplicates < 0 || unknownSubscribers < 0
+                || unknownSubscribers > accepted || recordsIn != accepted + rejected + duplicates
+                || rejections.size() != rejected) {
             throw new IllegalStateException("Record conservation broken: in " + recordsIn + " != accepted " + accepted
-                    + " + rejected " + rejected + " + duplicates " + duplicates);
+                    + " + rejected " + rejected + " + duplicates " + duplicates + " (unknown subscribers " + unknownSubscribers + ", rejections listed "
+                    + rejections.size() + ")");
         }
         rejections = List.copyOf(rejections);
     }

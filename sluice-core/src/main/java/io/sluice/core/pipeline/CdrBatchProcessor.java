@@ -32,7 +32,10 @@ import java.util.Set;
  *
  * <p>{@link #prepare} is pure CPU and thread-safe; {@link #commit} does the port calls and must be called
  * by one thread at a time per store. For every batch, records in = accepted + rejected + duplicates
- * (CDR-3); {@link BatchOutcome} refuses to exist otherwise.
+ * (CDR-3), each term counted on its own: records in as they are framed (a multi-line record judged line by line
+ * counts each line), duplicates as the records whose key was seen earlier in the batch or claimed already;
+ * {@link PreparedBatch} and {@link BatchOutcome} refuse to exist when the counts do not add up, so a record
+ * lost on the way fails the batch instead of passing for a duplicate.
  */
 public final class CdrBatchProcessor {
     private final CdrPipelineConfig config;
@@ -240,10 +243,12 @@ public final class CdrBatchProcessor {
         for (PreparedBatch part : parts) {
             long accepted = 0;
             long unknown = 0;
+            long duplicates = part.batchDuplicates();
             List<Rejection> rejected = new ArrayList<>();
             for (Cdr c : part.candidates()) {
                 if (!fresh.remove(c.key())) {
-                    continue; // claimed before, or taken by an earlier part of this batch
+                    duplicates++; // claimed before, or taken by an earlier part of this batch
+                    continue;
                 }
                 Cdr e = enriched(c, known);
                 allAccepted.add(e);
@@ -255,10 +260,11 @@ public final class CdrBatchProcessor {
             for (Rejection r : part.rejections()) {
                 if (fresh.remove(r.contentKey())) {
                     rejected.add(r);
+                } else {
+                    duplicates++;
                 }
             }
             allRejected.addAll(rejected);
-            long duplicates = part.recordsIn() - accepted - rejected.size();
             outcomes.add(new BatchOutcome(part.recordsIn(), accepted, rejected.size(), duplicates, unknown, rejected));
         }
         if (!allAccepted.isEmpty()) {
@@ -331,6 +337,7 @@ public final class CdrBatchProcessor {
         for (PreparedBatch part : parts) {
             long accepted = 0;
             long unknown = 0;
+            long duplicates = part.batchDuplicates();
             List<Rejection> rejected = new ArrayList<>();
             for (Cdr c : part.candidates()) {
                 if (owned.remove(c.key())) {
@@ -338,15 +345,18 @@ public final class CdrBatchProcessor {
                     if (!known.containsKey(c.caller().text())) {
                         unknown++; // enriched() flags the same records
                     }
+                } else {
+                    duplicates++; // claimed by another batch, or by an earlier part of this one
                 }
             }
             for (Rejection r : part.rejections()) {
                 if (owned.remove(r.contentKey())) {
                     rejected.add(r);
+                } else {
+                    duplicates++;
                 }
             }
-            outcomes.add(new BatchOutcome(part.recordsIn(), accepted, rejected.size(),
-                    part.recordsIn() - accepted - rejected.size(), unknown, rejected));
+            outcomes.add(new BatchOutcome(part.recordsIn(), accepted, rejected.size(), duplicates, unknown, rejected));
         }
         return outcomes;
     }

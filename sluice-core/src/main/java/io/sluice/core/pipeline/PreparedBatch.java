@@ -15,4 +15,12 @@ import java.util.List;
  * @param batchDuplicates records (valid or not) that repeated another record of the same batch
  */
 public record PreparedBatch(BatchId id, int recordsIn, List<Cdr> candidates, List<Rejection> rejections, int batchDuplicates) {
+
+    /** Every record in is a candidate, a rejection or a repeat (CDR-3): one lost on the way fails here. */
+    public PreparedBatch {
+        if (recordsIn < 0 || batchDuplicates < 0 || recordsIn != candidates.size() + rejections.size() + batchDuplicates) {
+            throw new IllegalStateException("Record conservation broken in " + id + ": in " + recordsIn + " != candidates "
+                    + candidates.size() + " + rejections " + rejections.size() + " + repeats " + batchDuplicates);
+        }
+    }
 }
