@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.aws.deploy.DeployedOutputs;
-import io.sluice.aws.deploy.OutputNames;
+import io.sluice.core.contracts.OutputNames;
 import io.sluice.local.cli.DeployedCheck.Location;
 import io.sluice.local.cli.DoctorCommand.Check;
 import java.io.IOException;
