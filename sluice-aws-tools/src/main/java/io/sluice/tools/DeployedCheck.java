@@ -1,4 +1,4 @@
-package io.sluice.local.cli;
+package io.sluice.tools;
 
 import static io.sluice.core.contracts.OutputNames.ALERTS_TOPIC_ARN;
 import static io.sluice.core.contracts.OutputNames.ARCHIVE_BUCKET;
@@ -25,6 +25,7 @@ import static io.sluice.core.contracts.OutputNames.USAGE_TABLE;
 
 import io.sluice.aws.deploy.DeployedOutputs;
 import io.sluice.core.contracts.OutputNames;
+import io.sluice.local.cli.DoctorCommand;
 import io.sluice.local.cli.DoctorCommand.Check;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;

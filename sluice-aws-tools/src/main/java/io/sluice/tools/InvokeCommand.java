@@ -1,4 +1,4 @@
-package io.sluice.local.cli;
+package io.sluice.tools;
 
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
@@ -18,6 +18,8 @@ import io.sluice.aws.handlers.CdrObjectHandler;
 import io.sluice.aws.handlers.CdrStreamHandler;
 import io.sluice.aws.handlers.Wiring;
 import io.sluice.aws.objects.FolderObjectSource;
+import io.sluice.local.cli.ExitCodes;
+import io.sluice.local.cli.StoreOptions;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -107,7 +109,7 @@ public final class InvokeCommand implements Callable<Integer> {
             err.println("sluice: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        Path home = options.data.dataDir.resolve("aws-local");
+        Path home = options.dataDir().resolve("aws-local");
         Files.createDirectories(home);
         // DynamoDB Local's SQLite file takes one process at a time: a second invoke says so instead of failing in SQLite.
         try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(home.resolve("invoke.lock"),
