@@ -127,7 +127,8 @@ public final class InvokeCommand implements Callable<Integer> {
             throws IOException {
         useBundledSqliteLibrary();
         java.util.Set<Thread> before = java.util.Set.copyOf(Thread.getAllStackTraces().keySet());
-        AmazonDynamoDBLocal dynamoLocal = DynamoDBEmbedded.create(home.resolve("dynamodb.db").toAbsolutePath().toFile());
+        // true: telemetry off (no usage report to AWS, no dynamodb-local-metadata.json in the working directory).
+        AmazonDynamoDBLocal dynamoLocal = DynamoDBEmbedded.create(home.resolve("dynamodb.db").toAbsolutePath().toFile(), true);
         try {
             DynamoDbClient dynamo = dynamoLocal.dynamoDbClient();
             DynamoTables tables = DynamoTables.prefixed("sluice-");

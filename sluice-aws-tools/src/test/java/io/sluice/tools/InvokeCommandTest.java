@@ -67,6 +67,8 @@ class InvokeCommandTest {
         assertThat(run("invoke", "stream", "--event", event("kinesis-asterisk-csv.json"), "--data-dir", dir.toString(),
                 "--default-country", "GB")).as(err.toString()).isEqualTo(0);
         assertThat(archivedLines()).isEqualTo(3 + 3);
+        // DynamoDB Local ran with its telemetry off: it wrote no metadata file where it ran.
+        assertThat(Path.of("dynamodb-local-metadata.json")).doesNotExist();
     }
 
     @Test
