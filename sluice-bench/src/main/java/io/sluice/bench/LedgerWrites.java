@@ -68,7 +68,7 @@ public final class LedgerWrites {
         int days = args.length > 4 ? Integer.parseInt(args[4]) : 7;
         List<String> lines = KinesisEventFiles.lines(records, subscribers, days, 5);
         List<byte[]> events = KinesisEventFiles.events(lines, perEvent, cdrsPerRecord);
-        AmazonDynamoDBLocal local = DynamoDBEmbedded.create();
+        AmazonDynamoDBLocal local = DynamoDBEmbedded.create(true); // in memory, telemetry off
         try {
             DynamoDbClient dynamo = local.dynamoDbClient();
             WriteMeter meter = new WriteMeter();

@@ -2,8 +2,8 @@ package io.sluice.infra;
 
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
-import io.sluice.aws.archive.ArchiveRows;
-import io.sluice.aws.deploy.OutputNames;
+import io.sluice.core.contracts.ArchiveColumns;
+import io.sluice.core.contracts.OutputNames;
 import io.sluice.core.report.ReportCatalog;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +55,7 @@ public final class AnalyticsStack extends Stack {
                         .description("Sluice archive (" + env.suffix() + "): Parquet written by Firehose").build())
                 .build();
         List<CfnTable.ColumnProperty> columns = new ArrayList<>();
-        ArchiveRows.COLUMNS.forEach((name, type) -> columns.add(CfnTable.ColumnProperty.builder().name(name).type(type).build()));
+        ArchiveColumns.COLUMNS.forEach((name, type) -> columns.add(CfnTable.ColumnProperty.builder().name(name).type(type).build()));
         CfnTable table = CfnTable.Builder.create(this, "ArchiveTable").catalogId(Aws.ACCOUNT_ID).databaseName(database)
                 .tableInput(CfnTable.TableInputProperty.builder().name(ARCHIVE_TABLE).tableType("EXTERNAL_TABLE")
                         .description("Accepted CDRs, one row each; partitioned by the call's start day (UTC)")
@@ -66,8 +66,8 @@ public final class AnalyticsStack extends Stack {
                                 "projection.dt.range", "2000-01-01,NOW", "projection.dt.interval", "1",
                                 "projection.dt.interval.unit", "DAYS",
                                 "storage.location.template", "s3://" + data.archive().getBucketName() + "/" + ARCHIVE_PREFIX
-                                        + ArchiveRows.PARTITION_COLUMN + "=${dt}/")))
-                        .partitionKeys(List.of(CfnTable.ColumnProperty.builder().name(ArchiveRows.PARTITION_COLUMN).type("string").build()))
+                                        + ArchiveColumns.PARTITION_COLUMN + "=${dt}/")))
+                        .partitionKeys(List.of(CfnTable.ColumnProperty.builder().name(ArchiveColumns.PARTITION_COLUMN).type("string").build()))
                         .storageDescriptor(CfnTable.StorageDescriptorProperty.builder()
                                 .location("s3://" + data.archive().getBucketName() + "/" + ARCHIVE_PREFIX)
                                 .columns(columns)
@@ -188,7 +188,7 @@ public final class AnalyticsStack extends Stack {
                         .keyType("CUSTOMER_MANAGED_CMK").keyArn(key.getKeyArn()).build())
                 .extendedS3DestinationConfiguration(CfnDeliveryStream.ExtendedS3DestinationConfigurationProperty.builder()
                         .bucketArn(data.archive().getBucketArn()).roleArn(firehoseRole.getRoleArn())
-                        .prefix(ARCHIVE_PREFIX + ArchiveRows.PARTITION_COLUMN + "=!{partitionKeyFromQuery:dt}/")
+                        .prefix(ARCHIVE_PREFIX + ArchiveColumns.PARTITION_COLUMN + "=!{partitionKeyFromQuery:dt}/")
                         .errorOutputPrefix("errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/")
                         // Dynamic partitioning and format conversion need a buffer of at least 64 MiB.
                         .bufferingHints(CfnDeliveryStream.BufferingHintsProperty.builder().sizeInMBs(128)

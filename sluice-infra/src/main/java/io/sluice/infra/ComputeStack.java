@@ -1,7 +1,8 @@
 package io.sluice.infra;
 
-import io.sluice.aws.deploy.OutputNames;
-import io.sluice.aws.dynamodb.DynamoTables;
+import io.sluice.core.contracts.FunctionEnvironment;
+import io.sluice.core.contracts.OutputNames;
+import io.sluice.core.contracts.TableKeys;
 import io.sluice.aws.objects.ObjectIngest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -139,14 +140,14 @@ public final class ComputeStack extends Stack {
 
         Code code = jar.code();
         Map<String, String> common = new LinkedHashMap<>();
-        common.put(DynamoTables.PROFILES_ENV, data.table("profiles").getTableName());
-        common.put(DynamoTables.USAGE_ENV, data.table("usage").getTableName());
-        common.put(DynamoTables.MANIFESTS_ENV, data.table("manifests").getTableName());
-        common.put(DynamoTables.DEAD_LETTERS_ENV, data.table("dead-letters").getTableName());
-        common.put(DynamoTables.ERRORS_ENV, data.table("errors").getTableName());
-        common.put("SLUICE_ARCHIVE_STREAM", analytics.deliveryStreamName());
-        common.put("SLUICE_SOURCE_ZONE", sourceZone.getValueAsString());
-        common.put("SLUICE_DEFAULT_COUNTRY", defaultCountry.getValueAsString());
+        common.put(FunctionEnvironment.PROFILES_TABLE, data.table(TableKeys.PROFILES).getTableName());
+        common.put(FunctionEnvironment.USAGE_TABLE, data.table(TableKeys.USAGE).getTableName());
+        common.put(FunctionEnvironment.MANIFESTS_TABLE, data.table(TableKeys.MANIFESTS).getTableName());
+        common.put(FunctionEnvironment.DEAD_LETTERS_TABLE, data.table(TableKeys.DEAD_LETTERS).getTableName());
+        common.put(FunctionEnvironment.ERRORS_TABLE, data.table(TableKeys.ERRORS).getTableName());
+        common.put(FunctionEnvironment.ARCHIVE_STREAM, analytics.deliveryStreamName());
+        common.put(FunctionEnvironment.SOURCE_ZONE, sourceZone.getValueAsString());
+        common.put(FunctionEnvironment.DEFAULT_COUNTRY, defaultCountry.getValueAsString());
 
         Alias streamFn = function(env, code, "stream", STREAM_HANDLER, "Kinesis CDR batches: validate, enrich, count, archive",
                 env.streamMemoryMb(), env.streamTimeoutSeconds(), env.streamReservedConcurrency(), common,
@@ -216,8 +217,8 @@ public final class ComputeStack extends Stack {
                 + "on-failure destination (only stream sources do); a message that fails " + MAX_RECEIVE_COUNT + " times moves to "
                 + "the object queue's dead-letter queue (OBJ-3).");
 
-        Map<String, String> redriveEnv = Sorted.keys(Map.of("SLUICE_OBJECT_DLQ_URL", objectDlq.getQueueUrl(),
-                "SLUICE_OBJECT_QUEUE_URL", objectQueue.getQueueUrl()));
+        Map<String, String> redriveEnv = Sorted.keys(Map.of(FunctionEnvironment.OBJECT_DLQ_URL, objectDlq.getQueueUrl(),
+                FunctionEnvironment.OBJECT_QUEUE_URL, objectQueue.getQueueUrl()));
         function(env, code, "redrive", REDRIVE_HANDLER, "Inspects the object DLQ or sends its messages back (invoke by hand)",
                 512, 300, null, redriveEnv, List.of(
                         statement("DrainDlq", List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
@@ -228,7 +229,7 @@ public final class ComputeStack extends Stack {
         // Kinesis batches that ran out of retries: the failures queue names their ranges; this function reads them back
         // from the stream and commits them through the stream function's pipeline (CDR-12). Invoked by hand.
         Map<String, String> replayEnv = new LinkedHashMap<>(common);
-        replayEnv.put(io.sluice.aws.handlers.StreamFailureReplayHandler.QUEUE_ENV, streamFailures.getQueueUrl());
+        replayEnv.put(FunctionEnvironment.STREAM_FAILURES_QUEUE_URL, streamFailures.getQueueUrl());
         List<PolicyStatement> replayGrants = new ArrayList<>(pipelineGrants(data, analytics, false));
         replayGrants.add(statement("TakeFailedBatches", List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
                 "sqs:GetQueueAttributes"), streamFailures.getQueueArn()));
@@ -241,7 +242,7 @@ public final class ComputeStack extends Stack {
 
         // ------------------------------------------------------------------ the file workflow (ANA-3)
         IngestWorkflow workflow = new IngestWorkflow(this, "IngestWorkflow", env, data, objectFn, alerts, key,
-                ObjectIngest.EXTENSIONS, io.sluice.aws.handlers.Wiring.DEFAULT_MAX_OBJECT_BYTES);
+                ObjectIngest.EXTENSIONS, FunctionEnvironment.DEFAULT_MAX_OBJECT_BYTES);
 
         // ------------------------------------------------------------------ nothing waits unseen in a dead-letter queue
         for (Queue q : List.of(objectDlq, streamFailures)) {

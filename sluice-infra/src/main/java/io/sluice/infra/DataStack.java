@@ -1,10 +1,9 @@
 package io.sluice.infra;
 
-import io.sluice.aws.dynamodb.TableSchemas;
-import io.sluice.aws.dynamodb.TableSchemas.TableKeys;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
-import io.sluice.aws.deploy.OutputNames;
+import io.sluice.core.contracts.OutputNames;
+import io.sluice.core.contracts.TableKeys;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +35,7 @@ import software.constructs.Construct;
 
 /**
  * The data stores, in a stack of their own (their lifecycle is not the functions'): Sluice's DynamoDB tables,
- * keyed as {@link TableSchemas} says, each encrypted with a customer-managed key (SEC-2), with point-in-time
+ * keyed as {@link TableKeys} says, each encrypted with a customer-managed key (SEC-2), with point-in-time
  * recovery in every environment and the environment's removal policy (INF-10). Profiles are provisioned
  * with auto scaling (MIG-2), except in pull-request environments, which prefer on demand; the others are on
  * demand. And the buckets: objects (CDR files in), the Parquet archive,
@@ -53,8 +52,8 @@ public final class DataStack extends Stack {
     public DataStack(Construct scope, String id, StackProps props, SluiceEnvironment env) {
         super(scope, id, props);
         key = Keys.create(this, "DataKey", env, "data", "Sluice tables and buckets");
-        for (TableKeys k : TableSchemas.ALL) {
-            boolean provisioned = k.role().equals("profiles") && !env.profilesOnDemand();
+        for (TableKeys k : TableKeys.ALL) {
+            boolean provisioned = k.role().equals(TableKeys.PROFILES) && !env.profilesOnDemand();
             Table.Builder b = Table.Builder.create(this, camel(k.role()) + "Table")
                     .tableName(env.name(k.role()))
                     .partitionKey(Attribute.builder().name(k.partitionKey()).type(AttributeType.STRING).build())

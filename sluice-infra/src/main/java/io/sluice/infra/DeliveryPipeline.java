@@ -156,8 +156,9 @@ public final class DeliveryPipeline extends Stack {
                         "./verify",
                         "cd sluice-infra && npm ci --no-audit --no-fund && npx aws-cdk synth -q " + passedOn(app)))
                 .primaryOutputDirectory("sluice-infra/cdk.out").build();
-        // The checks after each stage run the CLI built here, not a second build.
-        FileSet cli = build.addOutputDirectory("sluice-local/target");
+        // The checks after each stage run the CLI built here, not a second build: the jar with the AWS developer tools
+        // (doctor --deployed), beside its lib/.
+        FileSet cli = build.addOutputDirectory("sluice-aws-tools/target");
         pipeline = CodePipeline.Builder.create(this, "Pipeline").pipelineName(PIPELINE_NAME).pipelineType(PipelineType.V2)
                 .artifactBucket(artifacts).synth(build)
                 .codeBuildDefaults(CodeBuildOptions.builder()
@@ -222,7 +223,7 @@ public final class DeliveryPipeline extends Stack {
             files.add("--deployed " + name + ".json");
             arns.add("arn:" + Aws.PARTITION + ":cloudformation:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":stack/" + name + "/*");
         }
-        commands.add("java -jar sluice.jar doctor " + String.join(" ", files));
+        commands.add("java -jar sluice-aws-tools.jar doctor " + String.join(" ", files));
         return CodeBuildStep.Builder.create("Check" + capitalized(stage.environment().suffix())).input(cli).commands(commands)
                 .rolePolicyStatements(List.of(PolicyStatement.Builder.create().actions(List.of("cloudformation:DescribeStacks"))
                         .resources(arns).build()))

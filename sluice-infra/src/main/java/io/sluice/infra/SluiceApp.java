@@ -2,7 +2,7 @@ package io.sluice.infra;
 
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.ServerlessChecks;
-import io.sluice.aws.deploy.OutputNames;
+import io.sluice.core.contracts.OutputNames;
 import java.util.List;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;

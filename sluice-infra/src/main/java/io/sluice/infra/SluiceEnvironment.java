@@ -1,6 +1,6 @@
 package io.sluice.infra;
 
-import java.util.regex.Pattern;
+import io.sluice.core.contracts.EnvironmentSuffix;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.logs.RetentionDays;
 
@@ -9,7 +9,7 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * every physical name carries, what happens to data when a stack is deleted, capacity, function sizes and the
  * monthly budget. {@link #of} holds the settings of each environment.
  *
- * @param suffix                    {@code dev}, {@code staging}, {@code prod} or {@code pr<digits>}
+ * @param suffix                    {@code dev}, {@code staging}, {@code prod} or {@code pr<digits>} ({@link EnvironmentSuffix})
  * @param removalPolicy             destroy (and empty buckets) for dev and pull-request environments, retain for
  *                                  staging and prod
  * @param profilesOnDemand          profiles table on demand instead of provisioned (MIG-2: pull-request
@@ -55,10 +55,8 @@ public record SluiceEnvironment(String suffix, RemovalPolicy removalPolicy, bool
         public static final Alarms MON_3 = new Alarms(5, 2, 500, 80, 5);
     }
 
-    static final Pattern SUFFIX = Pattern.compile("dev|staging|prod|pr[0-9]{1,6}");
-
     public SluiceEnvironment {
-        if (suffix == null || !SUFFIX.matcher(suffix).matches()) {
+        if (!EnvironmentSuffix.isValid(suffix)) {
             throw new IllegalArgumentException("envSuffix '" + suffix + "' is not one of dev, staging, prod or pr<number> "
                     + "(e.g. pr123); pass it with -c envSuffix=...");
         }
@@ -74,8 +72,8 @@ public record SluiceEnvironment(String suffix, RemovalPolicy removalPolicy, bool
 
     /** The settings of an environment by its suffix (the {@code envSuffix} context value; default dev). */
     public static SluiceEnvironment of(String suffix) {
-        String s = suffix == null || suffix.isBlank() ? "dev" : suffix.trim();
-        if (!SUFFIX.matcher(s).matches()) {
+        String s = suffix == null || suffix.isBlank() ? EnvironmentSuffix.DEFAULT : suffix.trim();
+        if (!EnvironmentSuffix.isValid(s)) {
             throw new IllegalArgumentException("envSuffix '" + s + "' is not one of dev, staging, prod or pr<number> "
                     + "(e.g. pr123); pass it with -c envSuffix=...");
         }

@@ -2,7 +2,7 @@ package io.sluice.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.aws.archive.ArchiveRows;
+import io.sluice.core.contracts.ArchiveColumns;
 import io.sluice.core.report.ReportCatalog;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +39,7 @@ class AnalyticsStackTest {
         assertThat(input.get("PartitionKeys")).isEqualTo(List.of(Map.of("Name", "dt", "Type", "string")));
         Map<String, Object> sd = (Map<String, Object>) input.get("StorageDescriptor");
         List<Map<String, Object>> expected = new ArrayList<>();
-        ArchiveRows.COLUMNS.forEach((name, type) -> expected.add(Map.of("Name", name, "Type", type)));
+        ArchiveColumns.COLUMNS.forEach((name, type) -> expected.add(Map.of("Name", name, "Type", type)));
         assertThat(sd.get("Columns")).isEqualTo(expected);
         assertThat(sd.get("SerdeInfo")).isEqualTo(Map.of("SerializationLibrary", "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"));
         dev.hasResourceProperties("AWS::Glue::Database", Map.of("DatabaseInput", Match.objectLike(Map.of("Name", "sluice_archive_dev"))));

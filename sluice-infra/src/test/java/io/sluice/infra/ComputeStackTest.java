@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.aws.deploy.OutputNames;
+import io.sluice.core.contracts.OutputNames;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

@@ -134,7 +134,7 @@ class DeliveryPipelineTest {
                 + "-c 'staging.DefaultCountry=GB' -c 'prod.AlertEmail=ops@example.com' -c 'prod.SourceZone=Europe/London' "
                 + "-c 'prod.DefaultCountry=GB'");
         assertThat(spec.at("/artifacts/secondary-artifacts").toString()).contains("\"base-directory\":\"sluice-infra/cdk.out\"",
-                "\"base-directory\":\"sluice-local/target\"");
+                "\"base-directory\":\"sluice-aws-tools/target\"");
         // The build clones the repository (git keeps executable bits), so its role uses the connection too; a
         // codeconnections ARN needs the codeconnections action (IAM matches the service prefix).
         assertThat(stage("Source").at("/Actions/0/Configuration/OutputArtifactFormat").asText()).isEqualTo("CODEBUILD_CLONE_REF");
@@ -166,7 +166,7 @@ class DeliveryPipelineTest {
                 "aws cloudformation describe-stacks --stack-name SluiceData-prod --output json > SluiceData-prod.json",
                 "aws cloudformation describe-stacks --stack-name SluiceAnalytics-prod --output json > SluiceAnalytics-prod.json",
                 "aws cloudformation describe-stacks --stack-name SluiceCompute-prod --output json > SluiceCompute-prod.json",
-                "java -jar sluice.jar doctor --deployed SluiceData-prod.json --deployed SluiceAnalytics-prod.json "
+                "java -jar sluice-aws-tools.jar doctor --deployed SluiceData-prod.json --deployed SluiceAnalytics-prod.json "
                         + "--deployed SluiceCompute-prod.json");
         // It may describe those three stacks and nothing else.
         List<String> describe = new ArrayList<>();

@@ -11,35 +11,12 @@ import java.io.UncheckedIOException;
 import java.time.LocalDate;
 
 /**
- * Archive rows as JSON lines, one object per accepted CDR with the columns of the archive schema (CDR-9) in the
- * local home's order: what Firehose converts to Parquet against the Glue table, and what the local folder
+ * Archive rows as JSON lines, one object per accepted CDR with the columns of the archive schema (CDR-9,
+ * {@link io.sluice.core.contracts.ArchiveColumns}) in their order: what Firehose converts to Parquet against the Glue table, and what the local folder
  * archive of {@code sluice invoke} writes. One generator and buffer per instance: no reflection, no sharing.
  */
 public final class ArchiveRows implements AutoCloseable {
     private static final JsonFactory JSON = new JsonFactoryBuilder().rootValueSeparator((String) null).build();
-
-    /** The partition column: the call's start day, {@code YYYY-MM-DD} (UTC); Firehose puts it in the S3 prefix. */
-    public static final String PARTITION_COLUMN = "dt";
-
-    /**
-     * The archive's columns after {@link #PARTITION_COLUMN}, in order, with their Hive/Glue types: the Glue table
-     * Firehose converts rows against (CDR-9, ANA-1) is declared from this list, and tests hold {@link #render}
-     * and the local Parquet archive to it.
-     */
-    public static final java.util.SequencedMap<String, String> COLUMNS = columns("start_time", "timestamp", "answer_time", "timestamp",
-            "end_time", "timestamp", "duration", "int", "billsec", "int", "disposition", "string", "caller", "string",
-            "caller_msisdn", "bigint", "callee", "string", "caller_e164", "boolean", "callee_e164", "boolean",
-            "caller_withheld", "boolean", "callee_country", "string", "international", "boolean", "route", "string",
-            "account", "string", "unique_id", "string", "plan", "string", "subscriber_status", "string",
-            "known_subscriber", "boolean", "record_key", "string", "source", "string", "source_line", "bigint");
-
-    private static java.util.SequencedMap<String, String> columns(String... nameTypePairs) {
-        java.util.LinkedHashMap<String, String> m = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < nameTypePairs.length; i += 2) {
-            m.put(nameTypePairs[i], nameTypePairs[i + 1]);
-        }
-        return java.util.Collections.unmodifiableSequencedMap(m);
-    }
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
     private final JsonGenerator json;

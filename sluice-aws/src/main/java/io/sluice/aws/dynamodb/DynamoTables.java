@@ -1,11 +1,13 @@
 package io.sluice.aws.dynamodb;
 
+import io.sluice.core.contracts.FunctionEnvironment;
+import io.sluice.core.contracts.TableKeys;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
  * The names of Sluice's DynamoDB tables, read from the function's environment (set by the CDK app; never a
- * reserved name, INF-5). The key schemas are in {@link TableSchemas}.
+ * reserved name, INF-5; the variables are {@link FunctionEnvironment}'s). The key schemas are {@link TableKeys}.
  *
  * @param profiles    subscriber profiles by {@code msisdn}
  * @param usage       usage per subscriber-day, route statistics per hour, and the record claims that keep
@@ -16,11 +18,6 @@ import java.util.function.Function;
  */
 public record DynamoTables(String profiles, String usage, String manifests, String deadLetters, String errors) {
 
-    public static final String PROFILES_ENV = "SLUICE_PROFILES_TABLE";
-    public static final String USAGE_ENV = "SLUICE_USAGE_TABLE";
-    public static final String MANIFESTS_ENV = "SLUICE_MANIFESTS_TABLE";
-    public static final String DEAD_LETTERS_ENV = "SLUICE_DEAD_LETTERS_TABLE";
-    public static final String ERRORS_ENV = "SLUICE_ERRORS_TABLE";
 
     public DynamoTables {
         for (String n : new String[] {profiles, usage, manifests, deadLetters, errors}) {
@@ -32,8 +29,8 @@ public record DynamoTables(String profiles, String usage, String manifests, Stri
 
     /** Names with a common prefix, as the local runtime and the tests create them. */
     public static DynamoTables prefixed(String prefix) {
-        return new DynamoTables(prefix + "profiles", prefix + "usage", prefix + "manifests", prefix + "dead-letters",
-                prefix + "errors");
+        return new DynamoTables(prefix + TableKeys.PROFILES, prefix + TableKeys.USAGE, prefix + TableKeys.MANIFESTS,
+                prefix + TableKeys.DEAD_LETTERS, prefix + TableKeys.ERRORS);
     }
 
     /**
@@ -41,13 +38,13 @@ public record DynamoTables(String profiles, String usage, String manifests, Stri
      * fail the first invocation loudly, not write somewhere else).
      */
     public static DynamoTables fromEnvironment(Function<String, String> env) {
-        return new DynamoTables(required(env, PROFILES_ENV), required(env, USAGE_ENV), required(env, MANIFESTS_ENV),
-                required(env, DEAD_LETTERS_ENV), required(env, ERRORS_ENV));
+        return new DynamoTables(required(env, FunctionEnvironment.PROFILES_TABLE), required(env, FunctionEnvironment.USAGE_TABLE), required(env, FunctionEnvironment.MANIFESTS_TABLE),
+                required(env, FunctionEnvironment.DEAD_LETTERS_TABLE), required(env, FunctionEnvironment.ERRORS_TABLE));
     }
 
     public Map<String, String> asEnvironment() {
-        return Map.of(PROFILES_ENV, profiles, USAGE_ENV, usage, MANIFESTS_ENV, manifests, DEAD_LETTERS_ENV, deadLetters,
-                ERRORS_ENV, errors);
+        return Map.of(FunctionEnvironment.PROFILES_TABLE, profiles, FunctionEnvironment.USAGE_TABLE, usage, FunctionEnvironment.MANIFESTS_TABLE, manifests, FunctionEnvironment.DEAD_LETTERS_TABLE, deadLetters,
+                FunctionEnvironment.ERRORS_TABLE, errors);
     }
 
     private static String required(Function<String, String> env, String name) {

@@ -1,5 +1,6 @@
 package io.sluice.aws.dynamodb;
 
+import io.sluice.core.contracts.TableKeys;
 import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -14,36 +15,18 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * The key schemas of Sluice's tables, written once: the adapters read and write by them, tests and
- * {@code sluice invoke} create them in DynamoDB Local from here, and the CDK app must declare the same.
+ * Sluice's tables as DynamoDB requests: the key schemas of {@link TableKeys#ALL} (sluice-core, plain data, which the
+ * CDK app declares too), created in DynamoDB Local by tests and {@code sluice invoke}.
  */
 public final class TableSchemas {
-    public static final String ERRORS_BY_FUNCTION_INDEX = "by-function-time";
-
-    /**
-     * One table's keys, all strings: its role (the {@link DynamoTables} component and the physical name's stem),
-     * partition and sort key, and at most one global secondary index (projection ALL).
-     */
-    public record TableKeys(String role, String partitionKey, String sortKey, String indexName, String indexPartitionKey,
-                            String indexSortKey) {
-    }
-
-    /** Every table, in the order of {@link DynamoTables}. */
-    public static final List<TableKeys> ALL = List.of(
-            new TableKeys("profiles", "msisdn", null, null, null, null),
-            new TableKeys("usage", "pk", "sk", null, null, null),
-            new TableKeys("manifests", "object", null, null, null, null),
-            new TableKeys("dead-letters", "record_key", null, null, null, null),
-            new TableKeys("errors", "error_id", null, ERRORS_BY_FUNCTION_INDEX, "function_name", "occurred_at"));
-
     private TableSchemas() {
     }
 
     /** Creates every table (on-demand) unless it exists: for DynamoDB Local, never for a deployed account. */
     public static void createAll(DynamoDbClient client, DynamoTables t) {
         List<String> names = List.of(t.profiles(), t.usage(), t.manifests(), t.deadLetters(), t.errors());
-        for (int i = 0; i < ALL.size(); i++) {
-            create(client, request(names.get(i), ALL.get(i)));
+        for (int i = 0; i < TableKeys.ALL.size(); i++) {
+            create(client, request(names.get(i), TableKeys.ALL.get(i)));
         }
     }
 

@@ -23,7 +23,8 @@ public final class DeadLetterRedriveHandler implements RequestStreamHandler {
 
     public DeadLetterRedriveHandler() {
         this(new DeadLetterRedrive(SqsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
-                OperatorRequest.required("SLUICE_OBJECT_DLQ_URL"), OperatorRequest.required("SLUICE_OBJECT_QUEUE_URL")));
+                OperatorRequest.required(io.sluice.core.contracts.FunctionEnvironment.OBJECT_DLQ_URL),
+                OperatorRequest.required(io.sluice.core.contracts.FunctionEnvironment.OBJECT_QUEUE_URL)));
     }
 
     public DeadLetterRedriveHandler(DeadLetterRedrive redrive) {

@@ -35,7 +35,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class StreamFailureReplayHandler implements RequestStreamHandler {
     static final int MAX_LIMIT = 1_000;
-    public static final String QUEUE_ENV = "SLUICE_STREAM_FAILURES_QUEUE_URL";
     /** Time kept back when starting another message: one range can take about two minutes, then the answer is due. */
     static final long MARGIN_MILLIS = 150_000;
     private final StreamFailureReplay replay;
@@ -44,7 +43,7 @@ public final class StreamFailureReplayHandler implements RequestStreamHandler {
 
     public StreamFailureReplayHandler() {
         this(new StreamFailureReplay(SqsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
-                OperatorRequest.required(QUEUE_ENV),
+                OperatorRequest.required(io.sluice.core.contracts.FunctionEnvironment.STREAM_FAILURES_QUEUE_URL),
                 new KinesisShardReader(KinesisClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build()),
                 new KinesisBatch(Wiring.shared().processor())), Wiring.shared().functionName(), System.out);
     }

@@ -16,6 +16,7 @@ import io.sluice.aws.objects.InMemoryObjectManifests;
 import io.sluice.aws.objects.LazyObjectSource;
 import io.sluice.aws.objects.ObjectSource;
 import io.sluice.aws.objects.S3ObjectSource;
+import io.sluice.core.contracts.FunctionEnvironment;
 import io.sluice.core.pipeline.Archive;
 import io.sluice.core.pipeline.CachingProfileStore;
 import io.sluice.core.pipeline.CdrBatchProcessor;
@@ -43,12 +44,11 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>Settings come from the environment the CDK app sets (never a reserved name: INF-5): the table names of
  * {@link DynamoTables}, {@code SLUICE_ARCHIVE_STREAM}, and optionally {@code SLUICE_SOURCE_ZONE},
  * {@code SLUICE_DEFAULT_COUNTRY}, {@code SLUICE_MAX_OBJECT_BYTES}, {@code SLUICE_PROFILE_CACHE_SECONDS}.
- * The region and credentials are the SDK's defaults (AWS_REGION and the role, read, never set).
+ * The names are {@link FunctionEnvironment}'s. The region and credentials are the SDK's defaults (AWS_REGION and the role, read, never set).
  */
 public record Wiring(CdrBatchProcessor processor, DeadLetters deadLetters, ObjectManifests manifests, ObjectSource objects,
                      ErrorLog errors, WriteMeter meter, long maxObjectBytes, String functionName) {
 
-    public static final long DEFAULT_MAX_OBJECT_BYTES = 512L * 1024 * 1024;
     /** An object's processing lease: a function's longest timeout, after which an abandoned attempt is taken over. */
     public static final long OBJECT_LEASE_SECONDS = 15 * 60;
     static final int OBJECT_CHUNK_RECORDS = 5_000;
@@ -72,9 +72,9 @@ public record Wiring(CdrBatchProcessor processor, DeadLetters deadLetters, Objec
 
     public static Wiring fromEnvironment(Function<String, String> env) {
         DynamoTables tables = DynamoTables.fromEnvironment(env);
-        String stream = env.apply("SLUICE_ARCHIVE_STREAM");
+        String stream = env.apply(FunctionEnvironment.ARCHIVE_STREAM);
         if (stream == null || stream.isBlank()) {
-            throw new IllegalStateException("Environment variable SLUICE_ARCHIVE_STREAM is not set: the function does not know "
+            throw new IllegalStateException("Environment variable " + FunctionEnvironment.ARCHIVE_STREAM + " is not set: the function does not know "
                     + "its Firehose delivery stream (the CDK app sets it)");
         }
         UrlConnectionHttpClient.Builder http = UrlConnectionHttpClient.builder();
@@ -87,12 +87,12 @@ public record Wiring(CdrBatchProcessor processor, DeadLetters deadLetters, Objec
         ObjectSource s3 = new LazyObjectSource(() -> new S3ObjectSource(S3Client.builder().httpClientBuilder(http).region(region).build()));
         WriteMeter meter = new WriteMeter();
         ProfileStore profiles = new CachingProfileStore(new DynamoDbProfileStore(dynamo, tables.profiles()), 200_000,
-                Duration.ofSeconds(longSetting(env, "SLUICE_PROFILE_CACHE_SECONDS", 300)));
+                Duration.ofSeconds(longSetting(env, FunctionEnvironment.PROFILE_CACHE_SECONDS, FunctionEnvironment.DEFAULT_PROFILE_CACHE_SECONDS)));
         return of(config(env), profiles, new DynamoDbLedger(dynamo, tables.usage(), meter), new FirehoseArchive(firehose, stream),
                 new DynamoDbDeadLetters(dynamo, tables.deadLetters(), Backoff.standard(), 8, meter),
                 new DynamoDbObjectManifests(dynamo, tables.manifests()), s3,
                 new DynamoDbErrorLog(dynamo, tables.errors(), new SecureRandom()), meter,
-                longSetting(env, "SLUICE_MAX_OBJECT_BYTES", DEFAULT_MAX_OBJECT_BYTES),
+                longSetting(env, FunctionEnvironment.MAX_OBJECT_BYTES, FunctionEnvironment.DEFAULT_MAX_OBJECT_BYTES),
                 env.apply("AWS_LAMBDA_FUNCTION_NAME") == null ? "sluice" : env.apply("AWS_LAMBDA_FUNCTION_NAME"));
     }
 
@@ -115,11 +115,11 @@ public record Wiring(CdrBatchProcessor processor, DeadLetters deadLetters, Objec
 
     public static CdrPipelineConfig config(Function<String, String> env) {
         CdrPipelineConfig c = CdrPipelineConfig.defaults();
-        String zone = env.apply("SLUICE_SOURCE_ZONE");
+        String zone = env.apply(FunctionEnvironment.SOURCE_ZONE);
         if (zone != null && !zone.isBlank()) {
             c = c.withSourceZone(ZoneId.of(zone));
         }
-        String country = env.apply("SLUICE_DEFAULT_COUNTRY");
+        String country = env.apply(FunctionEnvironment.DEFAULT_COUNTRY);
         if (country != null && !country.isBlank()) {
             c = c.withDefaultCountry(country);
         }

@@ -217,8 +217,8 @@ class FirehoseArchiveTest {
                 "callee", "caller_e164", "callee_e164", "caller_withheld", "callee_country", "international", "route", "account",
                 "unique_id", "plan", "subscriber_status", "known_subscriber", "record_key", "source", "source_line");
         // The Glue table Firehose converts against is declared from COLUMNS: the rendered row must match it exactly.
-        List<String> declared = new java.util.ArrayList<>(List.of(ArchiveRows.PARTITION_COLUMN));
-        declared.addAll(ArchiveRows.COLUMNS.keySet());
+        List<String> declared = new java.util.ArrayList<>(List.of(io.sluice.core.contracts.ArchiveColumns.PARTITION_COLUMN));
+        declared.addAll(io.sluice.core.contracts.ArchiveColumns.COLUMNS.keySet());
         assertThat(answered.properties()).extracting(e -> e.getKey()).containsExactlyElementsOf(declared);
         assertThat(answered.get("dt").textValue()).isEqualTo("2024-01-15");
         assertThat(answered.get("start_time").textValue()).isEqualTo("2024-01-15 23:59:30");

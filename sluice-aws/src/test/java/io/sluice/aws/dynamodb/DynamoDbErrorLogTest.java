@@ -30,7 +30,7 @@ class DynamoDbErrorLogTest {
         log.record("sluice-object-dev", t, new RuntimeException("other function"), 5, "{}");
 
         assertThat(first).startsWith("20261123T100000.250Z-").isLessThan(second);
-        QueryResponse byFunction = client.query(b -> b.tableName(tables.errors()).indexName(TableSchemas.ERRORS_BY_FUNCTION_INDEX)
+        QueryResponse byFunction = client.query(b -> b.tableName(tables.errors()).indexName(io.sluice.core.contracts.TableKeys.ERRORS_BY_FUNCTION_INDEX)
                 .keyConditionExpression("function_name = :f AND occurred_at >= :t")
                 .expressionAttributeValues(Map.of(":f", AttributeValue.fromS("sluice-stream-dev"), ":t", AttributeValue.fromS(t.toString()))));
         assertThat(byFunction.items()).extracting(i -> i.get("message").s()).containsExactly("usage table throttled", "later");

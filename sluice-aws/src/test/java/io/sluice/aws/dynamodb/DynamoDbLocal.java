@@ -40,7 +40,9 @@ public final class DynamoDbLocal {
                 try (ServerSocket s = new ServerSocket(0)) {
                     port = s.getLocalPort();
                 }
-                server = ServerRunner.createServerFromCommandLineArgs(new String[] {"-inMemory", "-port", Integer.toString(port)});
+                // -disableTelemetry: no usage report to AWS, and no dynamodb-local-metadata.json in the working directory.
+                server = ServerRunner.createServerFromCommandLineArgs(new String[] {"-inMemory", "-disableTelemetry", "-port",
+                        Integer.toString(port)});
                 server.start();
                 endpoint = URI.create("http://127.0.0.1:" + port);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {

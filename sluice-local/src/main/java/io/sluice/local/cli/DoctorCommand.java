@@ -69,9 +69,11 @@ public final class DoctorCommand implements Callable<Integer> {
     static final String HELP_OK = ExitCodes.OK + ":No check failed (warnings allowed).";
     static final String HELP_FAILED = ExitCodes.FAILED + ":At least one check failed; its line says what to do.";
 
-    static final String OK = "ok";
-    static final String WARN = "warn";
-    static final String FAIL = "fail";
+    public static final String OK = "ok";
+    public static final String WARN = "warn";
+    public static final String FAIL = "fail";
+    /** The one check of {@code --deployed} when no extension checks deployments. */
+    static final String DEPLOYED = "deployed";
 
     static final long MIB = 1L << 20;
     static final long GIB = 1L << 30;
@@ -84,16 +86,16 @@ public final class DoctorCommand implements Callable<Integer> {
     static final String NOT_CHECKED = "not checked: the data dir cannot be used (see above)";
 
     /** One check's outcome: {@code status} is {@code ok}, {@code warn} or {@code fail}. */
-    record Check(String name, String status, String message) {
-        static Check ok(String name, String message) {
+    public record Check(String name, String status, String message) {
+        public static Check ok(String name, String message) {
             return new Check(name, OK, message);
         }
 
-        static Check warn(String name, String message) {
+        public static Check warn(String name, String message) {
             return new Check(name, WARN, message);
         }
 
-        static Check fail(String name, String message) {
+        public static Check fail(String name, String message) {
             return new Check(name, FAIL, message);
         }
     }
@@ -123,7 +125,7 @@ public final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<Check> checks = deployed != null && !deployed.isEmpty() ? DeployedCheck.run(deployed) : run();
+        List<Check> checks = deployed != null && !deployed.isEmpty() ? deployedChecks(deployed) : run();
         boolean failed = checks.stream().anyMatch(c -> FAIL.equals(c.status()));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -159,6 +161,20 @@ public final class DoctorCommand implements Callable<Integer> {
         checks.add(checkPort(live));
         checks.add(usable ? checkFolders(dir) : Check.ok("inbox", NOT_CHECKED));
         return checks;
+    }
+
+    /**
+     * {@code --deployed}: the checks of the extension that checks deployments ({@code sluice-aws-tools}), or one failed
+     * check saying where to find it.
+     */
+    static List<Check> deployedChecks(List<Path> files) {
+        for (SluiceExtension extension : SluiceExtension.installed()) {
+            Optional<List<Check>> checks = extension.checkDeployment(files);
+            if (checks.isPresent()) {
+                return checks.get();
+            }
+        }
+        return List.of(Check.fail(DEPLOYED, AwsToolsMissing.message("'doctor --deployed'")));
     }
 
     static String line(Check c, int nameWidth) {
@@ -480,7 +496,7 @@ public final class DoctorCommand implements Callable<Integer> {
         return a;
     }
 
-    static String describe(Throwable e) {
+    public static String describe(Throwable e) {
         if (e instanceof FileSystemException fse) {
             // Its message is only the path; the reason, or else the kind of exception, says what went wrong.
             if (fse.getReason() != null) {
@@ -498,7 +514,7 @@ public final class DoctorCommand implements Callable<Integer> {
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : firstLine(m);
     }
 
-    static String firstLine(String m) {
+    public static String firstLine(String m) {
         if (m == null) {
             return "";
         }

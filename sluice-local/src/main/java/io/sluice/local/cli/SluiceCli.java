@@ -1,6 +1,7 @@
 package io.sluice.local.cli;
 
 import io.sluice.local.store.StoreException;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +16,8 @@ import picocli.CommandLine.Command;
         },
         subcommands = {
             DemoCommand.class, UpCommand.class, StatusCommand.class, DoctorCommand.class, GenerateCommand.class, IngestCommand.class, ProfilesCommand.class, ReportCommand.class,
-            DlqCommand.class, InvokeCommand.class, RedriveCommand.class, CommandLine.HelpCommand.class
+            DlqCommand.class
+            // then the extensions' commands (the AWS developer tools: invoke, redrive), then help: see commandLine()
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_USAGE, ExitCodes.HELP_REJECTED})
@@ -31,6 +33,19 @@ public final class SluiceCli implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SluiceCli());
+        // Before the settings below, which apply to the subcommands present when they are made.
+        for (SluiceExtension extension : SluiceExtension.installed()) {
+            extension.subcommands().forEach(cl::addSubcommand);
+        }
+        for (List<String> tool : AwsToolsMissing.TOOLS) {
+            if (!cl.getSubcommands().containsKey(tool.get(0))) {
+                CommandLine missing = new CommandLine(new AwsToolsMissing(tool.get(0)));
+                missing.getCommandSpec().usageMessage().description(tool.get(1) + " (Not in this distribution: needs the "
+                        + AwsToolsMissing.MODULE + " module.)");
+                cl.addSubcommand(tool.get(0), missing);
+            }
+        }
+        cl.addSubcommand(new CommandLine.HelpCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.registerConverter(java.time.LocalDate.class, s -> {
             try {

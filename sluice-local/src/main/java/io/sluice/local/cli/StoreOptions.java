@@ -20,7 +20,13 @@ public final class StoreOptions {
             description = "ISO 3166 country for numbers written without a country code, for E.164 normalization. Default: ${DEFAULT-VALUE}.")
     String defaultCountry;
 
-    CdrPipelineConfig pipelineConfig() {
+    /** The data dir, as {@code --data-dir} (or {@code SLUICE_DATA_DIR}) gives it. */
+    public java.nio.file.Path dataDir() {
+        return data.dataDir;
+    }
+
+    /** The pipeline's settings from {@code --source-zone} and {@code --default-country}. */
+    public CdrPipelineConfig pipelineConfig() {
         return CdrPipelineConfig.defaults().withSourceZone(sourceZone).withDefaultCountry(defaultCountry);
     }
 }

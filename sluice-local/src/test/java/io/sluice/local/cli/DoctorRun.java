@@ -7,29 +7,29 @@ import java.util.Comparator;
 import java.util.List;
 import picocli.CommandLine;
 
-/** Runs {@code sluice doctor} through picocli and reads its text output: DoctorCommandTest's and DeployedCheckTest's runner. */
-final class DoctorRun {
+/** Runs {@code sluice doctor} through picocli and reads its text output: the runner of DoctorCommandTest and of sluice-aws-tools' DeployedCheckTest (in this module's test jar). */
+public final class DoctorRun {
     private final StringWriter sw = new StringWriter();
     private final List<String> names;
 
     /** {@code names}: the check names the output may hold (some have spaces, e.g. "running instance"). */
-    DoctorRun(List<String> names) {
+    public DoctorRun(List<String> names) {
         this.names = List.copyOf(names);
     }
 
-    int run(String... args) {
+    public int run(String... args) {
         sw.getBuffer().setLength(0);
         CommandLine cl = new CommandLine(new DoctorCommand());
         cl.setOut(new PrintWriter(sw));
         return cl.execute(args);
     }
 
-    String out() {
+    public String out() {
         return sw.toString();
     }
 
     /** The check lines as status, name, message (the summary line excluded). */
-    List<String[]> lines() {
+    public List<String[]> lines() {
         List<String[]> rows = new ArrayList<>();
         for (String line : out().split("\\R")) {
             if (line.isEmpty() || line.startsWith("doctor: ")) {
@@ -44,7 +44,7 @@ final class DoctorRun {
         return rows;
     }
 
-    String[] line(String name) {
+    public String[] line(String name) {
         return lines().stream().filter(r -> r[1].equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no '" + name + "' line in:\n" + out()));
     }

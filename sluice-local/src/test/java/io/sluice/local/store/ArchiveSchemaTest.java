@@ -2,7 +2,7 @@ package io.sluice.local.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.aws.archive.ArchiveRows;
+import io.sluice.core.contracts.ArchiveColumns;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * CDR-9: the local Parquet archive has the schema of the AWS one. The Glue table Firehose converts against is
- * declared from {@link ArchiveRows#COLUMNS}; the local archive exports {@link ParquetArchive#pendingSelect()}, so
+ * declared from {@link ArchiveColumns#COLUMNS}; the local archive exports {@link ParquetArchive#pendingSelect()}, so
  * its columns, in order and with the matching types, are those.
  */
 class ArchiveSchemaTest {
@@ -23,8 +23,8 @@ class ArchiveSchemaTest {
     @Test
     void theLocalArchiveHasTheColumnsAndTypesOfTheGlueTable(@TempDir Path dir) throws Exception {
         Map<String, String> expected = new LinkedHashMap<>();
-        expected.put(ArchiveRows.PARTITION_COLUMN, "VARCHAR");
-        ArchiveRows.COLUMNS.forEach((name, glue) -> expected.put(name, DUCKDB_TYPE_OF_GLUE.get(glue)));
+        expected.put(ArchiveColumns.PARTITION_COLUMN, "VARCHAR");
+        ArchiveColumns.COLUMNS.forEach((name, glue) -> expected.put(name, DUCKDB_TYPE_OF_GLUE.get(glue)));
         Map<String, String> local = new LinkedHashMap<>();
         try (LocalStore store = LocalStore.open(dir); Statement s = store.connection().createStatement();
              ResultSet rs = s.executeQuery("DESCRIBE " + new ParquetArchive(store).pendingSelect())) {

@@ -1,30 +1,31 @@
-package io.sluice.local.cli;
+package io.sluice.tools;
 
-import static io.sluice.aws.deploy.OutputNames.ALERTS_TOPIC_ARN;
-import static io.sluice.aws.deploy.OutputNames.ARCHIVE_BUCKET;
-import static io.sluice.aws.deploy.OutputNames.ARCHIVE_CRAWLER;
-import static io.sluice.aws.deploy.OutputNames.ARCHIVE_DELIVERY_STREAM;
-import static io.sluice.aws.deploy.OutputNames.ATHENA_WORKGROUP;
-import static io.sluice.aws.deploy.OutputNames.CDR_STREAM;
-import static io.sluice.aws.deploy.OutputNames.DATA_KEY_ARN;
-import static io.sluice.aws.deploy.OutputNames.DEAD_LETTERS_TABLE;
-import static io.sluice.aws.deploy.OutputNames.ERRORS_TABLE;
-import static io.sluice.aws.deploy.OutputNames.GLUE_DATABASE;
-import static io.sluice.aws.deploy.OutputNames.INGEST_WORKFLOW_ARN;
-import static io.sluice.aws.deploy.OutputNames.MANIFESTS_TABLE;
-import static io.sluice.aws.deploy.OutputNames.OBJECT_BUCKET;
-import static io.sluice.aws.deploy.OutputNames.OBJECT_DLQ_URL;
-import static io.sluice.aws.deploy.OutputNames.OBJECT_FUNCTION;
-import static io.sluice.aws.deploy.OutputNames.OBJECT_QUEUE_URL;
-import static io.sluice.aws.deploy.OutputNames.PROFILES_TABLE;
-import static io.sluice.aws.deploy.OutputNames.REDRIVE_FUNCTION;
-import static io.sluice.aws.deploy.OutputNames.STREAM_FAILURES_QUEUE_URL;
-import static io.sluice.aws.deploy.OutputNames.STREAM_FUNCTION;
-import static io.sluice.aws.deploy.OutputNames.STREAM_REPLAY_FUNCTION;
-import static io.sluice.aws.deploy.OutputNames.USAGE_TABLE;
+import static io.sluice.core.contracts.OutputNames.ALERTS_TOPIC_ARN;
+import static io.sluice.core.contracts.OutputNames.ARCHIVE_BUCKET;
+import static io.sluice.core.contracts.OutputNames.ARCHIVE_CRAWLER;
+import static io.sluice.core.contracts.OutputNames.ARCHIVE_DELIVERY_STREAM;
+import static io.sluice.core.contracts.OutputNames.ATHENA_WORKGROUP;
+import static io.sluice.core.contracts.OutputNames.CDR_STREAM;
+import static io.sluice.core.contracts.OutputNames.DATA_KEY_ARN;
+import static io.sluice.core.contracts.OutputNames.DEAD_LETTERS_TABLE;
+import static io.sluice.core.contracts.OutputNames.ERRORS_TABLE;
+import static io.sluice.core.contracts.OutputNames.GLUE_DATABASE;
+import static io.sluice.core.contracts.OutputNames.INGEST_WORKFLOW_ARN;
+import static io.sluice.core.contracts.OutputNames.MANIFESTS_TABLE;
+import static io.sluice.core.contracts.OutputNames.OBJECT_BUCKET;
+import static io.sluice.core.contracts.OutputNames.OBJECT_DLQ_URL;
+import static io.sluice.core.contracts.OutputNames.OBJECT_FUNCTION;
+import static io.sluice.core.contracts.OutputNames.OBJECT_QUEUE_URL;
+import static io.sluice.core.contracts.OutputNames.PROFILES_TABLE;
+import static io.sluice.core.contracts.OutputNames.REDRIVE_FUNCTION;
+import static io.sluice.core.contracts.OutputNames.STREAM_FAILURES_QUEUE_URL;
+import static io.sluice.core.contracts.OutputNames.STREAM_FUNCTION;
+import static io.sluice.core.contracts.OutputNames.STREAM_REPLAY_FUNCTION;
+import static io.sluice.core.contracts.OutputNames.USAGE_TABLE;
 
 import io.sluice.aws.deploy.DeployedOutputs;
-import io.sluice.aws.deploy.OutputNames;
+import io.sluice.core.contracts.OutputNames;
+import io.sluice.local.cli.DoctorCommand;
 import io.sluice.local.cli.DoctorCommand.Check;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -54,7 +55,7 @@ final class DeployedCheck {
     static final String ONE_DEPLOYMENT = "the outputs file mixes deployments: use the one " + DEPLOY + " wrote";
 
     /** {@code dev}, {@code staging}, {@code prod} or {@code pr<digits>} (INF-1). */
-    private static final String SUFFIX = "dev|staging|prod|pr[0-9]{1,6}"; // as SluiceEnvironment (sluice-infra) takes it
+    private static final String SUFFIX = io.sluice.core.contracts.EnvironmentSuffix.REGEX;
     /** {@code sluice-<resource>-<suffix>}. */
     private static final Pattern NAME = Pattern.compile("sluice-.+-(" + SUFFIX + ")");
     /** Glue and Athena names may use underscores, which Glue requires: {@code sluice_<x>_<suffix>} or as {@link #NAME}. */

@@ -1,7 +1,8 @@
-package io.sluice.local.cli;
+package io.sluice.tools;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.aws.redrive.DeadLetterRedrive;
+import io.sluice.local.cli.ExitCodes;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.sluice.local.cli;
+package io.sluice.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.sluice.local.cli.SluiceCli;
 import picocli.CommandLine;
 
 /** 'sluice invoke' runs the real handlers on the sample events of docs/events against embedded DynamoDB Local. */
@@ -66,6 +67,8 @@ class InvokeCommandTest {
         assertThat(run("invoke", "stream", "--event", event("kinesis-asterisk-csv.json"), "--data-dir", dir.toString(),
                 "--default-country", "GB")).as(err.toString()).isEqualTo(0);
         assertThat(archivedLines()).isEqualTo(3 + 3);
+        // DynamoDB Local ran with its telemetry off: it wrote no metadata file where it ran.
+        assertThat(Path.of("dynamodb-local-metadata.json")).doesNotExist();
     }
 
     @Test

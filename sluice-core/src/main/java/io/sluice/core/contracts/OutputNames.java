@@ -1,11 +1,11 @@
-package io.sluice.aws.deploy;
+package io.sluice.core.contracts;
 
 import java.util.List;
 
 /**
  * The stack outputs Sluice's tools read from a deployment (INF-6), named once: the CDK app declares them and
  * fails synth when one is missing, {@code sluice doctor --deployed} and integration helpers read them through
- * {@link DeployedOutputs}.
+ * {@code io.sluice.aws.deploy.DeployedOutputs}.
  */
 public final class OutputNames {
     // Data stack: the tables, the buckets, the key that encrypts them.

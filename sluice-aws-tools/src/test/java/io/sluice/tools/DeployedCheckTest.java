@@ -1,4 +1,4 @@
-package io.sluice.local.cli;
+package io.sluice.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.aws.deploy.DeployedOutputs;
-import io.sluice.aws.deploy.OutputNames;
-import io.sluice.local.cli.DeployedCheck.Location;
+import io.sluice.core.contracts.OutputNames;
 import io.sluice.local.cli.DoctorCommand.Check;
+import io.sluice.local.cli.DoctorRun;
+import io.sluice.local.cli.ExitCodes;
+import io.sluice.tools.DeployedCheck.Location;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.sluice.local.cli;
+package io.sluice.tools;
 
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
@@ -18,6 +18,8 @@ import io.sluice.aws.handlers.CdrObjectHandler;
 import io.sluice.aws.handlers.CdrStreamHandler;
 import io.sluice.aws.handlers.Wiring;
 import io.sluice.aws.objects.FolderObjectSource;
+import io.sluice.local.cli.ExitCodes;
+import io.sluice.local.cli.StoreOptions;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -107,7 +109,7 @@ public final class InvokeCommand implements Callable<Integer> {
             err.println("sluice: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        Path home = options.data.dataDir.resolve("aws-local");
+        Path home = options.dataDir().resolve("aws-local");
         Files.createDirectories(home);
         // DynamoDB Local's SQLite file takes one process at a time: a second invoke says so instead of failing in SQLite.
         try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(home.resolve("invoke.lock"),
@@ -125,7 +127,8 @@ public final class InvokeCommand implements Callable<Integer> {
             throws IOException {
         useBundledSqliteLibrary();
         java.util.Set<Thread> before = java.util.Set.copyOf(Thread.getAllStackTraces().keySet());
-        AmazonDynamoDBLocal dynamoLocal = DynamoDBEmbedded.create(home.resolve("dynamodb.db").toAbsolutePath().toFile());
+        // true: telemetry off (no usage report to AWS, no dynamodb-local-metadata.json in the working directory).
+        AmazonDynamoDBLocal dynamoLocal = DynamoDBEmbedded.create(home.resolve("dynamodb.db").toAbsolutePath().toFile(), true);
         try {
             DynamoDbClient dynamo = dynamoLocal.dynamoDbClient();
             DynamoTables tables = DynamoTables.prefixed("sluice-");
@@ -136,7 +139,7 @@ public final class InvokeCommand implements Callable<Integer> {
                     new DynamoDbLedger(dynamo, tables.usage(), meter), new FolderArchive(home.resolve("archive")),
                     new DynamoDbDeadLetters(dynamo, tables.deadLetters(), Backoff.standard(), 8, meter),
                     new DynamoDbObjectManifests(dynamo, tables.manifests()), new FolderObjectSource(home.resolve("s3")),
-                    new DynamoDbErrorLog(dynamo, tables.errors(), new SecureRandom()), meter, Wiring.DEFAULT_MAX_OBJECT_BYTES, name);
+                    new DynamoDbErrorLog(dynamo, tables.errors(), new SecureRandom()), meter, io.sluice.core.contracts.FunctionEnvironment.DEFAULT_MAX_OBJECT_BYTES, name);
             PrintStream log = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
             RequestStreamHandler handler = stream ? new CdrStreamHandler(wiring, log) : new CdrObjectHandler(wiring, log);
             ByteArrayOutputStream response = new ByteArrayOutputStream();

@@ -1,0 +1,35 @@
+package io.sluice.core.contracts;
+
+/**
+ * The environment variables Sluice's Lambda functions read and the CDK app sets, named once (none is a reserved
+ * name, INF-5), with the defaults a function uses when an optional one is not set.
+ */
+public final class FunctionEnvironment {
+    // The stores of the stream and object functions (and of stream-replay, which runs the stream's pipeline).
+    public static final String PROFILES_TABLE = "SLUICE_PROFILES_TABLE";
+    public static final String USAGE_TABLE = "SLUICE_USAGE_TABLE";
+    public static final String MANIFESTS_TABLE = "SLUICE_MANIFESTS_TABLE";
+    public static final String DEAD_LETTERS_TABLE = "SLUICE_DEAD_LETTERS_TABLE";
+    public static final String ERRORS_TABLE = "SLUICE_ERRORS_TABLE";
+    /** The Firehose delivery stream of the archive. */
+    public static final String ARCHIVE_STREAM = "SLUICE_ARCHIVE_STREAM";
+    // Optional settings of the pipeline.
+    public static final String SOURCE_ZONE = "SLUICE_SOURCE_ZONE";
+    public static final String DEFAULT_COUNTRY = "SLUICE_DEFAULT_COUNTRY";
+    public static final String MAX_OBJECT_BYTES = "SLUICE_MAX_OBJECT_BYTES";
+    public static final String PROFILE_CACHE_SECONDS = "SLUICE_PROFILE_CACHE_SECONDS";
+    // The operator functions' queues.
+    /** The redrive function: the object queue's dead-letter queue, and the object queue it sends messages back to. */
+    public static final String OBJECT_DLQ_URL = "SLUICE_OBJECT_DLQ_URL";
+    public static final String OBJECT_QUEUE_URL = "SLUICE_OBJECT_QUEUE_URL";
+    /** The stream-replay function: the queue of Kinesis batches that ran out of retries. */
+    public static final String STREAM_FAILURES_QUEUE_URL = "SLUICE_STREAM_FAILURES_QUEUE_URL";
+
+    /** {@link #MAX_OBJECT_BYTES} unless set: 512 MiB (the event states an object's size, so larger ones are refused unread). */
+    public static final long DEFAULT_MAX_OBJECT_BYTES = 512L * 1024 * 1024;
+    /** {@link #PROFILE_CACHE_SECONDS} unless set: profiles are cached in the container for 5 minutes. */
+    public static final long DEFAULT_PROFILE_CACHE_SECONDS = 300;
+
+    private FunctionEnvironment() {
+    }
+}

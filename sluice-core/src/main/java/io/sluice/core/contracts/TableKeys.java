@@ -1,0 +1,41 @@
+package io.sluice.core.contracts;
+
+import java.util.List;
+
+/**
+ * One table's keys, all strings: its role (the physical name's stem, {@code sluice-<role>-<env>} on AWS),
+ * partition and sort key, and at most one global secondary index (projection ALL). {@link #ALL} lists Sluice's
+ * tables: the AWS adapters read and write by these keys, tests and {@code sluice invoke} create the tables in
+ * DynamoDB Local from here, and the CDK app declares the same (INF-12).
+ *
+ * @param role              {@code profiles}, {@code usage}, {@code manifests}, {@code dead-letters} or {@code errors}
+ * @param partitionKey      the partition (hash) key
+ * @param sortKey           the sort (range) key, or null
+ * @param indexName         the global secondary index, or null
+ * @param indexPartitionKey its partition key, or null
+ * @param indexSortKey      its sort key, or null
+ */
+public record TableKeys(String role, String partitionKey, String sortKey, String indexName, String indexPartitionKey,
+                        String indexSortKey) {
+
+    public static final String PROFILES = "profiles";
+    public static final String USAGE = "usage";
+    public static final String MANIFESTS = "manifests";
+    public static final String DEAD_LETTERS = "dead-letters";
+    public static final String ERRORS = "errors";
+
+    /** The error log's index by function name and time (MON-2). */
+    public static final String ERRORS_BY_FUNCTION_INDEX = "by-function-time";
+
+    /**
+     * Every table: subscriber profiles by {@code msisdn}; usage per subscriber-day, route statistics per hour and
+     * the record claims ({@code pk}, {@code sk}); one manifest item per object version (OBJ-1, OBJ-2); dead letters
+     * by content key (CDR-3); the error log with its index on function name and time (MON-2).
+     */
+    public static final List<TableKeys> ALL = List.of(
+            new TableKeys(PROFILES, "msisdn", null, null, null, null),
+            new TableKeys(USAGE, "pk", "sk", null, null, null),
+            new TableKeys(MANIFESTS, "object", null, null, null, null),
+            new TableKeys(DEAD_LETTERS, "record_key", null, null, null, null),
+            new TableKeys(ERRORS, "error_id", null, ERRORS_BY_FUNCTION_INDEX, "function_name", "occurred_at"));
+}
