@@ -83,12 +83,15 @@ public final class KinesisBatch {
         Map<CdrFormat, List<RawRecord>> byFormat = new EnumMap<>(CdrFormat.class);
         Map<io.sluice.core.cdr.RecordKey, Rejection> undecodable = new java.util.LinkedHashMap<>();
         int undecodableIn = 0;
+        int undecodableRepeats = 0;
         for (KinesisEventRecord r : records) {
             String source = "kinesis:" + r.shardId() + ":" + r.sequenceNumber();
             if (r.data() == null) {
                 Rejection rejection = notBase64(r, source);
-                undecodable.putIfAbsent(rejection.contentKey(), rejection);
                 undecodableIn++;
+                if (undecodable.putIfAbsent(rejection.contentKey(), rejection) != null) {
+                    undecodableRepeats++; // the same undecodable data earlier in this batch
+                }
                 continue;
             }
             CdrFormat format = CdrFormatDetector.detect(firstLine(r.data())).orElse(CdrFormat.ASTERISK);
@@ -107,7 +110,7 @@ public final class KinesisBatch {
         byFormat.forEach((format, raws) -> parts.add(processor.prepare(id, parsers.get(format), raws)));
         if (!undecodable.isEmpty()) {
             parts.add(new PreparedBatch(id, undecodableIn, List.of(), new ArrayList<>(undecodable.values()),
-                    undecodableIn - undecodable.size()));
+                    undecodableRepeats));
         }
         return parts;
     }
