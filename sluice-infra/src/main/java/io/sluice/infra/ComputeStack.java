@@ -3,7 +3,6 @@ package io.sluice.infra;
 import io.sluice.core.contracts.FunctionEnvironment;
 import io.sluice.core.contracts.OutputNames;
 import io.sluice.core.contracts.TableKeys;
-import io.sluice.aws.objects.ObjectIngest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -242,7 +241,7 @@ public final class ComputeStack extends Stack {
 
         // ------------------------------------------------------------------ the file workflow (ANA-3)
         IngestWorkflow workflow = new IngestWorkflow(this, "IngestWorkflow", env, data, objectFn, alerts, key,
-                ObjectIngest.EXTENSIONS, FunctionEnvironment.DEFAULT_MAX_OBJECT_BYTES);
+                io.sluice.core.intake.EntryRules.EXTENSIONS, FunctionEnvironment.DEFAULT_MAX_OBJECT_BYTES);
 
         // ------------------------------------------------------------------ nothing waits unseen in a dead-letter queue
         for (Queue q : List.of(objectDlq, streamFailures)) {

@@ -2,19 +2,15 @@ package io.sluice.aws.handlers;
 
 import io.sluice.aws.events.KinesisEventRecord;
 import io.sluice.core.cdr.CdrFormat;
-import io.sluice.core.cdr.CdrFormatDetector;
 import io.sluice.core.cdr.CdrParser;
 import io.sluice.core.cdr.RawRecord;
-import io.sluice.core.cdr.RecordFramer;
 import io.sluice.core.cdr.RejectReason;
 import io.sluice.core.cdr.Rejection;
+import io.sluice.core.intake.EntryRules;
 import io.sluice.core.pipeline.BatchId;
 import io.sluice.core.pipeline.BatchOutcome;
 import io.sluice.core.pipeline.CdrBatchProcessor;
 import io.sluice.core.pipeline.PreparedBatch;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -80,39 +76,57 @@ public final class KinesisBatch {
      * CDRs. Records whose data is not base64 make a part of their own.
      */
     private List<PreparedBatch> prepare(BatchId id, List<KinesisEventRecord> records) {
-        Map<CdrFormat, List<RawRecord>> byFormat = new EnumMap<>(CdrFormat.class);
-        Map<io.sluice.core.cdr.RecordKey, Rejection> undecodable = new java.util.LinkedHashMap<>();
-        int undecodableIn = 0;
-        int undecodableRepeats = 0;
+        int max = processor.config().maxRecordBytes();
+        // A record's format is its own vote (EntryRules.sniff, as for a file); a record too short to tell (a lone
+        // CSV line can be ambiguous) takes the batch's vote, and a batch that cannot tell is read as Asterisk.
+        List<CdrFormat> own = new ArrayList<>(records.size());
+        Map<CdrFormat, Integer> votes = new EnumMap<>(CdrFormat.class);
         for (KinesisEventRecord r : records) {
+            CdrFormat f = r.data() == null || EntryRules.binaryRefusal(r.data()).isPresent() ? null
+                    : EntryRules.sniff(r.data(), max).orElse(null);
+            own.add(f);
+            if (f != null) {
+                votes.merge(f, 1, Integer::sum);
+            }
+        }
+        CdrFormat batchVote = votes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
+                .orElse(CdrFormat.ASTERISK);
+        Map<CdrFormat, List<RawRecord>> byFormat = new EnumMap<>(CdrFormat.class);
+        Map<io.sluice.core.cdr.RecordKey, Rejection> unreadable = new java.util.LinkedHashMap<>();
+        int unreadableIn = 0;
+        int unreadableRepeats = 0;
+        for (int i = 0; i < records.size(); i++) {
+            KinesisEventRecord r = records.get(i);
             String source = "kinesis:" + r.shardId() + ":" + r.sequenceNumber();
-            if (r.data() == null) {
-                Rejection rejection = notBase64(r, source);
-                undecodableIn++;
-                if (undecodable.putIfAbsent(rejection.contentKey(), rejection) != null) {
-                    undecodableRepeats++; // the same undecodable data earlier in this batch
+            Rejection refused = r.data() == null ? notBase64(r, source) : binary(r, source);
+            if (refused != null) {
+                unreadableIn++;
+                if (unreadable.putIfAbsent(refused.contentKey(), refused) != null) {
+                    unreadableRepeats++; // the same unreadable data earlier in this batch
                 }
                 continue;
             }
-            CdrFormat format = CdrFormatDetector.detect(firstLine(r.data())).orElse(CdrFormat.ASTERISK);
-            List<RawRecord> raws = byFormat.computeIfAbsent(format, f -> new ArrayList<>(records.size()));
-            try (RecordFramer framer = new RecordFramer(new ByteArrayInputStream(r.data()), source, format.quotedNewlines(),
-                    processor.config().maxRecordBytes(), r.data().length + 1)) {
-                RawRecord raw;
-                while ((raw = framer.next()) != null) {
-                    raws.add(raw);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e); // a byte array cannot fail to read
-            }
+            CdrFormat format = own.get(i) != null ? own.get(i) : batchVote;
+            byFormat.computeIfAbsent(format, f -> new ArrayList<>(records.size()))
+                    .addAll(EntryRules.frameAll(r.data(), source, format, max));
         }
         List<PreparedBatch> parts = new ArrayList<>(byFormat.size() + 1);
         byFormat.forEach((format, raws) -> parts.add(processor.prepare(id, parsers.get(format), raws)));
-        if (!undecodable.isEmpty()) {
-            parts.add(new PreparedBatch(id, undecodableIn, List.of(), new ArrayList<>(undecodable.values()),
-                    undecodableRepeats));
+        if (!unreadable.isEmpty()) {
+            parts.add(new PreparedBatch(id, unreadableIn, List.of(), new ArrayList<>(unreadable.values()),
+                    unreadableRepeats));
         }
         return parts;
+    }
+
+    /**
+     * Data that the rules of every entry call binary (compressed, UTF-16, mostly control bytes): where a file or
+     * a body would be refused whole, a stream record is one NOT_TEXT dead letter with its bytes, acknowledged.
+     */
+    private static Rejection binary(KinesisEventRecord r, String source) {
+        return EntryRules.binaryRefusal(r.data())
+                .map(why -> Rejection.of(RawRecord.of(source, 1, r.data()), RejectReason.NOT_TEXT, why))
+                .orElse(null);
     }
 
     /**
@@ -124,13 +138,5 @@ public final class KinesisBatch {
         byte[] original = (r.received() != null ? r.received()
                 : "kinesis record " + r.sequenceNumber() + " of " + r.shardId() + " without data").getBytes(StandardCharsets.UTF_8);
         return Rejection.of(RawRecord.of(source, 1, original), RejectReason.NOT_BASE64, r.problem());
-    }
-
-    private static byte[] firstLine(byte[] data) {
-        int end = 0;
-        while (end < data.length && data[end] != '\n') {
-            end++;
-        }
-        return end == data.length ? data : java.util.Arrays.copyOf(data, end);
     }
 }

@@ -2,22 +2,15 @@ package io.sluice.aws.objects;
 
 import io.sluice.aws.events.ObjectRef;
 import io.sluice.core.cdr.CdrFormat;
-import io.sluice.core.cdr.CdrFormatDetector;
-import io.sluice.core.cdr.CdrParser;
-import io.sluice.core.cdr.RawRecord;
-import io.sluice.core.cdr.RecordFramer;
+import io.sluice.core.intake.ChunkedIntake;
+import io.sluice.core.intake.EntryRules;
 import io.sluice.core.pipeline.BatchId;
 import io.sluice.core.pipeline.BatchOutcome;
 import io.sluice.core.pipeline.CdrBatchProcessor;
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * One CDR object from a bucket through the core (OBJ-1, OBJ-2, CDR-11): checked (extension, size), claimed in
@@ -26,9 +19,6 @@ import java.util.Set;
  * failure reads the object again from the start; chunks already counted come back as this object's own.
  */
 public final class ObjectIngest {
-    /** Extensions taken as CDR files; anything else is rejected in the manifest, not retried. */
-    public static final Set<String> EXTENSIONS = Set.of("csv", "cdr", "txt", "jsonl", "ndjson", "json");
-    private static final int SAMPLE_BYTES = 64 * 1024;
 
     private final CdrBatchProcessor processor;
     private final ObjectManifests manifests;
@@ -82,58 +72,43 @@ public final class ObjectIngest {
             manifests.finish(o, ObjectManifests.Status.REJECTED, 0, 0, 0, 0, refusal.get(), clock.instant());
             return new Outcome(Result.REJECTED, 0, 0, 0, 0, refusal.get());
         }
-        long in = 0;
-        long accepted = 0;
-        long rejected = 0;
-        long duplicates = 0;
-        try (BufferedInputStream stream = new BufferedInputStream(source.open(o), SAMPLE_BYTES)) {
-            Optional<CdrFormat> format = detect(stream);
-            if (format.isEmpty()) {
-                String why = "no CDR format (asterisk, freeswitch, jsonl) recognised in the first lines";
-                manifests.finish(o, ObjectManifests.Status.REJECTED, 0, 0, 0, 0, why, clock.instant());
-                return new Outcome(Result.REJECTED, 0, 0, 0, 0, why);
+        long[] sums = new long[4]; // records in, accepted, rejected, duplicates of the chunks committed so far
+        try (BufferedInputStream stream = new BufferedInputStream(source.open(o), EntryRules.SNIFF_BYTES + 1)) {
+            EntryRules.Screening screening = EntryRules.screen(EntryRules.head(stream), Optional.empty(),
+                    processor.config().maxRecordBytes());
+            if (screening instanceof EntryRules.Refuse refuse) {
+                manifests.finish(o, ObjectManifests.Status.REJECTED, 0, 0, 0, 0, refuse.reason(), clock.instant());
+                return new Outcome(Result.REJECTED, 0, 0, 0, 0, refuse.reason());
             }
-            CdrParser parser = CdrParser.of(format.get());
-            String name = "s3://" + o.bucket() + "/" + o.key();
-            try (RecordFramer framer = new RecordFramer(stream, name, format.get().quotedNewlines(),
-                    processor.config().maxRecordBytes())) {
-                long chunk = 0;
-                List<RawRecord> records = new ArrayList<>(chunkRecords);
-                RawRecord raw;
-                do {
-                    raw = framer.next();
-                    if (raw != null) {
-                        records.add(raw);
-                    }
-                    if (records.size() == chunkRecords || (raw == null && !records.isEmpty())) {
-                        BatchOutcome out = processor.process(new BatchId("s3:" + o.identity() + ":" + chunk++), parser, records);
-                        in += out.recordsIn();
-                        accepted += out.accepted();
-                        rejected += out.rejected();
-                        duplicates += out.duplicates();
-                        records = new ArrayList<>(chunkRecords);
-                    }
-                } while (raw != null);
-            }
+            CdrFormat format = ((EntryRules.Take) screening).format();
+            new ChunkedIntake(processor, chunkRecords, null).run(stream, "s3://" + o.bucket() + "/" + o.key(), format,
+                    chunk -> new BatchId("s3:" + o.identity() + ":" + chunk), 0,
+                    (chunk, prepared) -> processor.commit(prepared), new ChunkedIntake.Listener() {
+                        @Override
+                        public void committed(long chunk, BatchOutcome out) {
+                            sums[0] += out.recordsIn();
+                            sums[1] += out.accepted();
+                            sums[2] += out.rejected();
+                            sums[3] += out.duplicates();
+                        }
+                    });
         } catch (IOException | RuntimeException e) {
             try {
-                manifests.finish(o, ObjectManifests.Status.FAILED, in, accepted, rejected, duplicates, e.toString(), clock.instant());
+                manifests.finish(o, ObjectManifests.Status.FAILED, sums[0], sums[1], sums[2], sums[3], e.toString(), clock.instant());
             } catch (RuntimeException again) {
                 e.addSuppressed(again);
             }
             throw e;
         }
-        manifests.finish(o, ObjectManifests.Status.PROCESSED, in, accepted, rejected, duplicates, null, clock.instant());
-        return new Outcome(Result.PROCESSED, in, accepted, rejected, duplicates, null);
+        manifests.finish(o, ObjectManifests.Status.PROCESSED, sums[0], sums[1], sums[2], sums[3], null, clock.instant());
+        return new Outcome(Result.PROCESSED, sums[0], sums[1], sums[2], sums[3], null);
     }
 
     /** Why an object is not taken, before reading it: its extension or its size (OBJ-1, SEC-5). */
     private Optional<String> refusal(ObjectRef o) {
-        String name = o.key().substring(o.key().lastIndexOf('/') + 1);
-        int dot = name.lastIndexOf('.');
-        String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
-        if (!EXTENSIONS.contains(ext)) {
-            return Optional.of("extension '" + ext + "' is not a CDR file; taken: " + String.join(", ", EXTENSIONS.stream().sorted().toList()));
+        Optional<String> extension = EntryRules.extensionRefusal(o.key(), EntryRules.EXTENSIONS);
+        if (extension.isPresent()) {
+            return extension;
         }
         if (o.size() > maxObjectBytes) {
             return Optional.of("object of " + o.size() + " bytes is over the limit of " + maxObjectBytes + " bytes");
@@ -141,21 +116,4 @@ public final class ObjectIngest {
         return Optional.empty();
     }
 
-    private static Optional<CdrFormat> detect(BufferedInputStream stream) throws IOException {
-        stream.mark(SAMPLE_BYTES);
-        byte[] head = stream.readNBytes(SAMPLE_BYTES);
-        stream.reset();
-        List<byte[]> lines = new ArrayList<>();
-        int from = 0;
-        for (int i = 0; i < head.length && lines.size() < 20; i++) {
-            if (head[i] == '\n') {
-                lines.add(java.util.Arrays.copyOfRange(head, from, i));
-                from = i + 1;
-            }
-        }
-        if (lines.isEmpty() && head.length > 0) {
-            lines.add(head);
-        }
-        return CdrFormatDetector.detect(lines);
-    }
 }

@@ -113,6 +113,6 @@ class CdrObjectHandlerTest {
                 .replace("Master+Nov.csv", "Master+Nov.exe");
         assertThat(invoke(h, event.getBytes(StandardCharsets.UTF_8))).isEqualTo("{\"batchItemFailures\":[]}");
         assertThat(f.logText()).contains("\"ObjectsRejected\":1").contains("\"rejected_objects\":\"")
-                .contains("Master Nov.exe@v:3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY: extension 'exe' is not a CDR file");
+                .contains("Master Nov.exe@v:3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY: extension '.exe' is not a CDR file");
     }
 }

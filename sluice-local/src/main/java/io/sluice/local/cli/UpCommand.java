@@ -73,7 +73,7 @@ final class UpCommand implements Callable<Integer> {
             description = "Format of inbox files: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE} (detected per file).")
     FormatChoice inboxFormat;
 
-    @Option(names = "--inbox-extensions", defaultValue = "csv,jsonl,ndjson,cdr,txt", paramLabel = "LIST",
+    @Option(names = "--inbox-extensions", defaultValue = "csv,cdr,txt,jsonl,ndjson,json", paramLabel = "LIST",
             description = "File name extensions the inbox takes; others go to failed/. Default: ${DEFAULT-VALUE}.")
     String inboxExtensions;
 

@@ -4,14 +4,11 @@ import com.dynatrace.hash4j.hashing.HashStream128;
 import com.dynatrace.hash4j.hashing.HashValue128;
 import com.dynatrace.hash4j.hashing.Hashing;
 import io.sluice.core.cdr.CdrFormat;
-import io.sluice.core.cdr.CdrFormatDetector;
-import io.sluice.core.cdr.CdrParser;
-import io.sluice.core.cdr.RawRecord;
-import io.sluice.core.cdr.RecordFramer;
 import io.sluice.core.cdr.Rejection;
+import io.sluice.core.intake.ChunkedIntake;
+import io.sluice.core.intake.EntryRules;
 import io.sluice.core.pipeline.BatchId;
 import io.sluice.core.pipeline.BatchOutcome;
-import io.sluice.core.pipeline.PreparedBatch;
 import io.sluice.local.store.FileManifest;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -22,17 +19,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
@@ -45,10 +38,8 @@ import java.util.stream.Stream;
  * before is skipped: ingesting the same file twice changes nothing.
  */
 public final class IngestJob {
-    public static final int DEFAULT_CHUNK_RECORDS = 50_000;
+    public static final int DEFAULT_CHUNK_RECORDS = ChunkedIntake.DEFAULT_CHUNK_RECORDS;
     public static final long DEFAULT_EXPORT_ROWS = 2_000_000;
-    /** Records read to guess a file's format: a file may begin with a broken record. */
-    static final int DETECTION_SAMPLE = 25;
 
     private final LocalCdrPipeline pipeline;
     private final Optional<CdrFormat> format;
@@ -204,7 +195,7 @@ public final class IngestJob {
         try {
             String known = knownHashes.get(path);
             hash = known != null ? known : contentHash(path);
-            head = head(path, 8192);
+            head = head(path, EntryRules.SNIFF_BYTES);
         } catch (IOException e) {
             fail(path, "cannot read: " + e.getMessage());
             return;
@@ -218,23 +209,14 @@ public final class IngestJob {
             listener.fileSkipped(name, entry.get().recordsIn());
             return;
         }
-        for (int i = 0; i < head.length; i++) {
-            if (head[i] == 0) {
-                fail(path, "not a text file (NUL byte at offset " + i + ")");
-                return;
-            }
+        int maxBytes = pipeline.processor().config().maxRecordBytes();
+        EntryRules.Screening screening = EntryRules.screen(head, format, maxBytes);
+        if (screening instanceof EntryRules.Refuse refuse) {
+            fail(path, refuse.reason() + (refuse.kind() == EntryRules.Refusal.UNKNOWN_FORMAT
+                    ? "; pass --format asterisk|freeswitch|jsonl" : ""));
+            return;
         }
-        CdrFormat fmt;
-        if (format.isPresent()) {
-            fmt = format.get();
-        } else {
-            Optional<CdrFormat> detected = detect(path);
-            if (detected.isEmpty()) {
-                fail(path, "cannot tell the format from its first " + DETECTION_SAMPLE + " records; pass --format asterisk|freeswitch|jsonl");
-                return;
-            }
-            fmt = detected.get();
-        }
+        CdrFormat fmt = ((EntryRules.Take) screening).format();
         manifest.begin(hash, name, size, fmt.cliName());
         long resumeAfter = entry.map(FileManifest.Entry::chunksDone).orElse(0L);
         if (entry.isPresent()) {
@@ -244,98 +226,44 @@ public final class IngestJob {
             duplicates += entry.get().duplicates();
             unknown += entry.get().unknownSubscribers();
         }
-        CdrParser parser = CdrParser.of(fmt);
-        int maxBytes = pipeline.processor().config().maxRecordBytes();
-        Deque<Future<PreparedBatch>> inFlight = new ArrayDeque<>();
-        try (RecordFramer framer = new RecordFramer(new BufferedInputStream(Files.newInputStream(path), 1 << 20), name,
-                fmt.quotedNewlines(), maxBytes)) {
-            long chunk = 0;
-            List<RawRecord> records;
-            while (true) {
-                long f0 = System.nanoTime();
-                records = readChunk(framer);
-                framingNanos += System.nanoTime() - f0;
-                if (records.isEmpty()) {
-                    break;
-                }
-                chunk++;
-                if (chunk <= resumeAfter) {
-                    continue; // committed by an earlier, interrupted run
-                }
-                BatchId id = BatchId.ofFileChunk(hash, chunk);
-                List<RawRecord> batch = records;
-                inFlight.add(preparer.submit(() -> pipeline.processor().prepare(id, parser, batch)));
-                if (inFlight.size() >= 2) {
-                    commit(hash, inFlight.poll());
-                }
-                listener.progress(bytesBefore + framer.bytesRead());
+        ChunkedIntake intake = new ChunkedIntake(pipeline.processor(), chunkRecords, preparer);
+        ChunkedIntake.Listener progress = new ChunkedIntake.Listener() {
+            @Override
+            public void progress(long bytesRead) {
+                listener.progress(bytesBefore + bytesRead);
             }
-            while (!inFlight.isEmpty()) {
-                commit(hash, inFlight.poll());
+
+            @Override
+            public void committed(long chunk, BatchOutcome o) {
+                recordsIn += o.recordsIn();
+                accepted += o.accepted();
+                rejected += o.rejected();
+                duplicates += o.duplicates();
+                unknown += o.unknownSubscribers();
+                for (Rejection r : o.rejections()) {
+                    listener.rejected(r);
+                }
+                if (exportRows > 0 && pipeline.archive().pendingRows() >= exportRows) {
+                    pipeline.archive().export();
+                }
+                afterChunk.run();
             }
+        };
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 20)) {
+            ChunkedIntake.Result r = intake.run(in, name, fmt, chunk -> BatchId.ofFileChunk(hash, chunk), resumeAfter,
+                    (chunk, prepared) -> pipeline.store().inTransaction(c -> {
+                        BatchOutcome o = pipeline.processor().commit(prepared);
+                        manifest.chunkDone(c, hash, o.recordsIn(), o.accepted(), o.rejected(), o.duplicates(),
+                                o.unknownSubscribers());
+                        return o;
+                    }), progress);
+            framingNanos += r.framingNanos();
+            waitingNanos += r.waitingNanos();
+            commitNanos += r.commitNanos();
             manifest.finish(hash, FileManifest.DONE, null);
         } catch (IOException e) {
-            for (Future<PreparedBatch> f : inFlight) {
-                f.cancel(true);
-            }
             manifest.finish(hash, FileManifest.FAILED, e.getMessage());
             fail(path, "read error: " + e.getMessage());
-        }
-    }
-
-    private void commit(String hash, Future<PreparedBatch> future) {
-        PreparedBatch prepared;
-        long w0 = System.nanoTime();
-        try {
-            prepared = future.get();
-            waitingNanos += System.nanoTime() - w0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while preparing a batch", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Preparing a batch failed: " + e.getCause(), e.getCause());
-        }
-        long c0 = System.nanoTime();
-        BatchOutcome outcome = pipeline.store().inTransaction(c -> {
-            BatchOutcome o = pipeline.processor().commit(prepared);
-            pipeline.manifest().chunkDone(c, hash, o.recordsIn(), o.accepted(), o.rejected(), o.duplicates(), o.unknownSubscribers());
-            return o;
-        });
-        commitNanos += System.nanoTime() - c0;
-        recordsIn += outcome.recordsIn();
-        accepted += outcome.accepted();
-        rejected += outcome.rejected();
-        duplicates += outcome.duplicates();
-        unknown += outcome.unknownSubscribers();
-        for (Rejection r : outcome.rejections()) {
-            listener.rejected(r);
-        }
-        if (exportRows > 0 && pipeline.archive().pendingRows() >= exportRows) {
-            pipeline.archive().export();
-        }
-        afterChunk.run();
-    }
-
-    private List<RawRecord> readChunk(RecordFramer framer) throws IOException {
-        List<RawRecord> records = new ArrayList<>(chunkRecords);
-        RawRecord r;
-        while (records.size() < chunkRecords && (r = framer.next()) != null) {
-            records.add(r);
-        }
-        return records;
-    }
-
-    private Optional<CdrFormat> detect(Path path) {
-        try (RecordFramer framer = new RecordFramer(Files.newInputStream(path), path.toString(), true,
-                pipeline.processor().config().maxRecordBytes())) {
-            List<byte[]> sample = new ArrayList<>();
-            RawRecord r;
-            while (sample.size() < DETECTION_SAMPLE && (r = framer.next()) != null) {
-                sample.add(r.bytes());
-            }
-            return CdrFormatDetector.detect(sample);
-        } catch (IOException e) {
-            return Optional.empty();
         }
     }
 

@@ -6,7 +6,7 @@ import io.javalin.http.Context;
 import io.sluice.core.cdr.CdrFormat;
 import io.sluice.core.cdr.CdrFormatDetector;
 import io.sluice.core.cdr.RawRecord;
-import io.sluice.core.cdr.RecordFramer;
+import io.sluice.core.intake.EntryRules;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,8 +30,11 @@ import java.util.concurrent.TimeoutException;
  * <ul>
  *   <li>{@code POST /v1/cdrs}: a body of CDR lines, JSON lines ({@code application/x-ndjson}) or CSV
  *   ({@code text/csv}, Asterisk or FreeSWITCH, detected or named by {@code ?format=}). Answers 202 with an
- *   ingest id once the body is in the fsynced {@link IngestLog}; 413 over the body, record or line limits
- *   (SEC-5); 415 for another content type; 429 with Retry-After when the backlog is full; 503 while stopping.
+ *   ingest id once the body is in the fsynced {@link IngestLog}. The body is screened by the rules of every
+ *   entry ({@link EntryRules}): 400 when empty or of no known format, 415 when binary (compressed, UTF-16) or
+ *   of another content type; 413 over the body or record-count limits only (SEC-5): a record over the record
+ *   limit is a LINE_TOO_LONG dead letter, as in a file; 429 with Retry-After when the backlog is full; 503
+ *   while stopping.
  *   <li>{@code GET /v1/ingests/{id}}: queued, or done with accepted, rejected (with reasons), duplicates.
  *   <li>{@code GET /healthz}, {@code GET /v1/status}, {@code GET /v1/files} (the inbox manifest).
  * </ul>
@@ -173,9 +176,29 @@ final class HttpApi {
             refuse(ctx, 413, "body is over the limit of " + cfg.maxBodyBytes() + " bytes per request");
             return;
         }
-        BodyLines lines = checkLines(body, cfg.maxRecordsPerRequest(), cfg.pipeline().maxRecordBytes());
-        if (lines.problem() != null) {
-            refuse(ctx, lines.lines() == 0 && lines.problem().startsWith("empty") ? 400 : 413, lines.problem());
+        // The rules every entry applies (EntryRules): an empty or unreadable body is refused whole, like a file.
+        EntryRules.Screening screening = EntryRules.screen(body, declared, cfg.pipeline().maxRecordBytes());
+        if (screening instanceof EntryRules.Refuse refuse) {
+            switch (refuse.kind()) {
+                case EMPTY -> refuse(ctx, 400, "empty body: no records");
+                case BINARY -> refuse(ctx, 415, "the body is " + refuse.reason().replaceFirst("^not a text file: (it is )?", "")
+                        + "; send uncompressed UTF-8 text");
+                case UNKNOWN_FORMAT -> refuse(ctx, 400, refuse.reason().replace("its first", "the body's first")
+                        + "; add ?format=asterisk, ?format=freeswitch or ?format=jsonl");
+            }
+            return;
+        }
+        CdrFormat format = ((EntryRules.Take) screening).format();
+        // Records as the applier will frame them: a quoted newline does not make two, an over-long record is one
+        // (it becomes a LINE_TOO_LONG dead letter, as in a file), blank lines are none.
+        int records = countRecords(body, format, cfg.pipeline().maxRecordBytes());
+        if (records == 0) {
+            refuse(ctx, 400, "empty body: no records");
+            return;
+        }
+        if (records > cfg.maxRecordsPerRequest()) {
+            refuse(ctx, 413, "body has " + records + " records, over the limit of " + cfg.maxRecordsPerRequest()
+                    + " per request; split it");
             return;
         }
         // The backlog of logged, not yet applied requests is bounded: the local "throttle". (The body is read first so
@@ -184,11 +207,6 @@ final class HttpApi {
             stats.requestsThrottled.incrementAndGet();
             ctx.header("Retry-After", "1");
             json(ctx, 429, Map.of("error", "overloaded: " + rt.applier().backlogBytes() + " bytes wait to be applied; retry after 1 s"));
-            return;
-        }
-        CdrFormat format = declared.isPresent() ? declared.get() : detect(body);
-        if (format == null) {
-            refuse(ctx, 400, "cannot tell the CSV format from the first records; add ?format=asterisk or ?format=freeswitch");
             return;
         }
         long id;
@@ -209,7 +227,7 @@ final class HttpApi {
         stats.requestsAccepted.incrementAndGet();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ingest_id", Long.toString(id));
-        out.put("records", lines.lines());
+        out.put("records", records);
         out.put("format", format.cliName());
         out.put("status", "queued");
         out.put("status_url", "/v1/ingests/" + id);
@@ -247,45 +265,9 @@ final class HttpApi {
         };
     }
 
-    /** The body's non-blank lines, or why it breaks a limit (SEC-5); lines are numbered as the framer numbers them. */
-    record BodyLines(int lines, String problem) {
-    }
-
-    static BodyLines checkLines(byte[] body, int maxLines, int maxLineBytes) {
-        int lines = 0;
-        int line = 0;
-        int start = 0;
-        for (int i = 0; i <= body.length; i++) {
-            if (i == body.length || body[i] == '\n') {
-                line++;
-                int length = i - start;
-                if (length > maxLineBytes) {
-                    return new BodyLines(lines, "line " + line + " is " + length + " bytes, over the limit of " + maxLineBytes
-                            + " bytes per record");
-                }
-                if (length > 1 || length == 1 && body[start] != '\r') {
-                    lines++;
-                }
-                if (lines > maxLines) {
-                    return new BodyLines(lines, "body has more than " + maxLines + " lines, the limit per request; split it");
-                }
-                start = i + 1;
-            }
-        }
-        return new BodyLines(lines, lines == 0 ? "empty body: no records" : null);
-    }
-
-    private static CdrFormat detect(byte[] body) {
-        List<byte[]> sample = new ArrayList<>();
-        try (RecordFramer f = new RecordFramer(new ByteArrayInputStream(body), "request", true, RecordFramer.DEFAULT_MAX_RECORD_BYTES)) {
-            RawRecord r;
-            while (sample.size() < 25 && (r = f.next()) != null) {
-                sample.add(r.bytes());
-            }
-        } catch (IOException e) {
-            return null;
-        }
-        return CdrFormatDetector.detect(sample).orElse(null);
+    /** The records of a body as {@link LogApplier} frames them. */
+    static int countRecords(byte[] body, CdrFormat format, int maxRecordBytes) {
+        return EntryRules.frameAll(body, "request", format, maxRecordBytes).size();
     }
 
     private void getIngest(Context ctx) throws SQLException {

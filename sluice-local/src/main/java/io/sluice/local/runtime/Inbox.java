@@ -1,5 +1,6 @@
 package io.sluice.local.runtime;
 
+import io.sluice.core.intake.EntryRules;
 import io.sluice.local.ingest.IngestJob;
 import io.sluice.local.ingest.IngestListener;
 import io.sluice.local.ingest.IngestSummary;
@@ -200,11 +201,9 @@ final class Inbox {
 
     /** Why the file is no CDR object we take, or null (OBJ-1: type and size; content is checked by the ingest). */
     private String objectProblem(String name, long size) {
-        int dot = name.lastIndexOf('.');
-        String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
-        if (!config.inboxExtensions().contains(ext)) {
-            return "extension '" + (ext.isEmpty() ? "(none)" : "." + ext) + "' is not allowed; allowed: "
-                    + config.inboxExtensions().stream().sorted().map(e -> "." + e).toList();
+        Optional<String> extension = EntryRules.extensionRefusal(name, config.inboxExtensions());
+        if (extension.isPresent()) {
+            return extension.get();
         }
         if (size == 0) {
             return "the file is empty: no records";

@@ -3,7 +3,7 @@ package io.sluice.local.runtime;
 import io.sluice.core.cdr.CdrFormat;
 import io.sluice.core.cdr.CdrParser;
 import io.sluice.core.cdr.RawRecord;
-import io.sluice.core.cdr.RecordFramer;
+import io.sluice.core.intake.EntryRules;
 import io.sluice.core.pipeline.BatchId;
 import io.sluice.core.pipeline.BatchOutcome;
 import io.sluice.core.pipeline.PreparedBatch;
@@ -151,16 +151,8 @@ final class LogApplier {
 
     private PreparedBatch prepare(BatchId id, IngestLog.Entry e) {
         CdrFormat format = BodyFormat.decode(e.format());
-        List<RawRecord> records = new ArrayList<>();
-        int max = pipeline.processor().config().maxRecordBytes();
-        try (RecordFramer framer = new RecordFramer(new ByteArrayInputStream(e.body()), source(e.position()), format.quotedNewlines(), max)) {
-            RawRecord r;
-            while ((r = framer.next()) != null) {
-                records.add(r);
-            }
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex); // a byte array does not fail to read
-        }
+        List<RawRecord> records = EntryRules.frameAll(e.body(), source(e.position()), format,
+                pipeline.processor().config().maxRecordBytes());
         return pipeline.processor().prepare(id, CdrParser.of(format), records);
     }
 

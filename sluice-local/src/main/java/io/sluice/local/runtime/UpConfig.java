@@ -34,7 +34,7 @@ public record UpConfig(Path dataDir, String host, int port, CdrPipelineConfig pi
     public static final long DEFAULT_MAX_BODY = 16L << 20;
     public static final int DEFAULT_MAX_RECORDS = 10_000;
     public static final long DEFAULT_MAX_BACKLOG = 512L << 20;
-    public static final Set<String> DEFAULT_EXTENSIONS = Set.of("csv", "jsonl", "ndjson", "cdr", "txt");
+    public static final Set<String> DEFAULT_EXTENSIONS = io.sluice.core.intake.EntryRules.EXTENSIONS;
     public static final long DEFAULT_INBOX_MAX = 8L << 30;
 
     public static UpConfig defaults(Path dataDir) {

@@ -190,9 +190,22 @@ class LocalRuntimeTest {
         assertThat(tooBig.statusCode()).isEqualTo(413);
         assertThat(json(tooBig).path("error").asText()).contains("262144 bytes");
         assertThat(tooMany.statusCode()).isEqualTo(413);
-        assertThat(json(tooMany).path("error").asText()).contains("100 lines");
-        assertThat(tooLong.statusCode()).isEqualTo(413);
-        assertThat(json(tooLong).path("error").asText()).contains("line 3");
+        assertThat(json(tooMany).path("error").asText()).contains("101 records, over the limit of 100");
+        // Issue 15: a record over the record limit is a dead letter, as in a file; the body's good records get in.
+        assertThat(tooLong.statusCode()).isEqualTo(202);
+        assertThat(json(tooLong).path("records").asInt()).isEqualTo(3);
+        JsonNode longOutcome = outcome(json(tooLong).path("ingest_id").asText());
+        assertThat(longOutcome.path("accepted").asLong()).isEqualTo(2);
+        assertThat(longOutcome.path("rejected").asLong()).isEqualTo(1);
+        assertThat(longOutcome.path("rejections").get(0).path("line").asLong()).isEqualTo(3);
+        assertThat(longOutcome.path("rejections").get(0).path("reason").asText()).isEqualTo("LINE_TOO_LONG");
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(body(asterisk, 0, 50).getBytes(UTF_8));
+        }
+        HttpResponse<String> gzipped = post("/v1/cdrs", "text/csv", gz.toByteArray());
+        assertThat(gzipped.statusCode()).isEqualTo(415);
+        assertThat(json(gzipped).path("error").asText()).contains("gzip-compressed");
         assertThat(xml.statusCode()).isEqualTo(415);
         assertThat(json(xml).path("error").asText()).contains("application/xml");
         assertThat(badFormat.statusCode()).isEqualTo(400);
@@ -203,7 +216,7 @@ class LocalRuntimeTest {
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(json(unknown).path("error").asText()).contains("?format=");
         assertThat(json(get("/v1/status")).path("totals").path("requests_refused").asLong()).isEqualTo(8);
-        assertThat(json(get("/v1/status")).path("totals").path("requests_accepted").asLong()).isZero();
+        assertThat(json(get("/v1/status")).path("totals").path("requests_accepted").asLong()).isEqualTo(1);
     }
 
     @Test
@@ -282,7 +295,7 @@ class LocalRuntimeTest {
         assertThat(again.path("content_hash").asText()).isEqualTo(a.path("content_hash").asText());
         assertThat(again.path("accepted").asLong()).isZero();
         assertThat(again.path("duplicates").asLong()).isEqualTo(3000);
-        assertThat(find(rows, "notes.bin").path("error").asText()).contains("extension '.bin' is not allowed");
+        assertThat(find(rows, "notes.bin").path("error").asText()).contains("extension '.bin' is not a CDR file");
         assertThat(find(rows, "garbage.csv").path("error").asText()).contains("cannot tell the format");
         assertThat(rt.config().processedDir().resolve("cdr-a-again.csv")).exists();
         assertThat(rt.config().failedDir().resolve("notes.bin")).exists();
