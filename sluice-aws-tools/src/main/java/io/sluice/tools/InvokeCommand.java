@@ -8,7 +8,7 @@ import io.sluice.aws.archive.FolderArchive;
 import io.sluice.aws.dynamodb.DynamoDbDeadLetters;
 import io.sluice.aws.dynamodb.DynamoDbErrorLog;
 import io.sluice.aws.dynamodb.DynamoDbLedger;
-import io.sluice.aws.dynamodb.DynamoDbObjectManifests;
+import io.sluice.aws.dynamodb.DynamoDbInputManifest;
 import io.sluice.aws.dynamodb.DynamoDbProfileStore;
 import io.sluice.aws.dynamodb.DynamoTables;
 import io.sluice.aws.dynamodb.TableSchemas;
@@ -138,7 +138,7 @@ public final class InvokeCommand implements Callable<Integer> {
             Wiring wiring = Wiring.of(config, new DynamoDbProfileStore(dynamo, tables.profiles()),
                     new DynamoDbLedger(dynamo, tables.usage(), meter), new FolderArchive(home.resolve("archive")),
                     new DynamoDbDeadLetters(dynamo, tables.deadLetters(), Backoff.standard(), 8, meter),
-                    new DynamoDbObjectManifests(dynamo, tables.manifests()), new FolderObjectSource(home.resolve("s3")),
+                    new DynamoDbInputManifest(dynamo, tables.manifests()), new FolderObjectSource(home.resolve("s3")),
                     new DynamoDbErrorLog(dynamo, tables.errors(), new SecureRandom()), meter, io.sluice.core.contracts.FunctionEnvironment.DEFAULT_MAX_OBJECT_BYTES, name);
             PrintStream log = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
             RequestStreamHandler handler = stream ? new CdrStreamHandler(wiring, log) : new CdrObjectHandler(wiring, log);

@@ -14,7 +14,7 @@ import io.sluice.aws.archive.FolderArchive;
 import io.sluice.aws.dynamodb.DynamoDbDeadLetters;
 import io.sluice.aws.dynamodb.DynamoDbErrorLog;
 import io.sluice.aws.dynamodb.DynamoDbLedger;
-import io.sluice.aws.dynamodb.DynamoDbObjectManifests;
+import io.sluice.aws.dynamodb.DynamoDbInputManifest;
 import io.sluice.aws.dynamodb.DynamoDbProfileStore;
 import io.sluice.aws.dynamodb.DynamoTables;
 import io.sluice.aws.dynamodb.TableSchemas;
@@ -424,7 +424,7 @@ class SameBytesSameOutcomeTest {
             this.wiring = Wiring.of(CONFIG, new DynamoDbProfileStore(dynamo, tables.profiles()),
                     new DynamoDbLedger(dynamo, tables.usage(), meter), new FolderArchive(home.resolve("archive")),
                     new DynamoDbDeadLetters(dynamo, tables.deadLetters(), Backoff.standard(), 8, meter),
-                    new DynamoDbObjectManifests(dynamo, tables.manifests()), new FolderObjectSource(home.resolve("s3")),
+                    new DynamoDbInputManifest(dynamo, tables.manifests()), new FolderObjectSource(home.resolve("s3")),
                     new DynamoDbErrorLog(dynamo, tables.errors(), new SecureRandom()), meter,
                     FunctionEnvironment.DEFAULT_MAX_OBJECT_BYTES, "sluice-" + prefix + "fn");
         }

@@ -10,7 +10,7 @@ import io.sluice.aws.dynamodb.TableSchemas;
 import io.sluice.aws.dynamodb.WriteMeter;
 import io.sluice.aws.handlers.CdrStreamHandler;
 import io.sluice.aws.handlers.Wiring;
-import io.sluice.aws.objects.InMemoryObjectManifests;
+import io.sluice.core.pipeline.memory.InMemoryInputManifest;
 import io.sluice.core.cdr.Cdr;
 import io.sluice.core.cdr.RecordKey;
 import io.sluice.core.pipeline.BatchId;
@@ -131,7 +131,7 @@ public final class LedgerWrites {
             throws Exception {
         InMemoryStores rest = new InMemoryStores(false);
         Wiring w = Wiring.of(CdrPipelineConfig.defaults(), rest, ledger, rest, new DynamoDbDeadLetters(dynamo, tables.deadLetters(),
-                Backoff.standard(), 8, meter), new InMemoryObjectManifests(), o -> {
+                Backoff.standard(), 8, meter), new InMemoryInputManifest(), o -> {
                     throw new UnsupportedOperationException();
                 }, (fn, at, e, ms, ev) -> "none", meter, 1, "bench");
         ByteArrayOutputStream log = new ByteArrayOutputStream();

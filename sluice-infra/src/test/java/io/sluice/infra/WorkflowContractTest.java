@@ -63,7 +63,7 @@ class WorkflowContractTest {
     void theManifestStatusesTheWorkflowWaitsForAreTheOnesTheHandlerWrites() throws Exception {
         String isDone = definition().path("States").path("IsDone").toString();
         for (String status : List.of("PROCESSED", "REJECTED")) {
-            assertThat(io.sluice.aws.objects.ObjectManifests.Status.valueOf(status).name()).isEqualTo(status);
+            assertThat(io.sluice.core.intake.InputManifest.Status.valueOf(status).name()).isEqualTo(status);
             assertThat(isDone).contains("\"" + status + "\"");
         }
     }

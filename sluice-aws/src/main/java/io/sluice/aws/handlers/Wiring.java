@@ -1,18 +1,18 @@
 package io.sluice.aws.handlers;
 
 import io.sluice.aws.Backoff;
-import io.sluice.aws.ErrorLog;
+import io.sluice.core.pipeline.ErrorLog;
 import io.sluice.aws.archive.FirehoseArchive;
 import io.sluice.aws.dynamodb.DynamoDbDeadLetters;
 import io.sluice.aws.dynamodb.DynamoDbErrorLog;
 import io.sluice.aws.dynamodb.DynamoDbLedger;
-import io.sluice.aws.dynamodb.DynamoDbObjectManifests;
+import io.sluice.aws.dynamodb.DynamoDbInputManifest;
 import io.sluice.aws.dynamodb.DynamoDbProfileStore;
 import io.sluice.aws.dynamodb.DynamoTables;
 import io.sluice.aws.dynamodb.WriteMeter;
 import io.sluice.aws.objects.ObjectIngest;
-import io.sluice.aws.objects.ObjectManifests;
-import io.sluice.aws.objects.InMemoryObjectManifests;
+import io.sluice.core.intake.InputManifest;
+import io.sluice.core.pipeline.memory.InMemoryInputManifest;
 import io.sluice.aws.objects.LazyObjectSource;
 import io.sluice.aws.objects.ObjectSource;
 import io.sluice.aws.objects.S3ObjectSource;
@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code SLUICE_DEFAULT_COUNTRY}, {@code SLUICE_MAX_OBJECT_BYTES}, {@code SLUICE_PROFILE_CACHE_SECONDS}.
  * The names are {@link FunctionEnvironment}'s. The region and credentials are the SDK's defaults (AWS_REGION and the role, read, never set).
  */
-public record Wiring(CdrBatchProcessor processor, DeadLetters deadLetters, ObjectManifests manifests, ObjectSource objects,
+public record Wiring(CdrBatchProcessor processor, DeadLetters deadLetters, InputManifest manifests, ObjectSource objects,
                      ErrorLog errors, WriteMeter meter, long maxObjectBytes, String functionName) {
 
     /** An object's processing lease: a function's longest timeout, after which an abandoned attempt is taken over. */
@@ -90,14 +90,14 @@ public record Wiring(CdrBatchProcessor processor, DeadLetters deadLetters, Objec
                 Duration.ofSeconds(longSetting(env, FunctionEnvironment.PROFILE_CACHE_SECONDS, FunctionEnvironment.DEFAULT_PROFILE_CACHE_SECONDS)));
         return of(config(env), profiles, new DynamoDbLedger(dynamo, tables.usage(), meter), new FirehoseArchive(firehose, stream),
                 new DynamoDbDeadLetters(dynamo, tables.deadLetters(), Backoff.standard(), 8, meter),
-                new DynamoDbObjectManifests(dynamo, tables.manifests()), s3,
+                new DynamoDbInputManifest(dynamo, tables.manifests()), s3,
                 new DynamoDbErrorLog(dynamo, tables.errors(), new SecureRandom()), meter,
                 longSetting(env, FunctionEnvironment.MAX_OBJECT_BYTES, FunctionEnvironment.DEFAULT_MAX_OBJECT_BYTES),
                 env.apply("AWS_LAMBDA_FUNCTION_NAME") == null ? "sluice" : env.apply("AWS_LAMBDA_FUNCTION_NAME"));
     }
 
     public static Wiring of(CdrPipelineConfig config, ProfileStore profiles, RecordLedger ledger, Archive archive,
-                            DeadLetters deadLetters, ObjectManifests manifests, ObjectSource objects, ErrorLog errors,
+                            DeadLetters deadLetters, InputManifest manifests, ObjectSource objects, ErrorLog errors,
                             WriteMeter meter, long maxObjectBytes, String functionName) {
         return new Wiring(new CdrBatchProcessor(config, profiles, ledger, archive, deadLetters), deadLetters, manifests, objects,
                 errors, meter, maxObjectBytes, functionName);
@@ -108,7 +108,7 @@ public record Wiring(CdrBatchProcessor processor, DeadLetters deadLetters, Objec
      * handlers' own cost, and cold-start measurements.
      */
     public static Wiring overMemory(CdrPipelineConfig config, InMemoryStores stores, String functionName) {
-        return of(config, stores, stores, stores, stores, new InMemoryObjectManifests(), o -> {
+        return of(config, stores, stores, stores, stores, new InMemoryInputManifest(), o -> {
             throw new IllegalStateException(functionName + " reads no object");
         }, (fn, at, e, ms, ev) -> "not-recorded", new WriteMeter(), 1, functionName);
     }

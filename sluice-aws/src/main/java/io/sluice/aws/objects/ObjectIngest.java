@@ -4,6 +4,7 @@ import io.sluice.aws.events.ObjectRef;
 import io.sluice.core.cdr.CdrFormat;
 import io.sluice.core.intake.ChunkedIntake;
 import io.sluice.core.intake.EntryRules;
+import io.sluice.core.intake.InputManifest;
 import io.sluice.core.pipeline.BatchId;
 import io.sluice.core.pipeline.BatchOutcome;
 import io.sluice.core.pipeline.CdrBatchProcessor;
@@ -15,20 +16,21 @@ import java.util.Optional;
 /**
  * One CDR object from a bucket through the core (OBJ-1, OBJ-2, CDR-11): checked (extension, size), claimed in
  * the manifest, streamed in chunks of records (bounded memory whatever its size), each chunk committed through
- * the ledger under {@code s3:<identity>:<chunk>}, and the manifest finished with its counts. A retry after a
- * failure reads the object again from the start; chunks already counted come back as this object's own.
+ * the ledger under {@code s3:<identity>:<chunk>} and recorded in the manifest ({@link InputManifest}, the port
+ * every home's inputs share), and the manifest finished. A retry after a failure reads the object again and
+ * commits only the chunks after those recorded; a chunk committed but not recorded comes back as its own.
  */
 public final class ObjectIngest {
 
     private final CdrBatchProcessor processor;
-    private final ObjectManifests manifests;
+    private final InputManifest manifests;
     private final ObjectSource source;
     private final long maxObjectBytes;
     private final int chunkRecords;
     private final long leaseSeconds;
     private final Clock clock;
 
-    public ObjectIngest(CdrBatchProcessor processor, ObjectManifests manifests, ObjectSource source, long maxObjectBytes,
+    public ObjectIngest(CdrBatchProcessor processor, InputManifest manifests, ObjectSource source, long maxObjectBytes,
                         int chunkRecords, long leaseSeconds, Clock clock) {
         this.processor = processor;
         this.manifests = manifests;
@@ -60,30 +62,39 @@ public final class ObjectIngest {
     }
 
     public Outcome ingest(ObjectRef o) throws IOException {
-        ObjectManifests.Start start = manifests.begin(o, clock.instant(), leaseSeconds);
-        if (start == ObjectManifests.Start.ALREADY_DONE) {
+        String name = "s3://" + o.bucket() + "/" + o.key();
+        InputManifest.Input input = new InputManifest.Input(o.identity(), name, o.size());
+        InputManifest.Start start = manifests.begin(input, null, clock.instant(), leaseSeconds);
+        if (start instanceof InputManifest.Done) {
             return Outcome.of(Result.ALREADY_DONE);
         }
-        if (start == ObjectManifests.Start.IN_PROGRESS) {
+        if (start instanceof InputManifest.Busy) {
             throw new InProgressElsewhere(o.identity());
         }
+        // A retry resumes after the chunks an earlier attempt committed (and recorded); a chunk committed but not
+        // recorded is committed again, and the ledger answers its records as that chunk's own.
+        long resumeAfter = ((InputManifest.Process) start).committed().chunks();
         Optional<String> refusal = refusal(o);
         if (refusal.isPresent()) {
-            manifests.finish(o, ObjectManifests.Status.REJECTED, 0, 0, 0, 0, refusal.get(), clock.instant());
+            manifests.finish(input, InputManifest.Status.REJECTED, refusal.get(), clock.instant());
             return new Outcome(Result.REJECTED, 0, 0, 0, 0, refusal.get());
         }
-        long[] sums = new long[4]; // records in, accepted, rejected, duplicates of the chunks committed so far
+        long[] sums = new long[4]; // records in, accepted, rejected, duplicates of the chunks this attempt committed
         try (BufferedInputStream stream = new BufferedInputStream(source.open(o), EntryRules.SNIFF_BYTES + 1)) {
             EntryRules.Screening screening = EntryRules.screen(EntryRules.head(stream), Optional.empty(),
                     processor.config().maxRecordBytes());
             if (screening instanceof EntryRules.Refuse refuse) {
-                manifests.finish(o, ObjectManifests.Status.REJECTED, 0, 0, 0, 0, refuse.reason(), clock.instant());
+                manifests.finish(input, InputManifest.Status.REJECTED, refuse.reason(), clock.instant());
                 return new Outcome(Result.REJECTED, 0, 0, 0, 0, refuse.reason());
             }
             CdrFormat format = ((EntryRules.Take) screening).format();
-            new ChunkedIntake(processor, chunkRecords, null).run(stream, "s3://" + o.bucket() + "/" + o.key(), format,
-                    chunk -> new BatchId("s3:" + o.identity() + ":" + chunk), 0,
-                    (chunk, prepared) -> processor.commit(prepared), new ChunkedIntake.Listener() {
+            new ChunkedIntake(processor, chunkRecords, null).run(stream, name, format,
+                    chunk -> new BatchId("s3:" + o.identity() + ":" + chunk), resumeAfter,
+                    (chunk, prepared) -> {
+                        BatchOutcome out = processor.commit(prepared);
+                        manifests.chunkDone(input, out);
+                        return out;
+                    }, new ChunkedIntake.Listener() {
                         @Override
                         public void committed(long chunk, BatchOutcome out) {
                             sums[0] += out.recordsIn();
@@ -94,13 +105,13 @@ public final class ObjectIngest {
                     });
         } catch (IOException | RuntimeException e) {
             try {
-                manifests.finish(o, ObjectManifests.Status.FAILED, sums[0], sums[1], sums[2], sums[3], e.toString(), clock.instant());
+                manifests.finish(input, InputManifest.Status.FAILED, e.toString(), clock.instant());
             } catch (RuntimeException again) {
                 e.addSuppressed(again);
             }
             throw e;
         }
-        manifests.finish(o, ObjectManifests.Status.PROCESSED, sums[0], sums[1], sums[2], sums[3], null, clock.instant());
+        manifests.finish(input, InputManifest.Status.PROCESSED, null, clock.instant());
         return new Outcome(Result.PROCESSED, sums[0], sums[1], sums[2], sums[3], null);
     }
 

@@ -21,6 +21,31 @@ class DynamoDbContractTest {
     static final Backoff FAST = new Backoff(Duration.ofMillis(1), Duration.ofMillis(20), new Random(7));
 
     @Nested
+    class Errors extends io.sluice.core.pipeline.contract.ErrorLogContract {
+        private final DynamoDbErrorLog log = new DynamoDbErrorLog(CLIENT, DynamoDbLocal.freshTables(CLIENT).errors(), new Random(3));
+
+        @Override
+        protected io.sluice.core.pipeline.ErrorLog log() {
+            return log;
+        }
+
+        @Override
+        protected java.util.Optional<io.sluice.core.pipeline.ErrorLog.Entry> stored(String id) {
+            return log.stored(id);
+        }
+    }
+
+    @Nested
+    class Manifest extends io.sluice.core.pipeline.contract.InputManifestContract {
+        private final DynamoDbInputManifest manifest = new DynamoDbInputManifest(CLIENT, DynamoDbLocal.freshTables(CLIENT).manifests());
+
+        @Override
+        protected io.sluice.core.intake.InputManifest manifest() {
+            return manifest;
+        }
+    }
+
+    @Nested
     class Ledger extends RecordLedgerContract {
         private final DynamoDbLedger ledger = new DynamoDbLedger(CLIENT, DynamoDbLocal.freshTables(CLIENT).usage(),
                 DynamoDbLedger.MAX_ACTIONS, 8, FAST, new WriteMeter());

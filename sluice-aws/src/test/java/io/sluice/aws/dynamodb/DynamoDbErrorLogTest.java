@@ -57,6 +57,6 @@ class DynamoDbErrorLogTest {
         }
         assertThat(captured.toString(StandardCharsets.UTF_8)).contains("\"error_log\":\"unavailable").contains("boom")
                 .contains("sluice-stream-dev");
-        assertThat(List.of(DynamoDbErrorLog.sanitize(null))).containsExactly("");
+        assertThat(List.of(io.sluice.core.pipeline.ErrorLog.Entry.sanitize(null))).containsExactly("");
     }
 }

@@ -3,6 +3,7 @@ package io.sluice.aws.handlers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.core.intake.InputManifest;
 import io.sluice.aws.events.ObjectRef;
 import io.sluice.core.cdr.RejectReason;
 import java.io.ByteArrayInputStream;
@@ -55,12 +56,12 @@ class CdrObjectHandlerTest {
         assertThat(invoke(h, event)).isEqualTo("{\"batchItemFailures\":[]}");
         assertThat(invoke(h, event)).isEqualTo("{\"batchItemFailures\":[]}"); // redelivered
 
-        var entry = f.manifests.entry(sqsSampleObject());
-        assertThat(entry.status()).isEqualTo("PROCESSED");
-        assertThat(List.of(entry.recordsIn(), entry.accepted(), entry.rejected(), entry.duplicates()))
-                .containsExactly(12_001L, 12_000L, 1L, 0L);
+        var entry = f.manifests.find(sqsSampleObject().identity()).orElseThrow();
+        assertThat(entry.status()).isEqualTo(InputManifest.Status.PROCESSED);
+        var p = entry.progress();
+        assertThat(List.of(p.recordsIn(), p.accepted(), p.rejected(), p.duplicates())).containsExactly(12_001L, 12_000L, 1L, 0L);
         assertThat(entry.attempts()).isEqualTo(1);
-        assertThat(f.stores.archivedCount()).isEqualTo(entry.accepted());
+        assertThat(f.stores.archivedCount()).isEqualTo(p.accepted());
         assertThat(f.logText()).contains("\"ObjectsAlreadyDone\":1").contains("\"EventsIgnored\":1")
                 .contains("\"RecordsIn\":12001,\"Accepted\":12000,\"Rejected\":1,\"Duplicates\":0");
     }
@@ -72,13 +73,13 @@ class CdrObjectHandlerTest {
         byte[] event = Fixtures.sample("sqs-s3-object-created.json");
 
         assertThat(invoke(h, event)).isEqualTo("{\"batchItemFailures\":[{\"itemIdentifier\":\"2e1424d4-f796-459a-8184-9c92662be6da\"}]}");
-        assertThat(f.manifests.entry(sqsSampleObject()).status()).isEqualTo("FAILED");
+        assertThat(f.manifests.find(sqsSampleObject().identity()).orElseThrow().status()).isEqualTo(InputManifest.Status.FAILED);
         assertThat(f.errors).singleElement().satisfies(e -> assertThat(e).hasMessageContaining("no such object"));
 
         putObject(KEY, 10);
         assertThat(invoke(h, event)).isEqualTo("{\"batchItemFailures\":[]}");
-        assertThat(f.manifests.entry(sqsSampleObject()).status()).isEqualTo("PROCESSED");
-        assertThat(f.manifests.entry(sqsSampleObject()).attempts()).isEqualTo(2);
+        assertThat(f.manifests.find(sqsSampleObject().identity()).orElseThrow().status()).isEqualTo(InputManifest.Status.PROCESSED);
+        assertThat(f.manifests.find(sqsSampleObject().identity()).orElseThrow().attempts()).isEqualTo(2);
     }
 
     @Test

@@ -1,8 +1,8 @@
 package io.sluice.aws.handlers;
 
-import io.sluice.aws.ErrorLog;
+import io.sluice.core.pipeline.ErrorLog;
 import io.sluice.aws.dynamodb.WriteMeter;
-import io.sluice.aws.objects.InMemoryObjectManifests;
+import io.sluice.core.pipeline.memory.InMemoryInputManifest;
 import io.sluice.aws.objects.FolderObjectSource;
 import io.sluice.core.cdr.Cdr;
 import io.sluice.core.cdr.RecordKey;
@@ -27,7 +27,7 @@ final class Fixtures {
     static final Path EVENTS = Path.of("..", "docs", "events");
 
     final InMemoryStores stores = new InMemoryStores();
-    final InMemoryObjectManifests manifests = new InMemoryObjectManifests();
+    final InMemoryInputManifest manifests = new InMemoryInputManifest();
     final List<Throwable> errors = new ArrayList<>();
     final ByteArrayOutputStream logged = new ByteArrayOutputStream();
     final Path bucketRoot;

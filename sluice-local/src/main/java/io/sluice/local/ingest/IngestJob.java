@@ -7,9 +7,9 @@ import io.sluice.core.cdr.CdrFormat;
 import io.sluice.core.cdr.Rejection;
 import io.sluice.core.intake.ChunkedIntake;
 import io.sluice.core.intake.EntryRules;
+import io.sluice.core.intake.InputManifest;
 import io.sluice.core.pipeline.BatchId;
 import io.sluice.core.pipeline.BatchOutcome;
-import io.sluice.local.store.FileManifest;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -200,32 +200,38 @@ public final class IngestJob {
             fail(path, "cannot read: " + e.getMessage());
             return;
         }
-        FileManifest manifest = pipeline.manifest();
-        Optional<FileManifest.Entry> entry = manifest.find(hash);
-        if (entry.isPresent() && FileManifest.DONE.equals(entry.get().status())) {
+        InputManifest manifest = pipeline.manifest();
+        Optional<InputManifest.Entry> entry = manifest.find(hash);
+        if (entry.isPresent() && entry.get().status() == InputManifest.Status.PROCESSED) {
+            long n = entry.get().progress().recordsIn();
             filesSkipped++;
-            recordsIn += entry.get().recordsIn();
-            duplicates += entry.get().recordsIn();
-            listener.fileSkipped(name, entry.get().recordsIn());
+            recordsIn += n;
+            duplicates += n;
+            listener.fileSkipped(name, n);
             return;
         }
         int maxBytes = pipeline.processor().config().maxRecordBytes();
         EntryRules.Screening screening = EntryRules.screen(head, format, maxBytes);
         if (screening instanceof EntryRules.Refuse refuse) {
+            // Not recorded in the manifest: the same file may be taken with other settings (--format).
             fail(path, refuse.reason() + (refuse.kind() == EntryRules.Refusal.UNKNOWN_FORMAT
                     ? "; pass --format asterisk|freeswitch|jsonl" : ""));
             return;
         }
         CdrFormat fmt = ((EntryRules.Take) screening).format();
-        manifest.begin(hash, name, size, fmt.cliName());
-        long resumeAfter = entry.map(FileManifest.Entry::chunksDone).orElse(0L);
-        if (entry.isPresent()) {
-            recordsIn += entry.get().recordsIn();
-            accepted += entry.get().accepted();
-            rejected += entry.get().rejected();
-            duplicates += entry.get().duplicates();
-            unknown += entry.get().unknownSubscribers();
+        InputManifest.Input input = new InputManifest.Input(hash, name, size);
+        // One writer owns the store, so an attempt still in progress was interrupted: lease 0 takes it over.
+        InputManifest.Start start = manifest.begin(input, fmt.cliName(), java.time.Instant.now(), 0);
+        if (!(start instanceof InputManifest.Process process)) {
+            throw new IllegalStateException("The file manifest answered " + start + " for " + name + " with one writer");
         }
+        InputManifest.Progress committed = process.committed();
+        long resumeAfter = committed.chunks();
+        recordsIn += committed.recordsIn();
+        accepted += committed.accepted();
+        rejected += committed.rejected();
+        duplicates += committed.duplicates();
+        unknown += committed.unknownSubscribers();
         ChunkedIntake intake = new ChunkedIntake(pipeline.processor(), chunkRecords, preparer);
         ChunkedIntake.Listener progress = new ChunkedIntake.Listener() {
             @Override
@@ -253,16 +259,15 @@ public final class IngestJob {
             ChunkedIntake.Result r = intake.run(in, name, fmt, chunk -> BatchId.ofFileChunk(hash, chunk), resumeAfter,
                     (chunk, prepared) -> pipeline.store().inTransaction(c -> {
                         BatchOutcome o = pipeline.processor().commit(prepared);
-                        manifest.chunkDone(c, hash, o.recordsIn(), o.accepted(), o.rejected(), o.duplicates(),
-                                o.unknownSubscribers());
+                        manifest.chunkDone(input, o);
                         return o;
                     }), progress);
             framingNanos += r.framingNanos();
             waitingNanos += r.waitingNanos();
             commitNanos += r.commitNanos();
-            manifest.finish(hash, FileManifest.DONE, null);
+            manifest.finish(input, InputManifest.Status.PROCESSED, null, java.time.Instant.now());
         } catch (IOException e) {
-            manifest.finish(hash, FileManifest.FAILED, e.getMessage());
+            manifest.finish(input, InputManifest.Status.FAILED, e.getMessage(), java.time.Instant.now());
             fail(path, "read error: " + e.getMessage());
         }
     }

@@ -7,7 +7,7 @@ import io.sluice.local.store.DuckDbDeadLetters;
 import io.sluice.local.store.DuckDbDedupStore;
 import io.sluice.local.store.DuckDbProfileStore;
 import io.sluice.local.store.DuckDbUsageStore;
-import io.sluice.local.store.FileManifest;
+import io.sluice.local.store.DuckDbInputManifest;
 import io.sluice.local.store.LocalStore;
 import io.sluice.local.store.ParquetArchive;
 import java.time.Duration;
@@ -16,7 +16,7 @@ import java.time.Duration;
 public final class LocalCdrPipeline {
     private final LocalStore store;
     private final ParquetArchive archive;
-    private final FileManifest manifest;
+    private final DuckDbInputManifest manifest;
     private final CdrBatchProcessor processor;
     private final DuckDbUsageStore usage;
     private final CachingProfileStore profiles;
@@ -24,7 +24,7 @@ public final class LocalCdrPipeline {
     public LocalCdrPipeline(LocalStore store, CdrPipelineConfig config) {
         this.store = store;
         this.archive = new ParquetArchive(store);
-        this.manifest = new FileManifest(store);
+        this.manifest = new DuckDbInputManifest(store);
         archive.deleteOrphans();
         archive.recover();
         this.processor = new CdrBatchProcessor(config,
@@ -40,7 +40,7 @@ public final class LocalCdrPipeline {
         return archive;
     }
 
-    public FileManifest manifest() {
+    public DuckDbInputManifest manifest() {
         return manifest;
     }
 

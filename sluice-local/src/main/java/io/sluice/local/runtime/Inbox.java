@@ -5,7 +5,7 @@ import io.sluice.local.ingest.IngestJob;
 import io.sluice.local.ingest.IngestListener;
 import io.sluice.local.ingest.IngestSummary;
 import io.sluice.local.ingest.LocalCdrPipeline;
-import io.sluice.local.store.FileManifest;
+import io.sluice.core.intake.InputManifest;
 import io.sluice.local.store.StoreException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -162,18 +162,18 @@ final class Inbox {
             move(file, Path.of(movedTo.get())); // recorded before a crash, moved now
             return;
         }
-        Optional<FileManifest.Entry> before = pipeline.manifest().find(hash);
-        if (before.isPresent() && FileManifest.DONE.equals(before.get().status())
-                && before.get().path().equals(file.toAbsolutePath().normalize().toString()) && !inManifest(hash)) {
+        Optional<InputManifest.Entry> before = pipeline.manifest().find(hash);
+        if (before.isPresent() && before.get().status() == InputManifest.Status.PROCESSED
+                && before.get().input().name().equals(file.toAbsolutePath().normalize().toString()) && !inManifest(hash)) {
             // This very file was ingested to the end and a crash came before its inbox row: record it as processed.
-            FileManifest.Entry e = before.get();
+            InputManifest.Progress e = before.get().progress();
             stats.filesProcessed.incrementAndGet();
             finish(file, size, hash, PROCESSED, new IngestSummary(1, 0, 0, e.recordsIn(), e.accepted(), e.rejected(), e.duplicates(),
                     e.unknownSubscribers(), 0), detected, started, null);
             return;
         }
-        if (before.isPresent() && FileManifest.DONE.equals(before.get().status())) {
-            long n = before.get().recordsIn();
+        if (before.isPresent() && before.get().status() == InputManifest.Status.PROCESSED) {
+            long n = before.get().progress().recordsIn();
             stats.filesDuplicate.incrementAndGet();
             stats.processed(n, 0, 0, n, 0);
             finish(file, size, hash, DUPLICATE, new IngestSummary(1, 1, 0, n, 0, 0, n, 0, 0), detected, started,

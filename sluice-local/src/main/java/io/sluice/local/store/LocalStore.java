@@ -21,7 +21,7 @@ import org.duckdb.DuckDBConnection;
  * or none of a batch (CDR-8).
  */
 public final class LocalStore implements AutoCloseable {
-    public static final int SCHEMA_VERSION = 2;
+    public static final int SCHEMA_VERSION = 3;
     public static final String DB_FILE = "sluice.duckdb";
 
     private final Path dataDir;
@@ -124,6 +124,12 @@ public final class LocalStore implements AutoCloseable {
                 }
                 s.execute("INSERT INTO schema_version VALUES (2)");
             }
+            if (version < 3) {
+                for (String ddl : SCHEMA_V3) {
+                    s.execute(ddl);
+                }
+                s.execute("INSERT INTO schema_version VALUES (3)");
+            }
         } catch (SQLException e) {
             throw new StoreException("Cannot create the store schema in " + dataDir + ": " + firstLine(e.getMessage()), e);
         }
@@ -168,6 +174,12 @@ public final class LocalStore implements AutoCloseable {
         "CREATE TABLE IF NOT EXISTS archive_staged(batch_id VARCHAR NOT NULL, path VARCHAR NOT NULL, rows BIGINT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS archive_exports(export_id BIGINT PRIMARY KEY, rows BIGINT NOT NULL, exported_at TIMESTAMP NOT NULL, "
             + "status VARCHAR NOT NULL)"
+    };
+
+    /** Version 3: the file manifest is the core's InputManifest port (issue 15): attempts and the attempt's lease. */
+    private static final String[] SCHEMA_V3 = {
+        "ALTER TABLE ingested_files ADD COLUMN attempts BIGINT DEFAULT 1",
+        "ALTER TABLE ingested_files ADD COLUMN lease_from TIMESTAMP",
     };
 
     /** Version 2: the state of 'sluice up' (issue 3): its ingest log position, HTTP ingests, the inbox manifest. */

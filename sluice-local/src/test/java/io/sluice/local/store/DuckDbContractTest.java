@@ -40,6 +40,14 @@ class DuckDbContractTest {
     }
 
     @Nested
+    class Manifest extends io.sluice.core.pipeline.contract.InputManifestContract {
+        @Override
+        protected io.sluice.core.intake.InputManifest manifest() {
+            return new DuckDbInputManifest(store);
+        }
+    }
+
+    @Nested
     class Dedup extends DedupStoreContract {
         @Override
         protected DedupStore store() {

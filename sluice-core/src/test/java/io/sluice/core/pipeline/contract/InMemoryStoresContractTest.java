@@ -27,6 +27,32 @@ class InMemoryStoresContractTest {
     }
 
     @Nested
+    class Errors extends ErrorLogContract {
+        private final io.sluice.core.pipeline.memory.InMemoryErrorLog log = new io.sluice.core.pipeline.memory.InMemoryErrorLog();
+
+        @Override
+        protected io.sluice.core.pipeline.ErrorLog log() {
+            return log;
+        }
+
+        @Override
+        protected java.util.Optional<io.sluice.core.pipeline.ErrorLog.Entry> stored(String id) {
+            return log.entries().stream().filter(e -> e.id().equals(id)).findFirst();
+        }
+    }
+
+    @Nested
+    class Manifest extends InputManifestContract {
+        private final io.sluice.core.pipeline.memory.InMemoryInputManifest manifest =
+                new io.sluice.core.pipeline.memory.InMemoryInputManifest();
+
+        @Override
+        protected io.sluice.core.intake.InputManifest manifest() {
+            return manifest;
+        }
+    }
+
+    @Nested
     class Dedup extends DedupStoreContract {
         private final InMemoryStores stores = new InMemoryStores();
 
