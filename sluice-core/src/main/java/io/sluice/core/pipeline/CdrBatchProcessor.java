@@ -43,40 +43,31 @@ public final class CdrBatchProcessor {
     private final CdrNormalizer normalizer;
     private final UsageAggregator aggregator = new UsageAggregator();
     private final ProfileStore profiles;
-    private final DedupStore dedup;
-    private final UsageStore usage;
-    private final RecordLedger ledger;
+    private final CommitStrategy strategy;
     private final Archive archive;
     private final DeadLetters deadLetters;
 
+    /** A processor for a store that commits a whole batch at once: {@link CommitStrategy.ClaimThenApply}. */
     public CdrBatchProcessor(CdrPipelineConfig config, ProfileStore profiles, DedupStore dedup, UsageStore usage,
                              Archive archive, DeadLetters deadLetters) {
-        this(config, profiles, dedup, usage, null, archive, deadLetters);
+        this(config, profiles, new CommitStrategy.ClaimThenApply(dedup, usage), archive, deadLetters);
     }
 
-    /**
-     * A processor over a {@link RecordLedger}, for stores that commit a record's claim and counters together but
-     * not a whole batch (the AWS home). The archive then receives a batch's new records before they are
-     * claimed: a failure in between archives them again on the retry (at least once, as Firehose itself
-     * delivers; queries de-duplicate by {@code record_key}), where claiming first would lose them.
-     */
+    /** A processor over a {@link RecordLedger} (the AWS home): {@link CommitStrategy.ThroughLedger}. */
     public CdrBatchProcessor(CdrPipelineConfig config, ProfileStore profiles, RecordLedger ledger, Archive archive,
                              DeadLetters deadLetters) {
-        this(config, profiles, null, null, ledger, archive, deadLetters);
+        this(config, profiles, new CommitStrategy.ThroughLedger(ledger), archive, deadLetters);
     }
 
-    /** Either {@code dedup} and {@code usage}, or {@code ledger}. */
-    private CdrBatchProcessor(CdrPipelineConfig config, ProfileStore profiles, DedupStore dedup, UsageStore usage,
-                              RecordLedger ledger, Archive archive, DeadLetters deadLetters) {
+    public CdrBatchProcessor(CdrPipelineConfig config, ProfileStore profiles, CommitStrategy strategy, Archive archive,
+                             DeadLetters deadLetters) {
         this.config = config;
         this.validator = new CdrValidator(config.sourceZone());
         this.normalizer = new CdrNormalizer(new PhoneNumberNormalizer(config.defaultCountry(), config.numberCacheSize()));
-        this.profiles = profiles;
-        this.dedup = dedup;
-        this.usage = usage;
-        this.ledger = ledger;
-        this.archive = archive;
-        this.deadLetters = deadLetters;
+        this.profiles = java.util.Objects.requireNonNull(profiles, "profiles");
+        this.strategy = java.util.Objects.requireNonNull(strategy, "strategy");
+        this.archive = java.util.Objects.requireNonNull(archive, "archive");
+        this.deadLetters = java.util.Objects.requireNonNull(deadLetters, "deadLetters");
     }
 
     public CdrPipelineConfig config() {
@@ -210,7 +201,10 @@ public final class CdrBatchProcessor {
      */
     public List<BatchOutcome> commitAll(BatchId id, List<PreparedBatch> parts) {
         List<RecordKey> keys = distinctKeys(parts);
-        return ledger != null ? commitThroughLedger(id, parts, keys) : commitClaimingFirst(id, parts, keys);
+        return switch (strategy) {
+            case CommitStrategy.ClaimThenApply c -> commitClaimingFirst(id, parts, keys, c.dedup(), c.usage());
+            case CommitStrategy.ThroughLedger l -> commitThroughLedger(id, parts, keys, l.ledger());
+        };
     }
 
     /** The keys of all parts, each once: every part is distinct within itself, and across parts the first wins. */
@@ -232,7 +226,8 @@ public final class CdrBatchProcessor {
         return keys;
     }
 
-    private List<BatchOutcome> commitClaimingFirst(BatchId id, List<PreparedBatch> parts, List<RecordKey> keys) {
+    private List<BatchOutcome> commitClaimingFirst(BatchId id, List<PreparedBatch> parts, List<RecordKey> keys,
+                                                   DedupStore dedup, UsageStore usage) {
         Set<RecordKey> fresh = keys.isEmpty() ? new HashSet<>() : new HashSet<>(dedup.claim(id, keys));
 
         Map<String, SubscriberProfile> known = profilesOf(parts, fresh);
@@ -299,7 +294,8 @@ public final class CdrBatchProcessor {
      * another batch claims between the read and the claim is a duplicate in the outcome (and possibly an extra
      * archive row: at least once).
      */
-    private List<BatchOutcome> commitThroughLedger(BatchId id, List<PreparedBatch> parts, List<RecordKey> keys) {
+    private List<BatchOutcome> commitThroughLedger(BatchId id, List<PreparedBatch> parts, List<RecordKey> keys,
+                                                   RecordLedger ledger) {
         Set<RecordKey> candidates = new HashSet<>(keys);
         if (!keys.isEmpty()) {
             candidates.removeAll(ledger.claimedByOthers(id, keys));
