@@ -1,0 +1,65 @@
+package io.sluice.local.runtime;
+
+import io.javalin.http.Context;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code GET /v1/dead-letters} and {@code GET /v1/dead-letters/{id}}: dead letters with their original bytes (CDR-3). */
+final class DeadLetterRoutes {
+    private final LocalRuntime rt;
+
+    DeadLetterRoutes(LocalRuntime rt) {
+        this.rt = rt;
+    }
+
+    /** {@code GET /v1/dead-letters?reason=&limit=}: the dead letters, oldest first, with their original bytes (base64). */
+    void deadLetters(Context ctx) throws SQLException {
+        Optional<String> reason = Optional.ofNullable(ctx.queryParam("reason")).filter(r -> !r.isBlank());
+        int limit;
+        try {
+            limit = Integer.parseInt(Optional.ofNullable(ctx.queryParam("limit")).orElse("50"));
+        } catch (NumberFormatException e) {
+            Answers.json(ctx, 400, Map.of("error", "limit must be a number"));
+            return;
+        }
+        Map<String, Object> out = rt.read(c -> {
+            io.sluice.local.store.DeadLetterQueries q = new io.sluice.local.store.DeadLetterQueries(c);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("total", q.count(reason));
+            m.put("dead_letters", q.list(reason, Math.max(0, limit)).stream().map(DeadLetterRoutes::deadLetterJson).toList());
+            return m;
+        });
+        Answers.json(ctx, 200, out);
+    }
+
+    void deadLetter(Context ctx) throws SQLException {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            Answers.json(ctx, 400, Map.of("error", "'" + ctx.pathParam("id") + "' is not a dead letter id"));
+            return;
+        }
+        var found = rt.read(c -> new io.sluice.local.store.DeadLetterQueries(c).find(id));
+        if (found.isEmpty()) {
+            Answers.json(ctx, 404, Map.of("error", "no dead letter with id " + id));
+        } else {
+            Answers.json(ctx, 200, deadLetterJson(found.get()));
+        }
+    }
+
+    static Map<String, Object> deadLetterJson(io.sluice.local.store.DeadLetterQueries.DeadLetter d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", d.id());
+        m.put("batch_id", d.batchId());
+        m.put("source", d.source());
+        m.put("line", d.line());
+        m.put("reason", d.reason());
+        m.put("detail", d.detail());
+        m.put("original_base64", java.util.Base64.getEncoder().encodeToString(d.original()));
+        m.put("received_at", String.valueOf(d.receivedAt()));
+        return m;
+    }
+}

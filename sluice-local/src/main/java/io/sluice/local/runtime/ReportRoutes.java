@@ -1,0 +1,60 @@
+package io.sluice.local.runtime;
+
+import io.javalin.http.Context;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code GET /v1/reports/{name}}: the standard reports over the archive (ANA-2). */
+final class ReportRoutes {
+    private final LocalRuntime rt;
+
+    ReportRoutes(LocalRuntime rt) {
+        this.rt = rt;
+    }
+
+    /**
+     * {@code GET /v1/reports/{name}?from=&to=&limit=&format=table|csv|json}: a standard report over the archive, printed
+     * as {@code sluice report} prints it; how {@code sluice report} works while this process owns the store.
+     */
+    void report(Context ctx) throws Exception {
+        String name = ctx.pathParam("name");
+        if (!io.sluice.core.report.ReportCatalog.NAMES.contains(name)) {
+            Answers.json(ctx, 404, Map.of("error", "unknown report '" + name + "'; choose one of "
+                    + String.join(", ", io.sluice.core.report.ReportCatalog.NAMES)));
+            return;
+        }
+        java.time.LocalDate from;
+        java.time.LocalDate to;
+        io.sluice.local.report.ReportPrinter.Format format;
+        int limit;
+        try {
+            from = java.time.LocalDate.parse(Optional.ofNullable(ctx.queryParam("from")).orElse("1990-01-01"));
+            to = java.time.LocalDate.parse(Optional.ofNullable(ctx.queryParam("to")).orElse("2199-12-31"));
+            format = io.sluice.local.report.ReportPrinter.Format.valueOf(Optional.ofNullable(ctx.queryParam("format")).orElse("json"));
+            limit = Integer.parseInt(Optional.ofNullable(ctx.queryParam("limit")).orElse("0"));
+        } catch (RuntimeException e) {
+            Answers.json(ctx, 400, Map.of("error", "bad parameter (from=" + ctx.queryParam("from") + ", to=" + ctx.queryParam("to") + ", limit="
+                    + ctx.queryParam("limit") + ", format=" + ctx.queryParam("format") + "): use from/to=YYYY-MM-DD, limit=N, "
+                    + "format=table|csv|json"));
+            return;
+        }
+        if (to.isBefore(from) || limit < 0) {
+            Answers.json(ctx, 400, Map.of("error", "to is before from, or limit is negative"));
+            return;
+        }
+        io.sluice.local.report.ReportResult result;
+        try (java.sql.Connection c = rt.newReader()) {
+            result = new io.sluice.local.report.ReportRunner(rt.archive(), c).run(name, from, to, limit);
+        }
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        try (java.io.PrintStream out = new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            io.sluice.local.report.ReportPrinter.print(result, format, out);
+        }
+        Answers.mark(ctx);
+        ctx.status(200).contentType(switch (format) {
+            case json -> "application/json";
+            case csv -> "text/csv; charset=utf-8";
+            case table -> "text/plain; charset=utf-8";
+        }).header("X-Sluice-Rows", Integer.toString(result.rows().size())).result(buf.toByteArray());
+    }
+}
