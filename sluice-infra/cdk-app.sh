@@ -5,7 +5,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/../scripts/select-jdk.sh"
 sluice_select_jdk
-if [ ! -f "$here/target/classes/io/sluice/infra/SluiceApp.class" ] || ! ls "$here"/target/lib/sluice-aws-*.jar >/dev/null 2>&1; then
+if [ ! -f "$here/target/classes/io/sluice/infra/SluiceApp.class" ] || ! ls "$here"/target/lib/sluice-core-*.jar >/dev/null 2>&1; then
   echo "sluice-infra is not built: run ./verify (or mvn -B -DskipTests package) in $(dirname "$here") first" >&2
   exit 1
 fi

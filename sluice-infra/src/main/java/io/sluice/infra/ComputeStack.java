@@ -18,13 +18,7 @@ import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.budgets.CfnBudget;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
-import software.amazon.awscdk.services.cloudwatch.Dashboard;
-import software.amazon.awscdk.services.cloudwatch.GraphWidget;
-import software.amazon.awscdk.services.cloudwatch.IMetric;
-import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
-import software.amazon.awscdk.services.cloudwatch.SingleValueWidget;
-import software.amazon.awscdk.services.cloudwatch.TextWidget;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.interfaces.events.IRuleRef;
@@ -34,26 +28,18 @@ import software.amazon.awscdk.services.events.IRuleTarget;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.RuleTargetConfig;
 import software.amazon.awscdk.services.iam.Effect;
-import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
-import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kinesis.Stream;
 import software.amazon.awscdk.services.kinesis.StreamEncryption;
 import software.amazon.awscdk.services.kinesis.StreamMode;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.lambda.Alias;
-import software.amazon.awscdk.services.lambda.Architecture;
-import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
-import software.amazon.awscdk.services.lambda.Runtime;
-import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.lambda.StartingPosition;
-import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.lambda.eventsources.KinesisEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
-import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.sns.CfnSubscription;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
@@ -79,7 +65,6 @@ public final class ComputeStack extends Stack {
     private final String suffix;
     private final Key key;
     private final Topic alerts;
-    private final Map<String, Function> functions = new LinkedHashMap<>();
 
     public ComputeStack(Construct scope, String id, StackProps props, SluiceEnvironment env, DataStack data, AnalyticsStack analytics,
                         FunctionCode jar) {
@@ -137,7 +122,7 @@ public final class ComputeStack extends Stack {
         AnalyticsStack.suppress(streamFailures, "AwsSolutions-SQS3", "This queue is the stream function's on-failure destination: "
                 + "a dead-letter queue itself (it holds the shard, sequence range and error of batches that ran out of retries).");
 
-        Code code = jar.code();
+        SluiceFunctions functions = new SluiceFunctions(this, env, jar.code(), key);
         Map<String, String> common = new LinkedHashMap<>();
         common.put(FunctionEnvironment.PROFILES_TABLE, data.table(TableKeys.PROFILES).getTableName());
         common.put(FunctionEnvironment.USAGE_TABLE, data.table(TableKeys.USAGE).getTableName());
@@ -148,9 +133,9 @@ public final class ComputeStack extends Stack {
         common.put(FunctionEnvironment.SOURCE_ZONE, sourceZone.getValueAsString());
         common.put(FunctionEnvironment.DEFAULT_COUNTRY, defaultCountry.getValueAsString());
 
-        Alias streamFn = function(env, code, "stream", STREAM_HANDLER, "Kinesis CDR batches: validate, enrich, count, archive",
+        Alias streamFn = functions.add(new SluiceFunctions.FunctionSpec("stream", STREAM_HANDLER, "Kinesis CDR batches: validate, enrich, count, archive",
                 env.streamMemoryMb(), env.streamTimeoutSeconds(), env.streamReservedConcurrency(), common,
-                pipelineGrants(data, analytics, false));
+                SluiceFunctions.pipelineGrants(data, analytics, false)));
         streamFn.addEventSource(KinesisEventSource.Builder.create(stream)
                 .startingPosition(StartingPosition.TRIM_HORIZON)
                 .batchSize(500).maxBatchingWindow(Duration.seconds(1))
@@ -158,7 +143,7 @@ public final class ComputeStack extends Stack {
                 .retryAttempts(10).maxRecordAge(Duration.hours(6))
                 .parallelizationFactor(env.parallelizationFactor())
                 .onFailure(new SqsDlq(streamFailures)).build());
-        stableMappingId(streamFn, "StreamKinesisMapping");
+        SluiceFunctions.stableMappingId(streamFn, "StreamKinesisMapping");
 
         // ------------------------------------------------------------------ objects (OBJ-1..OBJ-4)
         Queue objectDlq = Queue.Builder.create(this, "ObjectDlq").queueName(env.name("objects-dlq"))
@@ -200,9 +185,9 @@ public final class ComputeStack extends Stack {
                     .conditions(Map.of("ArnEquals", Map.of("aws:SourceArn", created.getRuleArn()))).build());
         }
 
-        List<PolicyStatement> objectGrants = pipelineGrants(data, analytics, true);
-        Alias objectFn = function(env, code, "object", OBJECT_HANDLER, "CDR files from the object bucket, one object at a time",
-                env.objectMemoryMb(), env.objectTimeoutSeconds(), env.objectReservedConcurrency(), common, objectGrants);
+        List<PolicyStatement> objectGrants = SluiceFunctions.pipelineGrants(data, analytics, true);
+        Alias objectFn = functions.add(new SluiceFunctions.FunctionSpec("object", OBJECT_HANDLER, "CDR files from the object bucket, one object at a time",
+                env.objectMemoryMb(), env.objectTimeoutSeconds(), env.objectReservedConcurrency(), common, objectGrants));
         // One object per invocation: a large file has the whole timeout; a failure retries that object only.
         SqsEventSource.Builder objectSource = SqsEventSource.Builder.create(objectQueue).batchSize(1).reportBatchItemFailures(true);
         if (env.objectReservedConcurrency() != null) {
@@ -211,33 +196,33 @@ public final class ComputeStack extends Stack {
             objectSource.maxConcurrency(env.objectReservedConcurrency());
         }
         objectFn.addEventSource(objectSource.build());
-        stableMappingId(objectFn, "ObjectQueueMapping");
+        SluiceFunctions.stableMappingId(objectFn, "ObjectQueueMapping");
         AnalyticsStack.suppress(objectFn, "Serverless-LambdaEventSourceMappingDestination", "SQS event source mappings take no "
                 + "on-failure destination (only stream sources do); a message that fails " + MAX_RECEIVE_COUNT + " times moves to "
                 + "the object queue's dead-letter queue (OBJ-3).");
 
         Map<String, String> redriveEnv = Sorted.keys(Map.of(FunctionEnvironment.OBJECT_DLQ_URL, objectDlq.getQueueUrl(),
                 FunctionEnvironment.OBJECT_QUEUE_URL, objectQueue.getQueueUrl()));
-        function(env, code, "redrive", REDRIVE_HANDLER, "Inspects the object DLQ or sends its messages back (invoke by hand)",
+        functions.add(new SluiceFunctions.FunctionSpec("redrive", REDRIVE_HANDLER, "Inspects the object DLQ or sends its messages back (invoke by hand)",
                 512, 300, null, redriveEnv, List.of(
-                        statement("DrainDlq", List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+                        SluiceFunctions.statement("DrainDlq", List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
                                 "sqs:GetQueueAttributes"), objectDlq.getQueueArn()),
-                        statement("RequeueObjects", List.of("sqs:SendMessage", "sqs:GetQueueAttributes"), objectQueue.getQueueArn()),
-                        statement("QueueKey", List.of("kms:Decrypt", "kms:GenerateDataKey"), key.getKeyArn())));
+                        SluiceFunctions.statement("RequeueObjects", List.of("sqs:SendMessage", "sqs:GetQueueAttributes"), objectQueue.getQueueArn()),
+                        SluiceFunctions.statement("QueueKey", List.of("kms:Decrypt", "kms:GenerateDataKey"), key.getKeyArn()))));
 
         // Kinesis batches that ran out of retries: the failures queue names their ranges; this function reads them back
         // from the stream and commits them through the stream function's pipeline (CDR-12). Invoked by hand.
         Map<String, String> replayEnv = new LinkedHashMap<>(common);
         replayEnv.put(FunctionEnvironment.STREAM_FAILURES_QUEUE_URL, streamFailures.getQueueUrl());
-        List<PolicyStatement> replayGrants = new ArrayList<>(pipelineGrants(data, analytics, false));
-        replayGrants.add(statement("TakeFailedBatches", List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+        List<PolicyStatement> replayGrants = new ArrayList<>(SluiceFunctions.pipelineGrants(data, analytics, false));
+        replayGrants.add(SluiceFunctions.statement("TakeFailedBatches", List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
                 "sqs:GetQueueAttributes"), streamFailures.getQueueArn()));
-        replayGrants.add(statement("ReadTheStreamAgain", List.of("kinesis:GetShardIterator", "kinesis:GetRecords"), stream.getStreamArn()));
+        replayGrants.add(SluiceFunctions.statement("ReadTheStreamAgain", List.of("kinesis:GetShardIterator", "kinesis:GetRecords"), stream.getStreamArn()));
         replayGrants.add(PolicyStatement.Builder.create().sid("StreamAndQueueKey").effect(Effect.ALLOW).actions(List.of("kms:Decrypt"))
                 .resources(List.of(key.getKeyArn())).conditions(Map.of("StringEquals", Map.of("kms:ViaService",
                         List.of("kinesis." + Aws.REGION + ".amazonaws.com", "sqs." + Aws.REGION + ".amazonaws.com")))).build());
-        function(env, code, "stream-replay", REPLAY_HANDLER, "Replays Kinesis batches that ran out of retries (invoke by hand)",
-                env.streamMemoryMb(), 900, null, replayEnv, replayGrants);
+        functions.add(new SluiceFunctions.FunctionSpec("stream-replay", REPLAY_HANDLER, "Replays Kinesis batches that ran out of retries (invoke by hand)",
+                env.streamMemoryMb(), 900, null, replayEnv, replayGrants));
 
         // ------------------------------------------------------------------ the file workflow (ANA-3)
         IngestWorkflow workflow = new IngestWorkflow(this, "IngestWorkflow", env, data, objectFn, alerts, key,
@@ -260,9 +245,9 @@ public final class ComputeStack extends Stack {
         }
 
         // ------------------------------------------------------------------ the functions' alarms (MON-3)
-        functionAlarms(env, "stream", Duration.millis(env.alarms().streamP99Millis()));
-        functionAlarms(env, "object", Duration.millis(env.objectTimeoutSeconds() * 10L * env.alarms().objectP99Percent()));
-        dashboard(env);
+        functions.alarms("stream", Duration.millis(env.alarms().streamP99Millis()), alerts);
+        functions.alarms("object", Duration.millis(env.objectTimeoutSeconds() * 10L * env.alarms().objectP99Percent()), alerts);
+        functions.dashboard();
 
         // ------------------------------------------------------------------ the environment's budget (INF-14)
         CfnBudget.Builder.create(this, "Budget").budget(CfnBudget.BudgetDataProperty.builder()
@@ -278,11 +263,11 @@ public final class ComputeStack extends Stack {
 
         output(OutputNames.CDR_STREAM, stream.getStreamName(), "Kinesis stream: put CDR lines or JSON here");
         output("CdrStreamArn", stream.getStreamArn(), "Kinesis stream ARN");
-        output(OutputNames.STREAM_FUNCTION, functions.get("stream").getFunctionName(), "Function reading the CDR stream");
-        output(OutputNames.OBJECT_FUNCTION, functions.get("object").getFunctionName(), "Function loading CDR files");
-        output(OutputNames.REDRIVE_FUNCTION, functions.get("redrive").getFunctionName(),
+        output(OutputNames.STREAM_FUNCTION, functions.all().get("stream").getFunctionName(), "Function reading the CDR stream");
+        output(OutputNames.OBJECT_FUNCTION, functions.all().get("object").getFunctionName(), "Function loading CDR files");
+        output(OutputNames.REDRIVE_FUNCTION, functions.all().get("redrive").getFunctionName(),
                 "Function to inspect or redrive the object DLQ: payload {\"action\":\"inspect\"|\"redrive\",\"max\":N}");
-        output(OutputNames.STREAM_REPLAY_FUNCTION, functions.get("stream-replay").getFunctionName(),
+        output(OutputNames.STREAM_REPLAY_FUNCTION, functions.all().get("stream-replay").getFunctionName(),
                 "Replays the stream-failures queue's batches from the stream: invoke with {\"action\":\"inspect\"|\"replay\"}");
         output(OutputNames.OBJECT_QUEUE_URL, objectQueue.getQueueUrl(), "Object-created events wait here for the object function");
         output(OutputNames.OBJECT_DLQ_URL, objectDlq.getQueueUrl(), "Object events that failed " + MAX_RECEIVE_COUNT + " times");
@@ -292,21 +277,6 @@ public final class ComputeStack extends Stack {
                 "Express workflow: start-sync-execution --input {\"bucket\":..,\"key\":..}");
     }
 
-    /**
-     * The CDK names an event source mapping after its source's construct path, which differs between a manual deploy
-     * and a pipeline stage ({@code SluicePipeline/Dev/...}). A mapping whose logical ID changes is replaced, and
-     * CloudFormation creates the new one first, which Lambda refuses while a mapping of the same source and function
-     * exists (ResourceConflictException): the deployment would fail. One fixed ID per mapping avoids that.
-     */
-    private static void stableMappingId(Alias fn, String logicalId) {
-        List<software.amazon.awscdk.services.lambda.CfnEventSourceMapping> mappings = fn.getNode().findAll().stream()
-                .filter(c -> c instanceof software.amazon.awscdk.services.lambda.CfnEventSourceMapping)
-                .map(c -> (software.amazon.awscdk.services.lambda.CfnEventSourceMapping) c).toList();
-        if (mappings.size() != 1) {
-            throw new IllegalStateException(fn.getNode().getPath() + " has " + mappings.size() + " event source mappings, expected 1");
-        }
-        mappings.get(0).overrideLogicalId(logicalId);
-    }
 
     /**
      * A deploy-time parameter (INF-7): with a default, a safe value for dev, staging and pull requests; without one
@@ -341,74 +311,7 @@ public final class ComputeStack extends Stack {
         return suffix + "." + name;
     }
 
-    /**
-     * MON-3 for one function: error rate (metric math, errors / invocations x 100) over consecutive periods, p99
-     * duration over consecutive periods, throttles in one period; alarm and OK actions to the alerts topic.
-     */
-    private void functionAlarms(SluiceEnvironment env, String name, Duration p99) {
-        Function fn = functions.get(name);
-        SluiceEnvironment.Alarms a = env.alarms();
-        Duration period = Duration.minutes(5);
-        MathExpression errorRate = MathExpression.Builder.create().expression("IF(invocations > 0, 100 * errors / invocations, 0)")
-                .usingMetrics(Sorted.keys(Map.of("errors", fn.metricErrors(MetricOptions.builder().period(period).statistic("Sum").build()),
-                        "invocations", fn.metricInvocations(MetricOptions.builder().period(period).statistic("Sum").build()))))
-                .period(period).label(env.name(name) + " error rate %").build();
-        List<Alarm> alarms = List.of(
-                Alarm.Builder.create(this, DataStack.camel(name) + "ErrorRate").alarmName(env.name(name + "-error-rate"))
-                        .alarmDescription("More than " + a.errorRatePercent() + " % of " + env.name(name) + "'s invocations failed in "
-                                + a.errorPeriods() + " consecutive 5-minute periods (MON-3): see its log group and the errors table")
-                        .metric(errorRate).threshold(a.errorRatePercent()).evaluationPeriods(a.errorPeriods())
-                        .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD).treatMissingData(TreatMissingData.NOT_BREACHING).build(),
-                Alarm.Builder.create(this, DataStack.camel(name) + "DurationP99").alarmName(env.name(name + "-duration-p99"))
-                        .alarmDescription("p99 duration of " + env.name(name) + " above " + p99.toMilliseconds() + " ms in "
-                                + a.errorPeriods() + " consecutive 5-minute periods (MON-3)")
-                        .metric(fn.metricDuration(MetricOptions.builder().period(period).statistic("p99").build()))
-                        .threshold(p99.toMilliseconds()).evaluationPeriods(a.errorPeriods())
-                        .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD).treatMissingData(TreatMissingData.NOT_BREACHING).build(),
-                Alarm.Builder.create(this, DataStack.camel(name) + "Throttles").alarmName(env.name(name + "-throttles"))
-                        .alarmDescription(a.throttles() + " or more throttles of " + env.name(name) + " in 5 minutes (MON-3): its "
-                                + "reserved concurrency or the account's limit is too small for the traffic")
-                        .metric(fn.metricThrottles(MetricOptions.builder().period(period).statistic("Sum").build()))
-                        .threshold(a.throttles()).evaluationPeriods(1)
-                        .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                        .treatMissingData(TreatMissingData.NOT_BREACHING).build());
-        for (Alarm alarm : alarms) {
-            alarm.addAlarmAction(new SnsAction(alerts));
-            alarm.addOkAction(new SnsAction(alerts));
-        }
-    }
 
-    /**
-     * MON-4: the 24-hour summary (invocations, errors, duration of every function), then per function a graph of
-     * invocations and errors and one of duration average and p99, then the dead-letter queues.
-     */
-    private void dashboard(SluiceEnvironment env) {
-        Duration hour = Duration.hours(1);
-        Dashboard d = Dashboard.Builder.create(this, "Dashboard").dashboardName(env.name("functions"))
-                .defaultInterval(Duration.hours(24)).build();
-        List<IMetric> invocations = new ArrayList<>();
-        List<IMetric> errors = new ArrayList<>();
-        List<IMetric> durations = new ArrayList<>();
-        functions.forEach((name, fn) -> {
-            invocations.add(fn.metricInvocations(MetricOptions.builder().period(Duration.hours(24)).statistic("Sum").label(name).build()));
-            errors.add(fn.metricErrors(MetricOptions.builder().period(Duration.hours(24)).statistic("Sum").label(name).build()));
-            durations.add(fn.metricDuration(MetricOptions.builder().period(Duration.hours(24)).statistic("Average").label(name + " avg ms").build()));
-        });
-        d.addWidgets(
-                TextWidget.Builder.create().markdown("# Sluice " + env.suffix() + ": the last 24 hours\nAlarms and budget alerts go to "
-                        + "the topic " + env.name("alerts") + "; see docs/deploy.md.").width(24).height(2).build());
-        d.addWidgets(
-                SingleValueWidget.Builder.create().title("Invocations (24 h)").metrics(invocations).width(8).height(4).build(),
-                SingleValueWidget.Builder.create().title("Errors (24 h)").metrics(errors).width(8).height(4).build(),
-                SingleValueWidget.Builder.create().title("Duration, average (24 h)").metrics(durations).width(8).height(4).build());
-        functions.forEach((name, fn) -> d.addWidgets(
-                GraphWidget.Builder.create().title(env.name(name) + ": invocations and errors").width(12)
-                        .left(List.of(fn.metricInvocations(MetricOptions.builder().period(hour).statistic("Sum").build())))
-                        .right(List.of(fn.metricErrors(MetricOptions.builder().period(hour).statistic("Sum").build()))).build(),
-                GraphWidget.Builder.create().title(env.name(name) + ": duration average and p99 (ms)").width(12)
-                        .left(List.of(fn.metricDuration(MetricOptions.builder().period(hour).statistic("Average").label("average").build()),
-                                fn.metricDuration(MetricOptions.builder().period(hour).statistic("p99").label("p99").build()))).build()));
-    }
 
     private CfnBudget.NotificationWithSubscribersProperty budgetAlert(String type, int percent) {
         return CfnBudget.NotificationWithSubscribersProperty.builder()
@@ -418,78 +321,8 @@ public final class ComputeStack extends Stack {
                 .build();
     }
 
-    /**
-     * What the pipeline's adapters call (Wiring.fromEnvironment), table by table: profiles read in batches; the
-     * usage ledger's claims and counters in transactions with consistent reads of claims; dead letters in batch
-     * writes; the error log put-only (MON-5); the archive through Firehose. The object function also reads objects
-     * and keeps manifests.
-     */
-    private static List<PolicyStatement> pipelineGrants(DataStack data, AnalyticsStack analytics, boolean objects) {
-        List<PolicyStatement> s = new ArrayList<>(List.of(
-                statement("ReadProfiles", List.of("dynamodb:BatchGetItem", "dynamodb:GetItem"), data.table("profiles").getTableArn()),
-                statement("LedgerClaimsAndCounters", List.of("dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem",
-                        "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"), data.table("usage").getTableArn()),
-                statement("WriteDeadLetters", List.of("dynamodb:BatchWriteItem", "dynamodb:PutItem"), data.table("dead-letters").getTableArn()),
-                statement("WriteErrorLogOnly", List.of("dynamodb:PutItem"), data.table("errors").getTableArn()),
-                statement("Archive", List.of("firehose:PutRecordBatch"), analytics.deliveryStreamArn())));
-        List<String> via = new ArrayList<>(List.of("dynamodb." + Aws.REGION + ".amazonaws.com"));
-        if (objects) {
-            s.add(statement("Manifests", List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), data.table("manifests").getTableArn()));
-            s.add(statement("ReadObjects", List.of("s3:GetObject", "s3:GetObjectVersion"), data.objects().arnForObjects("*")));
-            via.add("s3." + Aws.REGION + ".amazonaws.com");
-        }
-        s.add(PolicyStatement.Builder.create().sid("DataKeyThroughDynamoDbAndS3").effect(Effect.ALLOW)
-                .actions(List.of("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"))
-                .resources(List.of(data.key().getKeyArn()))
-                .conditions(Map.of("StringEquals", Map.of("kms:ViaService", via))).build());
-        return s;
-    }
 
-    static PolicyStatement statement(String sid, List<String> actions, String resource) {
-        return PolicyStatement.Builder.create().sid(sid).effect(Effect.ALLOW).actions(actions).resources(List.of(resource)).build();
-    }
 
-    /**
-     * One function: java25 (the newest Java runtime; the jar is Java 21 bytecode) on arm64 (INF-9), the shared jar, its own log group (retention, KMS) and role (no managed
-     * policy: INF-3), X-Ray active tracing, SnapStart on published versions, reached through the alias {@code live}.
-     */
-    private Alias function(SluiceEnvironment env, Code code, String name, String handler, String description, int memoryMb,
-                           int timeoutSeconds, Integer reservedConcurrency, Map<String, String> environment,
-                           List<PolicyStatement> grants) {
-        String id = DataStack.camel(name);
-        String functionName = env.name(name);
-        LogGroup logs = LogGroup.Builder.create(this, id + "Logs").logGroupName("/aws/lambda/" + functionName)
-                .retention(env.logRetention()).encryptionKey(key).removalPolicy(env.removalPolicy()).build();
-        List<PolicyStatement> statements = new ArrayList<>(grants);
-        statements.add(statement("OwnLogGroup", List.of("logs:CreateLogStream", "logs:PutLogEvents"), logs.getLogGroupArn()));
-        statements.add(PolicyStatement.Builder.create().sid("XRayTraces").actions(List.of("xray:PutTraceSegments",
-                "xray:PutTelemetryRecords")).resources(List.of("*")).build());
-        Role role = Role.Builder.create(this, id + "Role")
-                .assumedBy(new ServicePrincipal("lambda.amazonaws.com")).description("Sluice " + name + " function")
-                .inlinePolicies(Map.of("sluice-" + name, PolicyDocument.Builder.create().statements(statements).build())).build();
-        Function.Builder b = Function.Builder.create(this, id + "Function").functionName(functionName).description(description)
-                .runtime(Runtime.JAVA_25).architecture(Architecture.ARM_64).code(code).handler(handler)
-                .memorySize(memoryMb).timeout(Duration.seconds(timeoutSeconds)).tracing(Tracing.ACTIVE)
-                .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS).logGroup(logs).role(role).environment(environment);
-        if (reservedConcurrency != null) {
-            b.reservedConcurrentExecutions(reservedConcurrency);
-        }
-        Function fn = b.build();
-        fn.getNode().addDependency(role);
-        Alias alias = Alias.Builder.create(this, id + "Live").aliasName("live").version(fn.getCurrentVersion()).build();
-        functions.put(name, fn);
-        software.amazon.awscdk.Annotations.of(fn).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
-                "Published: the alias live points at the function's current version, and every trigger uses the alias.");
-        AnalyticsStack.suppress(fn, "Serverless-LambdaDLQ", "Nothing invokes this function asynchronously: the event source "
-                + "mappings invoke it synchronously and keep failures in their own destinations (the stream's on-failure queue, "
-                + "the object queue's dead-letter queue); the redrive and stream-replay functions are invoked by hand.");
-        AnalyticsStack.suppress(role, "Serverless-LambdaStarPermissions", "The only * is X-Ray's, which has no resource-level "
-                + "permissions; every other statement names its table, stream, queue, key or log group.");
-        AnalyticsStack.suppress(role, "AwsSolutions-IAM5", "X-Ray's PutTraceSegments and PutTelemetryRecords take no resource "
-                + "(AWS requires *); log streams are <log group ARN>:*; objects of the object bucket are <bucket ARN>/*; "
-                + "Lambda's event source grants name the stream or queue itself.");
-        return alias;
-    }
 
     private void output(String name, String value, String description) {
         CfnOutput.Builder.create(this, name).value(value).description(description).build();

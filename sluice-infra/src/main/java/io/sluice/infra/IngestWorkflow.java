@@ -146,8 +146,8 @@ final class IngestWorkflow extends Construct {
                 .timeout(Duration.minutes(5)).tracingEnabled(true)
                 .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(true).build()).build();
         // The topic and the manifests table are encrypted: publishing and reading need their keys.
-        stateMachine.addToRolePolicy(ComputeStack.statement("AlertsKey", List.of("kms:GenerateDataKey", "kms:Decrypt"), key.getKeyArn()));
-        stateMachine.addToRolePolicy(ComputeStack.statement("ManifestsKey", List.of("kms:Decrypt"), data.key().getKeyArn()));
+        stateMachine.addToRolePolicy(SluiceFunctions.statement("AlertsKey", List.of("kms:GenerateDataKey", "kms:Decrypt"), key.getKeyArn()));
+        stateMachine.addToRolePolicy(SluiceFunctions.statement("ManifestsKey", List.of("kms:Decrypt"), data.key().getKeyArn()));
         AnalyticsStack.suppress(stateMachine, "AwsSolutions-IAM5", "CloudWatch Logs delivery and X-Ray actions take no resource "
                 + "(AWS requires *); HeadObject names <object bucket ARN>/*; invoking the function names its versions <ARN>:*.");
     }

@@ -43,6 +43,24 @@ class ComputeStackTest {
         prod.hasResourceProperties("AWS::Logs::LogGroup", Map.of("LogGroupName", "/aws/lambda/sluice-stream-prod", "RetentionInDays", 365));
     }
 
+    /**
+     * Issue 15: the stack's named, stateful resources keep their logical IDs however the code that builds them is
+     * organised. A changed ID makes CloudFormation replace the resource: it creates the new one first, which fails
+     * for a fixed name (the deployment stops), and a replaced stream or queue loses what it holds.
+     */
+    @Test
+    void namedStatefulResourcesKeepTheirLogicalIds() {
+        assertThat(dev.findResources("AWS::Kinesis::Stream").keySet()).containsExactly("CdrStream5564FA68");
+        assertThat(dev.findResources("AWS::SQS::Queue").keySet())
+                .containsExactlyInAnyOrder("StreamFailuresQueue86FA0794", "ObjectDlq26CBB42D", "ObjectQueue801B8CEC");
+        assertThat(dev.findResources("AWS::SNS::Topic").keySet()).containsExactly("AlertsTopic3414BE91");
+        assertThat(dev.findResources("AWS::KMS::Key").keySet()).containsExactly("ComputeKeyE4BA443A");
+        assertThat(dev.findResources("AWS::Logs::LogGroup").keySet()).containsExactlyInAnyOrder("StreamLogs696A0987",
+                "ObjectLogsFA9BF703", "RedriveLogsA90AF920", "StreamReplayLogs7BAD528C", "IngestWorkflowLogs246C4574");
+        assertThat(dev.findResources("AWS::Lambda::Function").keySet()).containsExactlyInAnyOrder("StreamFunction17761A08",
+                "ObjectFunctionA34195C5", "RedriveFunctionF4152F1F", "StreamReplayFunction6249218B");
+    }
+
     /** CDR-12: the replay function reads the failed ranges back from the stream and commits them like the stream function. */
     @Test
     void theStreamReplayFunctionMayTakeFailedBatchesAndReadTheStreamAgain() {
@@ -101,7 +119,7 @@ class ComputeStackTest {
                 "DestinationConfig", Map.of("OnFailure", Map.of("Destination", Map.of("Fn::GetAtt",
                         List.of(logicalId(dev, "AWS::SQS::Queue", "sluice-stream-failures-dev"), "Arn"))))));
         prod.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of("ParallelizationFactor", 2));
-        // Fixed logical IDs: a replaced mapping fails the deployment (see ComputeStack.stableMappingId).
+        // Fixed logical IDs: a replaced mapping fails the deployment (see SluiceFunctions.stableMappingId).
         assertThat(dev.findResources("AWS::Lambda::EventSourceMapping").keySet())
                 .containsExactlyInAnyOrder("StreamKinesisMapping", "ObjectQueueMapping");
     }
