@@ -42,20 +42,19 @@ public final class LocalRuntime implements AutoCloseable {
     private final Consumer<String> say;
     private HttpApi http;
     private volatile boolean stopping;
-    private volatile boolean held;
+    private final WorkerHooks hooks;
     /** Writes other than CDRs (a profile import) run on the worker, the store's one writer, between batches. */
     private final java.util.concurrent.LinkedBlockingQueue<java.util.concurrent.FutureTask<?>> writes =
             new java.util.concurrent.LinkedBlockingQueue<>();
-    private volatile boolean skipDrain;
-    private volatile Runnable afterChunkForTests = () -> { };
     private volatile boolean healthy = true;
     private volatile String state = "starting";
     private boolean dirty;
     private long lastWork = System.nanoTime();
 
-    private LocalRuntime(UpConfig config, Consumer<String> say) throws IOException, SQLException {
+    private LocalRuntime(UpConfig config, Consumer<String> say, WorkerHooks hooks) throws IOException, SQLException {
         this.config = config;
         this.say = say;
+        this.hooks = hooks;
         this.store = LocalStore.open(config.dataDir());
         try {
             this.pipeline = new LocalCdrPipeline(store, config.pipeline());
@@ -73,7 +72,11 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** Opens the store, recovers, starts the worker and the HTTP API, and writes sluice-up.json. */
     public static LocalRuntime start(UpConfig config, Consumer<String> say) throws IOException, SQLException {
-        LocalRuntime rt = new LocalRuntime(config, say);
+        return start(config, say, WorkerHooks.NONE);
+    }
+
+    static LocalRuntime start(UpConfig config, Consumer<String> say, WorkerHooks hooks) throws IOException, SQLException {
+        LocalRuntime rt = new LocalRuntime(config, say, hooks);
         try {
             rt.http = HttpApi.start(rt); // first: a port in use fails the start before any work begins
             rt.worker.start();
@@ -147,9 +150,7 @@ public final class LocalRuntime implements AutoCloseable {
         try {
             loop();
             runWrites();
-            if (!skipDrain) {
-                drain();
-            }
+            drain();
         } catch (Throwable t) {
             // An Error (out of memory, a bug): stop taking requests rather than acknowledge what is never applied.
             healthy = false;
@@ -171,7 +172,7 @@ public final class LocalRuntime implements AutoCloseable {
         long backoff = 0;
         while (!stopping) {
             try {
-                if (held) {
+                if (hooks.hold()) {
                     Thread.sleep(10);
                     continue;
                 }
@@ -248,28 +249,6 @@ public final class LocalRuntime implements AutoCloseable {
         return pipeline;
     }
 
-    /** Tests: closes without applying what is logged, as a crash after the acknowledgements would leave it. */
-    void closeWithoutDrain() {
-        skipDrain = true;
-        close();
-    }
-
-    /** Tests: runs {@code hook} after each committed chunk of an inbox file. */
-    void afterChunkForTests(Runnable hook) {
-        this.afterChunkForTests = hook;
-    }
-
-    /** Tests: asks the worker to stop (as SIGTERM does) without waiting for it. */
-    void requestStop() {
-        state = "stopping";
-        stopping = true;
-    }
-
-    /** Tests: pauses (or resumes) the worker, so that a backlog builds up deterministically. */
-    void holdWorker(boolean hold) {
-        this.held = hold;
-    }
-
     /**
      * Deletes HTTP ingest outcomes older than the retention (one row per request would grow without end), and the
      * batch marks of HTTP batches as old: a batch of the log is never replayed once the position moved past it,
@@ -297,7 +276,7 @@ public final class LocalRuntime implements AutoCloseable {
             dirty = true;
         }
         runWrites();
-        afterChunkForTests.run();
+        hooks.afterChunk(this);
         if (stopping) {
             throw new Inbox.Interrupted();
         }

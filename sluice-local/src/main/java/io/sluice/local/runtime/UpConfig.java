@@ -58,6 +58,11 @@ public record UpConfig(Path dataDir, String host, int port, CdrPipelineConfig pi
                 inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention);
     }
 
+    public UpConfig withDrainTimeout(Duration timeout) {
+        return new UpConfig(dataDir, host, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, timeout, ingestRetention);
+    }
+
     public UpConfig withIngestRetention(Duration retention) {
         return new UpConfig(dataDir, host, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
                 inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, retention);

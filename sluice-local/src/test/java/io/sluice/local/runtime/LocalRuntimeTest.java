@@ -61,8 +61,23 @@ class LocalRuntimeTest {
         }
     }
 
+    /** Holds the worker while set (WorkerHooks), so that a backlog builds deterministically. */
+    private final java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Run on the worker after each committed chunk of an inbox file. */
+    private volatile java.util.function.Consumer<LocalRuntime> afterChunk = r -> { };
+
     private void start(UpConfig config) throws Exception {
-        rt = LocalRuntime.start(config, m -> { });
+        rt = LocalRuntime.start(config, m -> { }, new WorkerHooks() {
+            @Override
+            public boolean hold() {
+                return hold.get();
+            }
+
+            @Override
+            public void afterChunk(LocalRuntime r) {
+                afterChunk.accept(r);
+            }
+        });
     }
 
     private void start() throws Exception {
@@ -223,12 +238,12 @@ class LocalRuntimeTest {
     @DisplayName("SEC-5: over the backlog limit requests get 429 with Retry-After and are counted; nothing is queued without bound")
     void overloadAnswers429() throws Exception {
         start(UpConfig.defaults(dataDir).withPort(0).withLimits(UpConfig.DEFAULT_MAX_BODY, UpConfig.DEFAULT_MAX_RECORDS, 1000));
-        rt.holdWorker(true);
+        hold.set(true);
         HttpResponse<String> first = post("text/csv", body(asterisk, 0, 100));
         HttpResponse<String> second = post("text/csv", body(asterisk, 100, 200));
         JsonNode queued = json(get("/v1/ingests/" + json(first).path("ingest_id").asText()));
         JsonNode status = json(get("/v1/status"));
-        rt.holdWorker(false);
+        hold.set(false);
 
         assertThat(first.statusCode()).isEqualTo(202);
         assertThat(queued.path("status").asText()).isEqualTo("queued");
@@ -318,12 +333,14 @@ class LocalRuntimeTest {
     @Test
     @DisplayName("CDR-8: what was logged but not applied when the process stopped is applied at the next start, once")
     void loggedRequestsSurviveARestart() throws Exception {
-        start();
-        rt.holdWorker(true);
+        // No drain on stop, and a held worker: like a crash after the acknowledgement, before the store applied it.
+        start(UpConfig.defaults(dataDir).withPort(0).withInbox(Duration.ofMillis(50), Duration.ofMillis(150))
+                .withDrainTimeout(Duration.ZERO));
+        hold.set(true);
         String id = json(post("text/csv", body(asterisk, 0, 200))).path("ingest_id").asText();
-        // Close without draining: like a crash after the acknowledgement, before the store applied it.
-        rt.closeWithoutDrain();
+        rt.stop();
         rt = null;
+        hold.set(false);
         start();
         JsonNode done = outcome(id);
         assertThat(done.path("records_in").asLong()).isEqualTo(200);
@@ -337,9 +354,18 @@ class LocalRuntimeTest {
         Path big = CdrGenerator.generate(GeneratorSpec.of(60_000, 500, 2).withSeed(9).withEndDate(LocalDate.of(2026, 11, 20)),
                 dataDir.resolveSibling(dataDir.getFileName() + "-gen"), n -> { }).files().get(0);
         start();
-        rt.afterChunkForTests(rt::requestStop); // SIGTERM arriving after the first of the file's two chunks
+        // SIGTERM arriving after the first of the file's two chunks: stop() from another thread, as the shutdown
+        // hook calls it; the worker goes on once the stop is under way.
+        afterChunk = r -> {
+            afterChunk = x -> { };
+            new Thread(r::stop, "sigterm").start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!r.state().equals("stopping") && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+        };
         drop("big.csv", Files.readAllBytes(big));
-        await("the worker to stop mid-file", () -> rt.state().equals("stopping"));
+        await("the worker to stop mid-file", () -> !rt.state().equals("running"));
         rt.stop();
         rt = null;
         assertThat(dataDir.resolve("inbox").resolve("big.csv")).as("an interrupted file stays in the inbox").exists();
