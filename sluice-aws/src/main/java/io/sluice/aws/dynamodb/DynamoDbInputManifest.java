@@ -58,6 +58,13 @@ public final class DynamoDbInputManifest implements InputManifest {
             names.put("#f", "format");
             set += ", #f = :format";
         }
+        // The counts exist from the claim on, at 0 until a chunk adds to them: the file workflow's Notify state reads
+        // them from the item of a REJECTED object too, and a missing attribute would fail that state.
+        v.put(":zero", AttributeValue.fromN("0"));
+        for (int i = 0; i < COUNTS.length; i++) {
+            names.put("#c" + i, COUNTS[i]);
+            set += ", #c" + i + " = if_not_exists(#c" + i + ", :zero)";
+        }
         String update = set + " REMOVE #e ADD #attempts :one";
         try {
             Map<String, AttributeValue> old = client.updateItem(b -> b.tableName(table).key(key(input.id()))
