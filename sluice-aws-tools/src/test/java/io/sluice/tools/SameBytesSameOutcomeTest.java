@@ -212,7 +212,7 @@ class SameBytesSameOutcomeTest {
 
         UpConfig up = UpConfig.defaults(dir.resolve("gz-up")).withPort(0).withInbox(Duration.ofMillis(50), Duration.ofMillis(150));
         try (LocalRuntime rt = LocalRuntime.start(up, m -> { })) {
-            HttpResponse<String> r = post(rt, bytes);
+            HttpResponse<String> r = post(rt, up, bytes);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(415);
             assertThat(JSON.readTree(r.body()).path("error").asText()).contains("gzip-compressed");
             Files.write(up.inboxDir().resolve("calls.csv"), bytes);
@@ -274,7 +274,7 @@ class SameBytesSameOutcomeTest {
         UpConfig up = UpConfig.defaults(dir.resolve("http")).withPort(0);
         JsonNode done;
         try (LocalRuntime rt = LocalRuntime.start(up, m -> { })) {
-            HttpResponse<String> r = post(rt, corpus);
+            HttpResponse<String> r = post(rt, up, corpus);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
             JsonNode ack = JSON.readTree(r.body());
             String id = ack.path("ingest_id").asText();
@@ -282,7 +282,8 @@ class SameBytesSameOutcomeTest {
             await("ingest " + id, () -> {
                 try {
                     last[0] = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rt.port()
-                            + "/v1/ingests/" + id)).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+                            + "/v1/ingests/" + id)).header("Authorization", bearer(up)).GET().build(),
+                            HttpResponse.BodyHandlers.ofString()).body());
                     return "done".equals(last[0].path("status").asText());
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
@@ -299,8 +300,13 @@ class SameBytesSameOutcomeTest {
                 done.path("rejected").asLong(), done.path("duplicates").asLong());
     }
 
-    private static HttpResponse<String> post(LocalRuntime rt, byte[] body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rt.port() + "/v1/cdrs"))
+    /** The API token of the instance's data dir (issue 17), as the sluice commands read it. */
+    private static String bearer(UpConfig up) {
+        return "Bearer " + io.sluice.local.runtime.ApiToken.read(up.dataDir()).orElseThrow();
+    }
+
+    private static HttpResponse<String> post(LocalRuntime rt, UpConfig up, byte[] body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rt.port() + "/v1/cdrs")).header("Authorization", bearer(up))
                 .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

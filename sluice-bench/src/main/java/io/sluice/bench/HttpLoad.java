@@ -324,10 +324,21 @@ public final class HttpLoad {
     record Target(String baseUrl, long pid) {
     }
 
+    /** The API token of the server's data dir ({@code <data-dir>/api-token}, issue 17), sent with every request. */
+    private static volatile String authorization;
+
+    private static HttpRequest.Builder authorized(HttpRequest.Builder b) {
+        return authorization == null ? b : b.header("Authorization", authorization);
+    }
+
     private static Target target(Options o) throws IOException {
         String url = o.url;
         long pid = o.pid;
         if (o.dataDir != null) {
+            Path tokenFile = o.dataDir.resolve("api-token");
+            if (Files.isRegularFile(tokenFile)) {
+                authorization = "Bearer " + Files.readString(tokenFile).strip();
+            }
             Path f = o.dataDir.resolve("sluice-up.json");
             if (Files.isRegularFile(f)) {
                 JsonNode n = JSON.readTree(f.toFile());
@@ -377,7 +388,7 @@ public final class HttpLoad {
 
     private static Status status(HttpClient client, String baseUrl) {
         try {
-            HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/status"))
+            HttpResponse<byte[]> r = client.send(authorized(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/status")))
                     .version(HttpClient.Version.HTTP_1_1).timeout(Duration.ofMillis(900)).GET().build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
@@ -625,7 +636,7 @@ public final class HttpLoad {
         URI ingest = URI.create(target.baseUrl() + "/v1/cdrs");
         HttpRequest[] prepared = new HttpRequest[b.bodies().size()];
         for (int i = 0; i < prepared.length; i++) {
-            prepared[i] = HttpRequest.newBuilder(ingest).version(HttpClient.Version.HTTP_1_1)
+            prepared[i] = authorized(HttpRequest.newBuilder(ingest)).version(HttpClient.Version.HTTP_1_1)
                     .timeout(Duration.ofSeconds(o.timeoutSeconds)).header("Content-Type", o.contentType)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(b.bodies().get(i))).build();
         }

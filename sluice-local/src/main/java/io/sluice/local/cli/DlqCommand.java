@@ -85,16 +85,27 @@ final class DlqCommand implements Runnable {
             long total;
             Optional<UpClient> up = UpClient.of(store.dataDir);
             if (up.isPresent()) {
-                HttpResponse<byte[]> r = up.get().get("/v1/dead-letters?limit=" + limit + (reason == null ? "" : "&reason=" + reason.name()));
-                if (r.statusCode() != 200) {
-                    System.err.println("sluice: " + UpClient.error(r));
-                    return UpClient.exitCode(r);
-                }
-                JsonNode n = new ObjectMapper().readTree(r.body());
-                total = n.path("total").asLong();
+                // The API answers pages of at most 1,000 (issue 17): page through them with after=<the last id>.
                 letters = new java.util.ArrayList<>();
-                for (JsonNode d : n.path("dead_letters")) {
-                    letters.add(fromJson(d));
+                total = 0;
+                long after = 0;
+                while (true) {
+                    int page = Math.min(1_000, limit - letters.size());
+                    HttpResponse<byte[]> r = up.get().get("/v1/dead-letters?limit=" + page + "&after=" + after
+                            + (reason == null ? "" : "&reason=" + reason.name()));
+                    if (r.statusCode() != 200) {
+                        System.err.println("sluice: " + UpClient.error(r));
+                        return UpClient.exitCode(r);
+                    }
+                    JsonNode n = new ObjectMapper().readTree(r.body());
+                    total = n.path("total").asLong();
+                    for (JsonNode d : n.path("dead_letters")) {
+                        letters.add(fromJson(d));
+                    }
+                    if (n.path("next_after").isNull() || n.path("next_after").isMissingNode() || letters.size() >= limit) {
+                        break;
+                    }
+                    after = n.path("next_after").asLong();
                 }
             } else {
                 try (LocalStore s = LocalStore.openExisting(store.dataDir)) {

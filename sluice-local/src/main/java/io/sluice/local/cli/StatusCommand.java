@@ -53,7 +53,8 @@ final class StatusCommand implements Callable<Integer> {
         HttpResponse<String> r;
         try {
             r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build().send(
-                    HttpRequest.newBuilder(URI.create(info.get().baseUrl() + "/v1/status")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpRequest.newBuilder(URI.create(info.get().baseUrl() + "/v1/status")).timeout(Duration.ofSeconds(5))
+                            .header("Authorization", "Bearer " + io.sluice.local.runtime.ApiToken.read(data.dataDir).orElse("")).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             err.println("sluice: sluice up (pid " + info.get().pid() + ") does not answer at " + info.get().baseUrl() + ": " + e.getMessage());

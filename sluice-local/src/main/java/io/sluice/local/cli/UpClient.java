@@ -21,25 +21,30 @@ final class UpClient {
     private final RuntimeInfo info;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private UpClient(RuntimeInfo info) {
+    private final String token;
+
+    private UpClient(RuntimeInfo info, String token) {
         this.info = info;
+        this.token = token;
     }
 
     /** The running 'sluice up' of this data dir, if one runs. */
     static Optional<UpClient> of(Path dataDir) {
-        return RuntimeInfo.read(dataDir).filter(RuntimeInfo::processAlive).map(UpClient::new);
+        return RuntimeInfo.read(dataDir).filter(RuntimeInfo::processAlive)
+                .map(info -> new UpClient(info, io.sluice.local.runtime.ApiToken.read(dataDir).orElse("")));
     }
 
     /** A GET answered by the running process; an unreachable process is a failure naming it. */
     HttpResponse<byte[]> get(String pathAndQuery) {
-        return send(HttpRequest.newBuilder(URI.create(info.baseUrl() + pathAndQuery)).timeout(Duration.ofMinutes(5)).build());
+        return send(HttpRequest.newBuilder(URI.create(info.baseUrl() + pathAndQuery)).timeout(Duration.ofMinutes(5))
+                .header("Authorization", "Bearer " + token).build());
     }
 
     /** A POST of a file's bytes, answered by the running process. */
     HttpResponse<byte[]> post(String pathAndQuery, String contentType, Path body) {
         try {
             return send(HttpRequest.newBuilder(URI.create(info.baseUrl() + pathAndQuery)).timeout(Duration.ofMinutes(30))
-                    .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofFile(body)).build());
+                    .header("Authorization", "Bearer " + token).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofFile(body)).build());
         } catch (java.io.FileNotFoundException e) {
             throw new IllegalStateException("cannot read " + body + ": " + e.getMessage());
         }

@@ -73,6 +73,10 @@ final class UpCommand implements Callable<Integer> {
             description = "Format of inbox files: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE} (detected per file).")
     FormatChoice inboxFormat;
 
+    @Option(names = "--rotate-token", description = "Replace the API token (<data-dir>/api-token) with a new one before starting: "
+            + "whoever held the old one is locked out.")
+    boolean rotateToken;
+
     @Option(names = "--inbox-extensions", defaultValue = "csv,cdr,txt,jsonl,ndjson,json", paramLabel = "LIST",
             description = "File name extensions the inbox takes; others go to failed/. Default: ${DEFAULT-VALUE}.")
     String inboxExtensions;
@@ -124,6 +128,9 @@ final class UpCommand implements Callable<Integer> {
                 Set.copyOf(extensions), inboxMaxSize, Duration.ofMillis(Math.min(500, Math.max(50, inboxSettleMillis / 2))),
                 Duration.ofMillis(inboxSettleMillis), Duration.ofSeconds(drainSeconds), Duration.ofDays(retentionDays));
 
+        if (rotateToken) {
+            io.sluice.local.runtime.ApiToken.loadOrCreate(config.dataDir(), true);
+        }
         CountDownLatch stop = new CountDownLatch(1);
         boolean signals = installSignalHandlers(stop);
         LocalRuntime rt = LocalRuntime.start(config, err::println);
@@ -132,8 +139,11 @@ final class UpCommand implements Callable<Integer> {
         }
         err.printf("sluice up: listening on http://%s:%d (POST /v1/cdrs, GET /v1/status); inbox %s; data %s%n", host, rt.port(),
                 config.inboxDir().toAbsolutePath(), config.dataDir().toAbsolutePath());
+        err.printf("sluice up: the API needs the token in %s ('Authorization: Bearer <token>'; the sluice commands send it); "
+                + "a browser signs in once with http://127.0.0.1:%d/?token=<token>%n", config.dataDir().resolve(io.sluice.local.runtime.ApiToken.FILE)
+                .toAbsolutePath(), rt.port());
         if (!UpConfig.DEFAULT_HOST.equals(host) && !"localhost".equals(host)) {
-            err.println("sluice up: warning: listening on " + host + ", beyond this machine; the API has no authentication");
+            err.println("sluice up: warning: listening on " + host + ", beyond this machine, without TLS: the token crosses the network in clear");
         }
         stop.await();
         err.println("sluice up: stopping: no new requests; applying what is logged (up to " + drainSeconds + " s)");

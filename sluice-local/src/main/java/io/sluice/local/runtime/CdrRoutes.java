@@ -85,7 +85,7 @@ final class CdrRoutes {
         RuntimeStats stats = rt.stats();
         UpConfig cfg = rt.config();
         byte[] body;
-        try (InputStream in = ctx.req().getInputStream()) {
+        try (InputStream in = ClientFault.body(ctx)) {
             body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cfg.maxBodyBytes() + 1));
         }
         // What no retry can fix comes first (413, 400), then the throttle, which a retry can.
@@ -175,7 +175,8 @@ final class CdrRoutes {
         return switch (type) {
             case "application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/json-lines" ->
                     Optional.of(CdrFormat.JSONL);
-            case "text/csv", "application/csv", "text/plain" -> Optional.empty();
+            // Not text/plain nor a form type: those are the "simple" requests any web page can send (issue 17).
+            case "text/csv", "application/csv" -> Optional.empty();
             default -> throw new IllegalArgumentException("content type '" + type + "' is not supported: send text/csv "
                     + "(Asterisk or FreeSWITCH CDR lines) or application/x-ndjson (Sluice JSON lines, one object per line"
                     + (type.equals("application/json") ? "; a JSON document is not taken" : "") + ")");

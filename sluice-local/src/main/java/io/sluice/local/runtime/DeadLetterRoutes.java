@@ -15,20 +15,32 @@ final class DeadLetterRoutes {
     }
 
     /** {@code GET /v1/dead-letters?reason=&limit=}: the dead letters, oldest first, with their original bytes (base64). */
+    /** The most dead letters one answer holds (they carry original bytes): a listing pages with {@code after}. */
+    static final int MAX_LIMIT = 1_000;
+
     void deadLetters(Context ctx) throws SQLException {
         Optional<String> reason = Optional.ofNullable(ctx.queryParam("reason")).filter(r -> !r.isBlank());
         int limit;
+        long after;
         try {
             limit = Integer.parseInt(Optional.ofNullable(ctx.queryParam("limit")).orElse("50"));
+            after = Long.parseLong(Optional.ofNullable(ctx.queryParam("after")).orElse("0"));
         } catch (NumberFormatException e) {
-            Answers.json(ctx, 400, Map.of("error", "limit must be a number"));
+            Answers.json(ctx, 400, Map.of("error", "limit and after must be numbers"));
+            return;
+        }
+        if (limit < 0 || limit > MAX_LIMIT) {
+            Answers.json(ctx, 400, Map.of("error", "limit must be 0.." + MAX_LIMIT + "; page with after=<the last id>"));
             return;
         }
         Map<String, Object> out = rt.read(c -> {
             io.sluice.local.store.DeadLetterQueries q = new io.sluice.local.store.DeadLetterQueries(c);
+            var page = q.list(reason, after, limit);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("total", q.count(reason));
-            m.put("dead_letters", q.list(reason, Math.max(0, limit)).stream().map(DeadLetterRoutes::deadLetterJson).toList());
+            m.put("limit_max", MAX_LIMIT);
+            m.put("dead_letters", page.stream().map(DeadLetterRoutes::deadLetterJson).toList());
+            m.put("next_after", page.size() == limit && limit > 0 ? page.get(page.size() - 1).id() : null);
             return m;
         });
         Answers.json(ctx, 200, out);

@@ -31,11 +31,15 @@ final class HttpApi {
         ReportRoutes reports = new ReportRoutes(rt);
         DeadLetterRoutes deadLetters = new DeadLetterRoutes(rt);
         ProfileRoutes profiles = new ProfileRoutes(rt);
+        ApiGuard guard = new ApiGuard(rt, rt.token());
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.host = cfg.host();
             config.jetty.port = cfg.port();
             config.http.maxRequestSize = cfg.maxBodyBytes();
+            config.routes.before(guard::check);
+            config.routes.get("/", ctx -> Answers.json(ctx, 200, Map.of("sluice", "up", "signed_in", true,
+                    "endpoints", "POST /v1/cdrs, GET /v1/ingests/{id}, /v1/status, /v1/files, /v1/reports/{name}, /v1/dead-letters")));
             config.routes.post("/v1/cdrs", cdrs::postCdrs);
             config.routes.get("/v1/ingests/{id}", cdrs::getIngest);
             config.routes.get("/healthz", runtime::health);
@@ -46,8 +50,17 @@ final class HttpApi {
             config.routes.get("/v1/dead-letters", deadLetters::deadLetters);
             config.routes.get("/v1/dead-letters/{id}", deadLetters::deadLetter);
             config.routes.exception(Exception.class, (e, ctx) -> {
-                rt.stats().error("http", ctx.method() + " " + ctx.path() + ": " + e);
-                Answers.json(ctx, 500, Map.of("error", "internal error: " + e.getMessage()));
+                ClientFault fault = clientFault(e);
+                if (fault != null) {
+                    rt.stats().requestsRefused.incrementAndGet();
+                    Answers.json(ctx, 400, Map.of("error", fault.getMessage()));
+                    return;
+                }
+                // A fault of this server: the caller gets an id to quote, the log and last_errors the exception.
+                String id = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16);
+                rt.stats().error("http", "error " + id + ": " + ctx.method() + " " + ctx.path() + ": " + e);
+                Answers.json(ctx, 500, Map.of("error", "internal error " + id + ": see /v1/status last_errors and the log of sluice up",
+                        "error_id", id));
             });
             config.routes.error(404, ctx -> {
                 if (!Answers.answered(ctx)) {
@@ -56,6 +69,16 @@ final class HttpApi {
                 }
             });
         });
+    }
+
+    /** The client's fault behind {@code e}, if it is one. */
+    private static ClientFault clientFault(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ClientFault f) {
+                return f;
+            }
+        }
+        return null;
     }
 
     static HttpApi start(LocalRuntime rt) {

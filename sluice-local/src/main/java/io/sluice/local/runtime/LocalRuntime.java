@@ -43,6 +43,7 @@ public final class LocalRuntime implements AutoCloseable {
     private HttpApi http;
     private volatile boolean stopping;
     private final WorkerHooks hooks;
+    private final String token;
     /** Writes other than CDRs (a profile import) run on the worker, the store's one writer, between batches. */
     private final java.util.concurrent.LinkedBlockingQueue<java.util.concurrent.FutureTask<?>> writes =
             new java.util.concurrent.LinkedBlockingQueue<>();
@@ -55,6 +56,7 @@ public final class LocalRuntime implements AutoCloseable {
         this.config = config;
         this.say = say;
         this.hooks = hooks;
+        this.token = ApiToken.loadOrCreate(config.dataDir(), false);
         this.store = LocalStore.open(config.dataDir());
         try {
             this.pipeline = new LocalCdrPipeline(store, config.pipeline());
@@ -111,6 +113,11 @@ public final class LocalRuntime implements AutoCloseable {
 
     Inbox inbox() {
         return inbox;
+    }
+
+    /** The API token every request but /healthz must carry (ApiToken). */
+    String token() {
+        return token;
     }
 
     String state() {

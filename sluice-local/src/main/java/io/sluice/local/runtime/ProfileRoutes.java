@@ -27,6 +27,12 @@ final class ProfileRoutes {
             Answers.json(ctx, 503, Map.of("error", "sluice up is shutting down"));
             return;
         }
+        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(java.util.Locale.ROOT).split(";")[0].strip();
+        if (!type.equals("text/csv")) {
+            rt.stats().requestsRefused.incrementAndGet();
+            Answers.json(ctx, 415, Map.of("error", "content type '" + type + "' is not taken: send the profiles CSV as text/csv"));
+            return;
+        }
         if (ctx.contentLength() > MAX_PROFILES_BYTES) {
             Answers.json(ctx, 413, Map.of("error", "profiles body over " + MAX_PROFILES_BYTES + " bytes"));
             return;
@@ -36,7 +42,7 @@ final class ProfileRoutes {
         java.nio.file.Path tmp = java.nio.file.Files.createTempFile(java.nio.file.Files.createDirectories(
                 rt.config().dataDir().resolve("tmp")), "profiles-", ".csv");
         try {
-            try (InputStream in = ctx.req().getInputStream()) {
+            try (InputStream in = ClientFault.body(ctx)) {
                 long n = java.nio.file.Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 if (n > MAX_PROFILES_BYTES) {
                     Answers.json(ctx, 413, Map.of("error", "profiles body over " + MAX_PROFILES_BYTES + " bytes"));

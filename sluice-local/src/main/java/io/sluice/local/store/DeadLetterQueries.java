@@ -27,10 +27,16 @@ public final class DeadLetterQueries {
     }
 
     public List<DeadLetter> list(Optional<String> reason, int limit) {
-        String sql = "SELECT id, batch_id, source, line, reason, detail, original, received_at FROM dead_letters"
-                + (reason.isPresent() ? " WHERE reason = ?" : "") + " ORDER BY id LIMIT ?";
+        return list(reason, 0, limit);
+    }
+
+    /** Up to {@code limit} dead letters with an id above {@code afterId}, oldest first: one page of a listing. */
+    public List<DeadLetter> list(Optional<String> reason, long afterId, int limit) {
+        String sql = "SELECT id, batch_id, source, line, reason, detail, original, received_at FROM dead_letters WHERE id > ?"
+                + (reason.isPresent() ? " AND reason = ?" : "") + " ORDER BY id LIMIT ?";
         try (PreparedStatement p = connection.prepareStatement(sql)) {
             int i = 1;
+            p.setLong(i++, afterId);
             if (reason.isPresent()) {
                 p.setString(i++, reason.get());
             }

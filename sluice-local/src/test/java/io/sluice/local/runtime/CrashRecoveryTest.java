@@ -98,6 +98,7 @@ class CrashRecoveryTest {
                 }
             });
             port = p[0];
+            token = ApiToken.read(dataDir).orElseThrow(); // made at the first start, kept across the restarts
         }
 
         void kill9() throws InterruptedException {
@@ -112,9 +113,13 @@ class CrashRecoveryTest {
         }
     }
 
+    /** The API token of the running instance (issue 17). */
+    private static volatile String token;
+
     private static HttpResponse<String> get(int port, String path) throws IOException {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).GET().build(),
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
+                            .header("Authorization", "Bearer " + token).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -147,6 +152,7 @@ class CrashRecoveryTest {
             while (!stop.get() && next[0] < bodies.size()) {
                 try {
                     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/cdrs"))
+                            .header("Authorization", "Bearer " + token)
                             .timeout(Duration.ofSeconds(10)).header("Content-Type", "text/csv")
                             .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(next[0]))).build(), HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() == 202) {

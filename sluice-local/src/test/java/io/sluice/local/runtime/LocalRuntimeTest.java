@@ -97,12 +97,14 @@ class LocalRuntimeTest {
 
     private HttpResponse<String> post(String path, String contentType, byte[] body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rt.port() + path))
+                .header("Authorization", "Bearer " + rt.token())
                 .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rt.port() + path)).GET().build(),
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rt.port() + path))
+                        .header("Authorization", "Bearer " + rt.token()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

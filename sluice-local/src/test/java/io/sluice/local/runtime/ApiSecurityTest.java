@@ -1,0 +1,286 @@
+package io.sluice.local.runtime;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.local.generate.CdrGenerator;
+import io.sluice.local.generate.GeneratorSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 17 (SEC-1, SEC-5): the local API answers only the user who started it. Every request here is written byte
+ * by byte on a loopback socket, as a browser, a rebinding page or a broken client would send it, so that Host,
+ * Origin and truncated bodies are exactly what is tested; each test also checks that nothing of a refused request
+ * was stored.
+ */
+class ApiSecurityTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path shared;
+    static String body;
+
+    @TempDir
+    Path dataDir;
+    private LocalRuntime rt;
+
+    @BeforeAll
+    static void generate() throws IOException {
+        CdrGenerator.generate(GeneratorSpec.of(200, 50, 1).withSeed(17).withEndDate(LocalDate.of(2026, 11, 20)), shared, n -> { });
+        try (Stream<Path> s = Files.list(shared)) {
+            Path f = s.filter(p -> p.getFileName().toString().startsWith("cdr-")).findFirst().orElseThrow();
+            body = String.join("\n", Files.readAllLines(f, UTF_8).subList(0, 20)) + "\n";
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        if (rt != null) {
+            rt.stop();
+        }
+    }
+
+    private void start() throws Exception {
+        rt = LocalRuntime.start(UpConfig.defaults(dataDir).withPort(0), m -> { });
+    }
+
+    /** An answer: status code, headers as written, body. */
+    record Answer(int status, String headers, String body) {
+        JsonNode json() throws IOException {
+            return JSON.readTree(body);
+        }
+    }
+
+    /** Sends {@code head} (request line and headers, CRLF-separated, without the blank line) and {@code content}. */
+    private Answer send(String head, byte[] content, boolean truncate) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", rt.port()), 5_000);
+            s.setSoTimeout(15_000);
+            OutputStream out = s.getOutputStream();
+            out.write((head + "\r\nConnection: close\r\n\r\n").getBytes(UTF_8));
+            out.write(content);
+            out.flush();
+            if (truncate) {
+                s.shutdownOutput(); // the body ends before its Content-Length
+            }
+            InputStream in = s.getInputStream();
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            in.transferTo(all);
+            String text = all.toString(UTF_8);
+            int split = text.indexOf("\r\n\r\n");
+            String headers = split < 0 ? text : text.substring(0, split);
+            String rest = split < 0 ? "" : text.substring(split + 4);
+            if (headers.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
+                rest = unchunk(rest);
+            }
+            return new Answer(Integer.parseInt(headers.substring(9, 12)), headers, rest);
+        }
+    }
+
+    private static String unchunk(String chunked) {
+        StringBuilder b = new StringBuilder();
+        int i = 0;
+        while (i < chunked.length()) {
+            int eol = chunked.indexOf("\r\n", i);
+            int n = Integer.parseInt(chunked.substring(i, eol).strip(), 16);
+            if (n == 0) {
+                break;
+            }
+            b.append(chunked, eol + 2, eol + 2 + n);
+            i = eol + 2 + n + 2;
+        }
+        return b.toString();
+    }
+
+    private Answer get(String path, String... headers) throws IOException {
+        return send("GET " + path + " HTTP/1.1\r\n" + String.join("\r\n", headers), new byte[0], false);
+    }
+
+    private Answer post(String path, String contentType, byte[] content, String... headers) throws IOException {
+        String head = "POST " + path + " HTTP/1.1\r\n" + String.join("\r\n", headers)
+                + (contentType == null ? "" : "\r\nContent-Type: " + contentType) + "\r\nContent-Length: " + content.length;
+        return send(head, content, false);
+    }
+
+    private String host() {
+        return "Host: 127.0.0.1:" + rt.port();
+    }
+
+    private String auth() {
+        return "Authorization: Bearer " + rt.token();
+    }
+
+    /** What the store holds of HTTP ingests and profiles: nothing of a refused request may be there. */
+    private long[] stored() throws Exception {
+        return rt.read(c -> {
+            try (var st = c.createStatement(); var rs = st.executeQuery(
+                    "SELECT (SELECT count(*) FROM http_ingests), (SELECT count(*) FROM profiles)")) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        });
+    }
+
+    @Test
+    @DisplayName("SEC-1: without the token every endpoint but /healthz answers 401; a wrong token too; the right one passes")
+    void theTokenIsRequired() throws Exception {
+        start();
+        for (String path : List.of("/v1/status", "/v1/dead-letters", "/v1/reports/top-talkers", "/v1/files", "/v1/ingests/0")) {
+            Answer a = get(path, host());
+            assertThat(a.status()).as(path).isEqualTo(401);
+            assertThat(a.headers()).contains("WWW-Authenticate: Bearer");
+            assertThat(a.json().path("error").asText()).contains("api-token").doesNotContain(rt.token());
+        }
+        assertThat(get("/v1/status", host(), "Authorization: Bearer not-the-token").status()).isEqualTo(401);
+        assertThat(get("/v1/status", host(), auth()).status()).isEqualTo(200);
+        assertThat(get("/healthz", host()).status()).isEqualTo(200);
+        Answer write = post("/v1/cdrs", "text/csv", body.getBytes(UTF_8), host());
+        assertThat(write.status()).isEqualTo(401);
+        assertThat(stored()[0]).isZero();
+    }
+
+    @Test
+    @DisplayName("SEC-1: the token file is the owner's only (0600), kept across restarts, replaced by a rotation that locks the old one out")
+    void theTokenFile() throws Exception {
+        start();
+        Path file = dataDir.resolve(ApiToken.FILE);
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+        String first = rt.token();
+        assertThat(first).hasSizeGreaterThanOrEqualTo(43); // 256 bits, base64url
+        rt.stop();
+        start();
+        assertThat(rt.token()).isEqualTo(first);
+        rt.stop();
+        ApiToken.loadOrCreate(dataDir, true); // sluice up --rotate-token
+        start();
+        assertThat(rt.token()).isNotEqualTo(first);
+        assertThat(get("/v1/status", host(), "Authorization: Bearer " + first).status()).isEqualTo(401);
+    }
+
+    @Test
+    @DisplayName("CSRF: a simple cross-site POST (text/plain, another Origin) and a form post of profiles are refused and store nothing")
+    void crossSiteWritesAreRefused() throws Exception {
+        start();
+        // What a page on another site can send without a preflight: no token (it cannot read it), its own Origin.
+        Answer simple = post("/v1/cdrs", "text/plain", body.getBytes(UTF_8), host(), "Origin: http://evil.example");
+        assertThat(simple.status()).isEqualTo(403);
+        assertThat(simple.headers().toLowerCase(Locale.ROOT)).doesNotContain("access-control-allow");
+        Answer form = post("/v1/profiles", "application/x-www-form-urlencoded", "msisdn=%2B14155550100&plan=free".getBytes(UTF_8),
+                host(), "Origin: http://evil.example");
+        assertThat(form.status()).isEqualTo(403);
+        // Even with the token, the documented content types only: text/plain and form types are what pages send.
+        assertThat(post("/v1/cdrs", "text/plain", body.getBytes(UTF_8), host(), auth()).status()).isEqualTo(415);
+        assertThat(post("/v1/profiles", "application/x-www-form-urlencoded", "a=b".getBytes(UTF_8), host(), auth()).status())
+                .isEqualTo(415);
+        assertThat(post("/v1/profiles", null, "msisdn,plan,home_country\n+14155550100,free,US\n".getBytes(UTF_8), host(), auth())
+                .status()).isEqualTo(415);
+        // A preflight gets no CORS approval.
+        Answer preflight = send("OPTIONS /v1/cdrs HTTP/1.1\r\n" + host() + "\r\nOrigin: http://evil.example\r\n"
+                + "Access-Control-Request-Method: POST", new byte[0], false);
+        assertThat(preflight.headers().toLowerCase(Locale.ROOT)).doesNotContain("access-control-allow");
+        assertThat(stored()).containsExactly(0, 0);
+        // The server's own origin with the token is a normal request.
+        assertThat(post("/v1/cdrs", "text/csv", body.getBytes(UTF_8), host(), auth(), "Origin: http://127.0.0.1:" + rt.port())
+                .status()).isEqualTo(202);
+    }
+
+    @Test
+    @DisplayName("DNS rebinding: a request naming another Host is refused before it reads or writes anything, token or not")
+    void rebindingHostsAreRefused() throws Exception {
+        start();
+        for (String h : List.of("evil.example", "evil.example:" + rt.port(), "127.0.0.1.evil.example", "localhost.evil.example")) {
+            Answer read = get("/v1/dead-letters", "Host: " + h, auth());
+            assertThat(read.status()).as(h).isEqualTo(403);
+            assertThat(read.json().path("error").asText()).contains("DNS rebinding");
+            assertThat(post("/v1/cdrs", "text/csv", body.getBytes(UTF_8), "Host: " + h, auth()).status()).as(h).isEqualTo(403);
+        }
+        assertThat(get("/v1/status", "Host: localhost:" + rt.port(), auth()).status()).isEqualTo(200);
+        assertThat(get("/v1/status", "Host: [::1]:" + rt.port(), auth()).status()).isEqualTo(200);
+        assertThat(stored()[0]).isZero();
+    }
+
+    @Test
+    @DisplayName("a browser signs in once with /?token=: an HttpOnly, SameSite=Strict cookie; a wrong token gets no cookie")
+    void browserSignIn() throws Exception {
+        start();
+        Answer wrong = get("/?token=nope", host());
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.headers()).doesNotContain("Set-Cookie");
+        Answer in = get("/?token=" + rt.token(), host());
+        assertThat(in.status()).isEqualTo(200);
+        String cookie = in.headers().lines().filter(l -> l.startsWith("Set-Cookie:")).findFirst().orElseThrow();
+        assertThat(cookie).contains(ApiGuard.COOKIE + "=" + rt.token()).contains("HttpOnly").contains("SameSite=Strict");
+        assertThat(get("/v1/status", host(), "Cookie: " + ApiGuard.COOKIE + "=" + rt.token()).status()).isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("a truncated body is the client's fault: 400, counted as refused, not among last_errors, nothing stored")
+    void truncatedBodiesAreClientFaults() throws Exception {
+        start();
+        byte[] full = body.getBytes(UTF_8);
+        for (int i = 0; i < 3; i++) {
+            Answer a = send("POST /v1/cdrs HTTP/1.1\r\n" + host() + "\r\n" + auth() + "\r\nContent-Type: text/csv\r\nContent-Length: "
+                    + (full.length + 1000), full, true);
+            assertThat(a.status()).isEqualTo(400);
+            assertThat(a.json().path("error").asText()).contains("request body").doesNotContain("Exception");
+        }
+        JsonNode status = JSON.readTree(get("/v1/status", host(), auth()).body());
+        assertThat(status.path("last_errors")).isEmpty();
+        assertThat(status.path("totals").path("requests_refused").asLong()).isEqualTo(3);
+        assertThat(stored()[0]).isZero();
+    }
+
+    @Test
+    @DisplayName("listings are bounded: dead letters at most 1,000 per answer, paged with after=, the maximum stated")
+    void deadLettersArePaged() throws Exception {
+        start();
+        StringBuilder bad = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            bad.append("\"only\",\"three\",\"columns ").append(i).append("\"\n");
+        }
+        Answer posted = post("/v1/cdrs?format=asterisk", "text/csv", bad.toString().getBytes(UTF_8), host(), auth());
+        assertThat(posted.status()).isEqualTo(202);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode page;
+        do {
+            page = get("/v1/dead-letters?limit=20", host(), auth()).json();
+        } while (page.path("total").asLong() < 30 && System.nanoTime() < deadline);
+        assertThat(page.path("total").asLong()).isEqualTo(30);
+        assertThat(page.path("limit_max").asInt()).isEqualTo(1000);
+        assertThat(page.path("dead_letters")).hasSize(20);
+        JsonNode next = get("/v1/dead-letters?limit=20&after=" + page.path("next_after").asLong(), host(), auth()).json();
+        assertThat(next.path("dead_letters")).hasSize(10);
+        assertThat(next.path("next_after").isNull()).isTrue();
+        assertThat(get("/v1/dead-letters?limit=100000000", host(), auth()).status()).isEqualTo(400);
+    }
+
+    @Test
+    void hostNames() {
+        assertThat(ApiGuard.hostName("LocalHost:8787")).isEqualTo("localhost");
+        assertThat(ApiGuard.hostName("[::1]:8787")).isEqualTo("[::1]");
+        assertThat(ApiGuard.hostName("127.0.0.1")).isEqualTo("127.0.0.1");
+        assertThat(ApiGuard.hostName("")).isNull();
+        assertThat(ApiGuard.hostName("[::1")).isNull();
+    }
+}
