@@ -20,6 +20,9 @@ import java.util.Map;
  * {@link DeadLetterRoutes}, {@link ProfileRoutes}); this class only listens and routes.
  */
 final class HttpApi {
+    static final int MAX_HEADER_BYTES = 16 * 1024;
+    static final long IDLE_TIMEOUT_MILLIS = 30_000;
+    static final long MIN_BODY_BYTES_PER_SECOND = 4 * 1024;
     private final LocalRuntime rt;
     private final Javalin app;
 
@@ -37,6 +40,13 @@ final class HttpApi {
             config.jetty.host = cfg.host();
             config.jetty.port = cfg.port();
             config.http.maxRequestSize = cfg.maxBodyBytes();
+            // Bounded before any route runs (issue 17): request line and headers in 16 KiB (431 or 414 beyond), a
+            // connection idle for 30 s closed, a body arriving slower than 4 KiB/s cut (a slow client holds a thread).
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setRequestHeaderSize(MAX_HEADER_BYTES);
+                http.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
+                http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
+            });
             config.routes.before(guard::check);
             config.routes.get("/", ctx -> Answers.json(ctx, 200, Map.of("sluice", "up", "signed_in", true,
                     "endpoints", "POST /v1/cdrs, GET /v1/ingests/{id}, /v1/status, /v1/files, /v1/reports/{name}, /v1/dead-letters")));

@@ -276,6 +276,17 @@ class ApiSecurityTest {
     }
 
     @Test
+    @DisplayName("request line and headers are bounded (16 KiB): an oversize header gets 431, an oversize URL 414, nothing stored")
+    void headersAndUrlsAreBounded() throws Exception {
+        start();
+        Answer header = get("/v1/status", host(), auth(), "X-Pad: " + "a".repeat(20_000));
+        assertThat(header.status()).isEqualTo(431);
+        Answer url = get("/v1/dead-letters?reason=" + "a".repeat(20_000), host(), auth());
+        assertThat(url.status()).isEqualTo(414);
+        assertThat(stored()[0]).isZero();
+    }
+
+    @Test
     void hostNames() {
         assertThat(ApiGuard.hostName("LocalHost:8787")).isEqualTo("localhost");
         assertThat(ApiGuard.hostName("[::1]:8787")).isEqualTo("[::1]");
