@@ -73,6 +73,22 @@ final class UpCommand implements Callable<Integer> {
             description = "Format of inbox files: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE} (detected per file).")
     FormatChoice inboxFormat;
 
+    @Option(names = "--tls-cert", paramLabel = "CERT.pem", description = "Serve HTTPS with this certificate chain (PEM, leaf "
+            + "first); with --tls-key. Needed to bind beyond loopback, unless --insecure.")
+    java.nio.file.Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "KEY.pem", description = "The certificate's unencrypted PKCS#8 private key (PEM: "
+            + "BEGIN PRIVATE KEY).")
+    java.nio.file.Path tlsKey;
+
+    @Option(names = "--insecure", description = "Bind beyond loopback over plain HTTP: the token and the data cross the network "
+            + "in clear. Only for a network you trust entirely.")
+    boolean insecure;
+
+    @Option(names = "--allow-host", paramLabel = "NAME", description = "Another name clients may use in the Host header (the "
+            + "machine's DNS name, a LAN address); repeatable. Loopback names and the bound address are always allowed.")
+    java.util.List<String> allowHosts = new java.util.ArrayList<>();
+
     @Option(names = "--rotate-token", description = "Replace the API token (<data-dir>/api-token) with a new one before starting: "
             + "whoever held the old one is locked out.")
     boolean rotateToken;
@@ -104,6 +120,13 @@ final class UpCommand implements Callable<Integer> {
                 : maxBody <= 0 ? "--max-body must be positive" : maxRecords <= 0 ? "--max-records must be positive"
                 : maxBacklog <= 0 ? "--max-backlog must be positive" : inboxMaxSize <= 0 ? "--inbox-max-size must be positive"
                 : retentionDays <= 0 ? "--ingest-retention-days must be positive" : null;
+        if (bad == null && (tlsCert == null) != (tlsKey == null)) {
+            bad = "--tls-cert and --tls-key go together";
+        }
+        if (bad == null && !UpConfig.loopback(host) && tlsCert == null && !insecure) {
+            bad = "binding " + host + " exposes the API beyond this machine: give --tls-cert CERT.pem --tls-key KEY.pem for "
+                    + "HTTPS, or --insecure to accept plain HTTP on a network you trust entirely";
+        }
         if (bad != null) {
             err.println("sluice up: " + bad);
             return ExitCodes.USAGE;
@@ -126,7 +149,8 @@ final class UpCommand implements Callable<Integer> {
                 : Optional.of(CdrFormat.valueOf(inboxFormat.name().toUpperCase(Locale.ROOT)));
         UpConfig config = new UpConfig(store.data.dataDir, host, port, store.pipelineConfig(), maxBody, maxRecords, maxBacklog, fmt,
                 Set.copyOf(extensions), inboxMaxSize, Duration.ofMillis(Math.min(500, Math.max(50, inboxSettleMillis / 2))),
-                Duration.ofMillis(inboxSettleMillis), Duration.ofSeconds(drainSeconds), Duration.ofDays(retentionDays));
+                Duration.ofMillis(inboxSettleMillis), Duration.ofSeconds(drainSeconds), Duration.ofDays(retentionDays),
+                new UpConfig.Exposure(Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), insecure, Set.copyOf(allowHosts)));
 
         if (rotateToken) {
             io.sluice.local.runtime.ApiToken.loadOrCreate(config.dataDir(), true);
@@ -137,13 +161,15 @@ final class UpCommand implements Callable<Integer> {
         if (!signals) {
             Runtime.getRuntime().addShutdownHook(new Thread(rt::stop, "sluice-stop"));
         }
-        err.printf("sluice up: listening on http://%s:%d (POST /v1/cdrs, GET /v1/status); inbox %s; data %s%n", host, rt.port(),
+        err.printf("sluice up: listening on %s://%s:%d (POST /v1/cdrs, GET /v1/status); inbox %s; data %s%n",
+                tlsCert != null ? "https" : "http", host, rt.port(),
                 config.inboxDir().toAbsolutePath(), config.dataDir().toAbsolutePath());
         err.printf("sluice up: the API needs the token in %s ('Authorization: Bearer <token>'; the sluice commands send it); "
-                + "a browser signs in once with http://127.0.0.1:%d/?token=<token>%n", config.dataDir().resolve(io.sluice.local.runtime.ApiToken.FILE)
-                .toAbsolutePath(), rt.port());
-        if (!UpConfig.DEFAULT_HOST.equals(host) && !"localhost".equals(host)) {
-            err.println("sluice up: warning: listening on " + host + ", beyond this machine, without TLS: the token crosses the network in clear");
+                + "a browser signs in once with %s://127.0.0.1:%d/?token=<token>%n", config.dataDir().resolve(io.sluice.local.runtime.ApiToken.FILE)
+                .toAbsolutePath(), tlsCert != null ? "https" : "http", rt.port());
+        if (!UpConfig.loopback(host) && tlsCert == null) {
+            err.println("sluice up: warning: listening on " + host + ", beyond this machine, without TLS (--insecure): the token "
+                    + "crosses the network in clear");
         }
         stop.await();
         err.println("sluice up: stopping: no new requests; applying what is logged (up to " + drainSeconds + " s)");

@@ -35,6 +35,9 @@ final class ApiGuard {
         if (!bound.equals("0.0.0.0") && !bound.equals("::")) {
             names.add(bound.contains(":") && !bound.startsWith("[") ? "[" + bound + "]" : bound);
         }
+        for (String extra : rt.config().exposure().extraHosts()) {
+            names.add(extra.toLowerCase(Locale.ROOT));
+        }
         this.hostNames = Set.copyOf(names);
     }
 
@@ -62,7 +65,8 @@ final class ApiGuard {
             given = ctx.queryParam("token");
             if (ApiToken.matches(token, given)) {
                 // The browser's way in, once: from here on the cookie, which no other site's request carries.
-                ctx.header("Set-Cookie", COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Strict");
+                ctx.header("Set-Cookie", COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Strict"
+                        + (rt.config().exposure().tls() ? "; Secure" : ""));
             }
         }
         if (!ApiToken.matches(token, given)) {
@@ -83,8 +87,9 @@ final class ApiGuard {
 
     private boolean ownOrigin(String origin) {
         String o = origin.toLowerCase(Locale.ROOT);
+        String scheme = rt.config().exposure().tls() ? "https" : "http";
         for (String name : hostNames) {
-            if (o.equals("http://" + name + ":" + rt.port()) || o.equals("https://" + name + ":" + rt.port())) {
+            if (o.equals(scheme + "://" + name + ":" + rt.port())) {
                 return true;
             }
         }

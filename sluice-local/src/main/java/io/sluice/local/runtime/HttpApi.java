@@ -25,6 +25,8 @@ final class HttpApi {
     static final long MIN_BODY_BYTES_PER_SECOND = 4 * 1024;
     private final LocalRuntime rt;
     private final Javalin app;
+    private volatile org.eclipse.jetty.server.ServerConnector tlsConnector;
+    private volatile org.eclipse.jetty.server.ServerConnector localConnector;
 
     private HttpApi(LocalRuntime rt) {
         this.rt = rt;
@@ -42,6 +44,32 @@ final class HttpApi {
             config.http.maxRequestSize = cfg.maxBodyBytes();
             // Bounded before any route runs (issue 17): request line and headers in 16 KiB (431 or 414 beyond), a
             // connection idle for 30 s closed, a body arriving slower than 4 KiB/s cut (a slow client holds a thread).
+            if (cfg.exposure().tls()) {
+                // HTTPS only: with a connector of its own, Javalin adds no plain HTTP one.
+                org.eclipse.jetty.util.ssl.SslContextFactory.Server ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+                char[] password = java.util.UUID.randomUUID().toString().toCharArray();
+                ssl.setKeyStore(PemKeyStore.load(cfg.exposure().tlsCert().orElseThrow(), cfg.exposure().tlsKey().orElseThrow(), password));
+                ssl.setKeyStorePassword(new String(password));
+                config.jetty.addConnector((server, http) -> {
+                    org.eclipse.jetty.server.ServerConnector c = new org.eclipse.jetty.server.ServerConnector(server,
+                            new org.eclipse.jetty.server.SslConnectionFactory(ssl, "http/1.1"),
+                            new org.eclipse.jetty.server.HttpConnectionFactory(http));
+                    c.setHost(cfg.host());
+                    c.setPort(cfg.port());
+                    tlsConnector = c;
+                    return c;
+                });
+                // And plain HTTP on loopback, on a port of its own, for the sluice commands of this machine (they read
+                // it from sluice-up.json): loopback traffic does not leave the machine, and the token is still needed.
+                config.jetty.addConnector((server, http) -> {
+                    org.eclipse.jetty.server.ServerConnector c = new org.eclipse.jetty.server.ServerConnector(server,
+                            new org.eclipse.jetty.server.HttpConnectionFactory(http));
+                    c.setHost("127.0.0.1");
+                    c.setPort(0);
+                    localConnector = c;
+                    return c;
+                });
+            }
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);
                 http.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
@@ -111,7 +139,12 @@ final class HttpApi {
     }
 
     int port() {
-        return app.port();
+        return tlsConnector != null ? tlsConnector.getLocalPort() : app.port();
+    }
+
+    /** The port of plain HTTP on loopback, for this machine's sluice commands: the HTTPS port's own one without TLS. */
+    int localPort() {
+        return localConnector != null ? localConnector.getLocalPort() : app.port();
     }
 
     void stop() {

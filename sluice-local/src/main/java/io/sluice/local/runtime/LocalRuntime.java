@@ -82,7 +82,10 @@ public final class LocalRuntime implements AutoCloseable {
         try {
             rt.http = HttpApi.start(rt); // first: a port in use fails the start before any work begins
             rt.worker.start();
-            new RuntimeInfo(ProcessHandle.current().pid(), config.host(), rt.http.port(), rt.stats.startedAt).write(config.dataDir());
+            // The address this machine's sluice commands use: the API itself, or with TLS its plain loopback port.
+            boolean tls = config.exposure().tls();
+            new RuntimeInfo(ProcessHandle.current().pid(), tls ? "127.0.0.1" : config.host(), rt.http.localPort(), rt.stats.startedAt)
+                    .write(config.dataDir());
             rt.state = "running";
             return rt;
         } catch (RuntimeException | IOException e) {

@@ -24,11 +24,37 @@ import java.util.Set;
  * @param inboxSettle          how long a file's size and time must stay unchanged before it is read
  * @param drainTimeout         on SIGTERM, how long to keep applying logged requests before exiting
  * @param ingestRetention      how long the outcome of an HTTP ingest can be asked for (GET /v1/ingests/{id})
+ * @param exposure             TLS, and the other names clients may use for this server (issue 17)
  */
 public record UpConfig(Path dataDir, String host, int port, CdrPipelineConfig pipeline, long maxBodyBytes,
                        int maxRecordsPerRequest, long maxBacklogBytes, Optional<CdrFormat> inboxFormat,
                        Set<String> inboxExtensions, long inboxMaxBytes, Duration inboxPoll, Duration inboxSettle,
-                       Duration drainTimeout, Duration ingestRetention) {
+                       Duration drainTimeout, Duration ingestRetention, Exposure exposure) {
+
+    /**
+     * How the API is exposed beyond loopback (issue 17, IOT-1): TLS from PEM files (both or neither), or an explicit
+     * choice of plain HTTP; and the host names clients may use besides the loopback names and the bound address.
+     */
+    public record Exposure(Optional<Path> tlsCert, Optional<Path> tlsKey, boolean insecure, Set<String> extraHosts) {
+        public static final Exposure LOOPBACK = new Exposure(Optional.empty(), Optional.empty(), false, Set.of());
+
+        public Exposure {
+            if (tlsCert.isPresent() != tlsKey.isPresent()) {
+                throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+            }
+            extraHosts = Set.copyOf(extraHosts);
+        }
+
+        public boolean tls() {
+            return tlsCert.isPresent();
+        }
+    }
+
+    /** Whether {@code host} is a loopback address or name: binding it needs neither TLS nor --insecure. */
+    public static boolean loopback(String host) {
+        return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1") || host.equals("[::1]")
+                || host.startsWith("127.");
+    }
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8787;
     public static final long DEFAULT_MAX_BODY = 16L << 20;
@@ -40,32 +66,42 @@ public record UpConfig(Path dataDir, String host, int port, CdrPipelineConfig pi
     public static UpConfig defaults(Path dataDir) {
         return new UpConfig(dataDir, DEFAULT_HOST, DEFAULT_PORT, CdrPipelineConfig.defaults(), DEFAULT_MAX_BODY, DEFAULT_MAX_RECORDS,
                 DEFAULT_MAX_BACKLOG, Optional.empty(), DEFAULT_EXTENSIONS, DEFAULT_INBOX_MAX, Duration.ofMillis(500),
-                Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofDays(7));
+                Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofDays(7), Exposure.LOOPBACK);
+    }
+
+    public UpConfig withExposure(Exposure e) {
+        return new UpConfig(dataDir, host, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, e);
+    }
+
+    public UpConfig withHost(String h) {
+        return new UpConfig(dataDir, h, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, exposure);
     }
 
     public UpConfig withPort(int p) {
         return new UpConfig(dataDir, host, p, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
-                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention);
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, exposure);
     }
 
     public UpConfig withInbox(Duration poll, Duration settle) {
         return new UpConfig(dataDir, host, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
-                inboxExtensions, inboxMaxBytes, poll, settle, drainTimeout, ingestRetention);
+                inboxExtensions, inboxMaxBytes, poll, settle, drainTimeout, ingestRetention, exposure);
     }
 
     public UpConfig withLimits(long body, int records, long backlog) {
         return new UpConfig(dataDir, host, port, pipeline, body, records, backlog, inboxFormat,
-                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention);
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, exposure);
     }
 
     public UpConfig withDrainTimeout(Duration timeout) {
         return new UpConfig(dataDir, host, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
-                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, timeout, ingestRetention);
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, timeout, ingestRetention, exposure);
     }
 
     public UpConfig withIngestRetention(Duration retention) {
         return new UpConfig(dataDir, host, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
-                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, retention);
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, retention, exposure);
     }
 
     public Path inboxDir() {

@@ -287,6 +287,71 @@ class ApiSecurityTest {
     }
 
     @Test
+    @DisplayName("IOT-1: with --tls-cert/--tls-key the API is HTTPS only; this machine's commands get a plain loopback port of their own")
+    void tls() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new java.io.File("/usr/bin/openssl").canExecute(), "openssl is not installed");
+        Path cert = dataDir.resolveSibling(dataDir.getFileName() + "-cert.pem");
+        Path key = dataDir.resolveSibling(dataDir.getFileName() + "-key.pem");
+        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1").redirectErrorStream(true).start();
+        p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0).as("openssl made a certificate").isTrue();
+        rt = LocalRuntime.start(UpConfig.defaults(dataDir).withPort(0).withExposure(new UpConfig.Exposure(
+                java.util.Optional.of(cert), java.util.Optional.of(key), false, Set.of())), m -> { });
+
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(cert)) {
+            trust.setCertificateEntry("sluice", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext tlsContext = javax.net.ssl.SSLContext.getInstance("TLS");
+        tlsContext.init(null, tmf.getTrustManagers(), null);
+        java.net.http.HttpClient https = java.net.http.HttpClient.newBuilder().sslContext(tlsContext)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        var ok = https.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://localhost:" + rt.port() + "/v1/status"))
+                .header("Authorization", "Bearer " + rt.token()).timeout(Duration.ofSeconds(10)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(ok.statusCode()).isEqualTo(200);
+        // Plain HTTP to the HTTPS port gets no answer of the API.
+        int plain;
+        try {
+            plain = get("/v1/status", host(), auth()).status();
+        } catch (IOException | RuntimeException e) {
+            plain = -1;
+        }
+        assertThat(plain).isNotEqualTo(200);
+        // sluice-up.json names the loopback port, where the commands of this machine (with the token) are answered.
+        RuntimeInfo info = RuntimeInfo.read(dataDir).orElseThrow();
+        assertThat(info.host()).isEqualTo("127.0.0.1");
+        assertThat(info.port()).isNotEqualTo(rt.port());
+        var local = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(info.baseUrl() + "/v1/status")).header("Authorization", "Bearer " + rt.token()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(local.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("binding beyond loopback needs TLS or an explicit --insecure; sluice up says so and starts nothing")
+    void beyondLoopbackNeedsTlsOrInsecure() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        java.io.PrintStream stderr = System.err;
+        System.setErr(new java.io.PrintStream(err, true, UTF_8)); // sluice up writes its messages to stderr
+        int code;
+        try {
+            code = io.sluice.local.cli.SluiceCli.commandLine().execute("up", "--host", "0.0.0.0", "--port", "0", "--data-dir",
+                    dataDir.toString());
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(code).isEqualTo(io.sluice.local.cli.ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--tls-cert").contains("--insecure");
+        assertThat(dataDir.resolve(ApiToken.FILE)).doesNotExist();
+    }
+
+    @Test
     void hostNames() {
         assertThat(ApiGuard.hostName("LocalHost:8787")).isEqualTo("localhost");
         assertThat(ApiGuard.hostName("[::1]:8787")).isEqualTo("[::1]");
