@@ -1,7 +1,6 @@
 package io.sluice.local.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -75,10 +74,72 @@ public final class ReportPrinter {
     }
 
     private static void csv(ReportResult r, PrintStream out) {
-        out.println(String.join(",", r.columns().stream().map(ReportPrinter::csvField).toList()));
-        for (List<Object> row : r.rows()) {
-            out.println(String.join(",", row.stream().map(v -> csvField(text(v))).toList()));
+        ReportRunner.Rows sink = streaming(Format.csv, out);
+        try {
+            sink.columns(r.columns());
+            for (List<Object> row : r.rows()) {
+                sink.row(row);
+            }
+            ((Closing) sink).end();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** A sink that writes its closing bytes when the rows end (the JSON array's bracket). */
+    public interface Closing extends ReportRunner.Rows {
+        void end() throws java.io.IOException;
+    }
+
+    /**
+     * Prints rows as they come, for csv and json (the same bytes as {@link #print}): a report of any size in
+     * constant memory. A table needs every row for its column widths and is printed from a {@link ReportResult}.
+     */
+    public static Closing streaming(Format format, PrintStream out) {
+        if (format == Format.table) {
+            throw new IllegalArgumentException("a table is printed whole: it needs every row for its column widths");
+        }
+        if (format == Format.csv) {
+            return new Closing() {
+                @Override
+                public void columns(List<String> columns) {
+                    out.println(String.join(",", columns.stream().map(ReportPrinter::csvField).toList()));
+                }
+
+                @Override
+                public void row(List<Object> row) {
+                    out.println(String.join(",", row.stream().map(v -> csvField(text(v))).toList()));
+                }
+
+                @Override
+                public void end() {
+                    out.flush();
+                }
+            };
+        }
+        return new Closing() {
+            private List<String> columns;
+            private com.fasterxml.jackson.core.JsonGenerator g;
+
+            @Override
+            public void columns(List<String> c) throws java.io.IOException {
+                columns = c;
+                g = JSON.getFactory().createGenerator(out);
+                g.writeStartArray();
+            }
+
+            @Override
+            public void row(List<Object> row) throws java.io.IOException {
+                g.writeTree(rowNode(columns, row));
+            }
+
+            @Override
+            public void end() throws java.io.IOException {
+                g.writeEndArray();
+                g.flush();
+                out.println();
+            }
+        };
     }
 
     private static String csvField(String s) {
@@ -89,31 +150,41 @@ public final class ReportPrinter {
     }
 
     private static void json(ReportResult r, PrintStream out) {
-        ArrayNode rows = JSON.createArrayNode();
-        for (List<Object> row : r.rows()) {
-            ObjectNode o = rows.addObject();
-            for (int i = 0; i < r.columns().size(); i++) {
-                Object v = row.get(i);
-                String c = r.columns().get(i);
-                if (v == null) {
-                    o.putNull(c);
-                } else if (v instanceof Long l) {
-                    o.put(c, l);
-                } else if (v instanceof Integer x) {
-                    o.put(c, x);
-                } else if (v instanceof Double d) {
-                    o.put(c, d);
-                } else if (v instanceof BigDecimal d) {
-                    o.put(c, d);
-                } else if (v instanceof Boolean bo) {
-                    o.put(c, bo);
-                } else if (v instanceof java.math.BigInteger bi) {
-                    o.put(c, bi);
-                } else {
-                    o.put(c, v.toString());
-                }
+        Closing sink = streaming(Format.json, out);
+        try {
+            sink.columns(r.columns());
+            for (List<Object> row : r.rows()) {
+                sink.row(row);
+            }
+            sink.end();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static ObjectNode rowNode(List<String> columns, List<Object> row) {
+        ObjectNode o = JSON.createObjectNode();
+        for (int i = 0; i < columns.size(); i++) {
+            Object v = row.get(i);
+            String c = columns.get(i);
+            if (v == null) {
+                o.putNull(c);
+            } else if (v instanceof Long l) {
+                o.put(c, l);
+            } else if (v instanceof Integer x) {
+                o.put(c, x);
+            } else if (v instanceof Double d) {
+                o.put(c, d);
+            } else if (v instanceof BigDecimal d) {
+                o.put(c, d);
+            } else if (v instanceof Boolean bo) {
+                o.put(c, bo);
+            } else if (v instanceof java.math.BigInteger bi) {
+                o.put(c, bi);
+            } else {
+                o.put(c, v.toString());
             }
         }
-        out.println(rows.toString());
+        return o;
     }
 }

@@ -39,8 +39,37 @@ public final class ReportRunner {
      * @param limit at most this many rows (0 for all); applied around the report's own SQL
      */
     public ReportResult run(String name, LocalDate from, LocalDate to, int limit) {
+        List<String> columns = new ArrayList<>();
+        List<List<Object>> rows = new ArrayList<>();
+        double seconds = stream(name, from, to, limit, new Rows() {
+            @Override
+            public void columns(List<String> c) {
+                columns.addAll(c);
+            }
+
+            @Override
+            public void row(List<Object> r) {
+                rows.add(r);
+            }
+        });
+        return new ReportResult(name, columns, rows, seconds);
+    }
+
+    /** Where a report's rows go as they are read: one row in memory at a time (issue 17: reports are not buffered whole). */
+    public interface Rows {
+        void columns(List<String> columns) throws java.io.IOException;
+
+        void row(List<Object> row) throws java.io.IOException;
+    }
+
+    /**
+     * Runs the report and hands its rows to {@code sink} as the database returns them; the seconds it took.
+     *
+     * @param limit at most this many rows (0 for all); applied around the report's own SQL
+     */
+    public double stream(String name, LocalDate from, LocalDate to, int limit, Rows sink) {
         try {
-            return archive.whileNotExporting(() -> runStable(name, from, to, limit));
+            return archive.whileNotExporting(() -> runStable(name, from, to, limit, sink));
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -48,7 +77,7 @@ public final class ReportRunner {
         }
     }
 
-    private ReportResult runStable(String name, LocalDate from, LocalDate to, int limit) {
+    private double runStable(String name, LocalDate from, LocalDate to, int limit, Rows sink) throws java.io.IOException {
         String sql = ReportCatalog.sql(name).orElseThrow(() -> new IllegalArgumentException(
                 "Unknown report '" + name + "': choose one of " + String.join(", ", ReportCatalog.NAMES)));
         try (Statement s = connection.createStatement()) {
@@ -71,15 +100,15 @@ public final class ReportRunner {
                 for (int i = 1; i <= md.getColumnCount(); i++) {
                     columns.add(md.getColumnLabel(i));
                 }
-                List<List<Object>> rows = new ArrayList<>();
+                sink.columns(columns);
                 while (rs.next()) {
                     List<Object> row = new ArrayList<>(columns.size());
                     for (int i = 1; i <= columns.size(); i++) {
                         row.add(rs.getObject(i));
                     }
-                    rows.add(row);
+                    sink.row(row);
                 }
-                return new ReportResult(name, columns, rows, (System.nanoTime() - t0) / 1e9);
+                return (System.nanoTime() - t0) / 1e9;
             }
         } catch (SQLException e) {
             throw new StoreException("Report " + name + " failed: " + e.getMessage(), e);

@@ -3,6 +3,7 @@ package io.sluice.local.runtime;
 import io.javalin.http.Context;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,9 +36,19 @@ final class DeadLetterRoutes {
         }
         Map<String, Object> out = rt.read(c -> {
             io.sluice.local.store.DeadLetterQueries q = new io.sluice.local.store.DeadLetterQueries(c);
-            var page = q.list(reason, after, limit);
+            // One snapshot for the page and the total, so that they agree while the worker commits.
+            c.setAutoCommit(false);
+            List<io.sluice.local.store.DeadLetterQueries.DeadLetter> page;
+            long total;
+            try {
+                page = q.list(reason, after, limit);
+                total = q.count(reason);
+                c.commit();
+            } finally {
+                c.setAutoCommit(true);
+            }
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("total", q.count(reason));
+            m.put("total", total);
             m.put("limit_max", MAX_LIMIT);
             m.put("dead_letters", page.stream().map(DeadLetterRoutes::deadLetterJson).toList());
             m.put("next_after", page.size() == limit && limit > 0 ? page.get(page.size() - 1).id() : null);

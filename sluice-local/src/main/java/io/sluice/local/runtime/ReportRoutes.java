@@ -42,19 +42,37 @@ final class ReportRoutes {
             Answers.json(ctx, 400, Map.of("error", "to is before from, or limit is negative"));
             return;
         }
-        io.sluice.local.report.ReportResult result;
-        try (java.sql.Connection c = rt.newReader()) {
-            result = new io.sluice.local.report.ReportRunner(rt.archive(), c).run(name, from, to, limit);
-        }
-        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-        try (java.io.PrintStream out = new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8)) {
-            io.sluice.local.report.ReportPrinter.print(result, format, out);
+        if (format == io.sluice.local.report.ReportPrinter.Format.table && (limit == 0 || limit > MAX_TABLE_ROWS)) {
+            Answers.json(ctx, 400, Map.of("error", "a table holds at most " + MAX_TABLE_ROWS + " rows (it is laid out whole); "
+                    + "ask for format=csv or format=json, which stream any number of rows"));
+            return;
         }
         Answers.mark(ctx);
-        ctx.status(200).contentType(switch (format) {
-            case json -> "application/json";
-            case csv -> "text/csv; charset=utf-8";
-            case table -> "text/plain; charset=utf-8";
-        }).header("X-Sluice-Rows", Integer.toString(result.rows().size())).result(buf.toByteArray());
+        if (format == io.sluice.local.report.ReportPrinter.Format.table) {
+            io.sluice.local.report.ReportResult result;
+            try (java.sql.Connection c = rt.newReader()) {
+                result = new io.sluice.local.report.ReportRunner(rt.archive(), c).run(name, from, to, limit);
+            }
+            java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+            try (java.io.PrintStream out = new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8)) {
+                io.sluice.local.report.ReportPrinter.print(result, format, out);
+            }
+            ctx.status(200).contentType("text/plain; charset=utf-8").header("X-Sluice-Rows", Integer.toString(result.rows().size()))
+                    .result(buf.toByteArray());
+            return;
+        }
+        // csv and json stream: rows go to the client as the database returns them, one in memory at a time (issue 17).
+        ctx.status(200).contentType(format == io.sluice.local.report.ReportPrinter.Format.json ? "application/json"
+                : "text/csv; charset=utf-8");
+        try (java.sql.Connection c = rt.newReader();
+             java.io.PrintStream out = new java.io.PrintStream(new java.io.BufferedOutputStream(ctx.outputStream(), 1 << 16), false,
+                     java.nio.charset.StandardCharsets.UTF_8)) {
+            io.sluice.local.report.ReportPrinter.Closing sink = io.sluice.local.report.ReportPrinter.streaming(format, out);
+            new io.sluice.local.report.ReportRunner(rt.archive(), c).stream(name, from, to, limit, sink);
+            sink.end();
+        }
     }
+
+    /** The most rows a table answer lays out (it needs them all for the column widths). */
+    static final int MAX_TABLE_ROWS = 100_000;
 }

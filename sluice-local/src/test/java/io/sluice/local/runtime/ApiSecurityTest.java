@@ -268,7 +268,7 @@ class ApiSecurityTest {
         } while (page.path("total").asLong() < 30 && System.nanoTime() < deadline);
         assertThat(page.path("total").asLong()).isEqualTo(30);
         assertThat(page.path("limit_max").asInt()).isEqualTo(1000);
-        assertThat(page.path("dead_letters")).hasSize(20);
+        assertThat(page.path("dead_letters")).as(page.toString()).hasSize(20);
         JsonNode next = get("/v1/dead-letters?limit=20&after=" + page.path("next_after").asLong(), host(), auth()).json();
         assertThat(next.path("dead_letters")).hasSize(10);
         assertThat(next.path("next_after").isNull()).isTrue();
@@ -349,6 +349,35 @@ class ApiSecurityTest {
         assertThat(code).isEqualTo(io.sluice.local.cli.ExitCodes.USAGE);
         assertThat(err.toString()).contains("--tls-cert").contains("--insecure");
         assertThat(dataDir.resolve(ApiToken.FILE)).doesNotExist();
+    }
+
+    @Test
+    @DisplayName("reports are not buffered whole: csv and json stream (no Content-Length); a table is capped at 100,000 rows")
+    void reportsStream() throws Exception {
+        start();
+        // Enough subscriber-days (about 2,000 rows) that the answer outgrows every buffer on the way.
+        Path many = CdrGenerator.generate(GeneratorSpec.of(6_000, 2_000, 1).withSeed(18).withEndDate(LocalDate.of(2026, 11, 20)),
+                dataDir.resolveSibling(dataDir.getFileName() + "-many"), n -> { }).files().get(0);
+        assertThat(post("/v1/cdrs", "text/csv", Files.readAllBytes(many), host(), auth()).status()).isEqualTo(202);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (JSON.readTree(get("/v1/status", host(), auth()).body()).path("totals").path("ingests_applied").asLong() < 1
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        for (String format : List.of("csv", "json")) {
+            Answer a = get("/v1/reports/daily-usage?format=" + format + "&limit=0", host(), auth());
+            assertThat(a.status()).as(format).isEqualTo(200);
+            // Streamed: the length is not known when the answer starts (chunked, or delimited by the connection's close).
+            assertThat(a.headers().toLowerCase(Locale.ROOT)).as(format).doesNotContain("content-length");
+            assertThat(a.body()).as(format).isNotBlank();
+        }
+        JsonNode rows = JSON.readTree(get("/v1/reports/daily-usage?format=json&limit=0", host(), auth()).body());
+        assertThat(rows.isArray()).isTrue();
+        assertThat(rows.size()).isPositive();
+        Answer table = get("/v1/reports/daily-usage?format=table&limit=0", host(), auth());
+        assertThat(table.status()).isEqualTo(400);
+        assertThat(table.json().path("error").asText()).contains("format=csv");
+        assertThat(get("/v1/reports/daily-usage?format=table&limit=10", host(), auth()).status()).isEqualTo(200);
     }
 
     @Test
