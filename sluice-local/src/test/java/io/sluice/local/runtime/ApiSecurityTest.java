@@ -381,6 +381,28 @@ class ApiSecurityTest {
     }
 
     @Test
+    @DisplayName("a fault of the server answers 500 with an error id and no exception text; last_errors and the log carry both")
+    void serverFaultsAnswerAnIdNotTheException() throws Exception {
+        start();
+        assertThat(post("/v1/cdrs", "text/csv", body.getBytes(UTF_8), host(), auth()).status()).isEqualTo(202);
+        rt.stop(); // writes the archive as Parquet
+        rt = null;
+        try (Stream<Path> files = Files.walk(dataDir.resolve("archive"))) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
+                Files.write(f, "this is not parquet".getBytes(UTF_8)); // a broken disk, say
+            }
+        }
+        start();
+        Answer a = get("/v1/reports/daily-usage?format=table&limit=10", host(), auth());
+        assertThat(a.status()).isEqualTo(500);
+        String id = a.json().path("error_id").asText();
+        assertThat(id).isNotBlank();
+        assertThat(a.body()).doesNotContainIgnoringCase("exception").doesNotContainIgnoringCase("parquet");
+        JsonNode status = JSON.readTree(get("/v1/status", host(), auth()).body());
+        assertThat(status.path("last_errors").toString()).contains(id);
+    }
+
+    @Test
     void hostNames() {
         assertThat(ApiGuard.hostName("LocalHost:8787")).isEqualTo("localhost");
         assertThat(ApiGuard.hostName("[::1]:8787")).isEqualTo("[::1]");

@@ -465,6 +465,16 @@ class LocalRuntimeTest {
         HttpResponse<String> viaApi = get("/v1/reports/top-talkers?format=json&limit=5");
         assertThat(viaApi.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(viaApi.body()).size()).isBetween(1, 5);
+        // Issue 17: the commands send the data dir's token themselves; a table of all rows through the API streams
+        // as csv is asked for instead of being laid out whole.
+        out.setLength(0);
+        int status = cli(out, err, "status", "--data-dir", dataDir.toString(), "--json");
+        assertThat(status).as(err.toString()).isZero();
+        assertThat(JSON.readTree(out.toString()).path("state").asText()).isEqualTo("running");
+        out.setLength(0);
+        int all = cli(out, err, "report", "asr-acd", "--data-dir", dataDir.toString(), "--format", "csv", "--limit", "0");
+        assertThat(all).as(err.toString()).isZero();
+        assertThat(out.toString().lines().count()).isGreaterThan(1);
     }
 
     @Test
