@@ -152,13 +152,7 @@ class SameBytesSameOutcomeTest {
     @Test
     @DisplayName("issue 15: file, inbox, HTTP, Kinesis and S3 give the same counts, dead letters, archive rows and aggregates")
     void fiveEntriesOneOutcome() throws Exception {
-        Map<String, Outcome> outcomes = new TreeMap<>();
-        outcomes.put("1 sluice ingest", viaIngest());
-        outcomes.put("2 inbox", viaInbox());
-        outcomes.put("3 POST /v1/cdrs", viaHttp());
-        outcomes.put("4 Kinesis (CdrStreamHandler)", viaKinesis());
-        outcomes.put("5 S3 (CdrObjectHandler)", viaS3());
-
+        Map<String, Outcome> outcomes = allEntries("plain", corpus, "calls.csv");
         Outcome file = outcomes.get("1 sluice ingest");
         // The corpus has every kind of record the issue names, and the figures are not trivially equal.
         assertThat(file.accepted()).isGreaterThan(300);
@@ -184,16 +178,45 @@ class SameBytesSameOutcomeTest {
         });
     }
 
+    /** The bytes through the five entries, each on a fresh home of its own. */
+    private Map<String, Outcome> allEntries(String run, byte[] bytes, String fileName) throws Exception {
+        Map<String, Outcome> outcomes = new TreeMap<>();
+        outcomes.put("1 sluice ingest", viaIngest(run, bytes, fileName));
+        outcomes.put("2 inbox", viaInbox(run, bytes, fileName));
+        outcomes.put("3 POST /v1/cdrs", viaHttp(run, bytes));
+        outcomes.put("4 Kinesis (CdrStreamHandler)", viaKinesis(run, bytes));
+        outcomes.put("5 S3 (CdrObjectHandler)", viaS3(run, bytes, fileName));
+        return outcomes;
+    }
+
     @Test
-    @DisplayName("issue 15: a gzip-compressed input is refused whole by every entry that takes whole inputs, and is one dead letter on a stream")
-    void binaryInputIsRefusedWhole() throws Exception {
+    @DisplayName("issue 22: the corpus gzipped gives every entry the outcome of the plain corpus (compressed input on every entry, both homes)")
+    void gzipOnEveryEntry() throws Exception {
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
             out.write(corpus);
         }
-        byte[] bytes = gz.toByteArray();
+        Outcome plain = viaIngest("gz-baseline", corpus, "calls.csv");
+        allEntries("gz", gz.toByteArray(), "calls.csv.gz").forEach((entry, o) -> {
+            assertThat(List.of(o.recordsIn(), o.accepted(), o.rejected(), o.duplicates())).as(entry + " counts")
+                    .isEqualTo(List.of(plain.recordsIn(), plain.accepted(), plain.rejected(), plain.duplicates()));
+            assertThat(o.deadLetters()).as(entry + " dead letters").isEqualTo(plain.deadLetters());
+            assertThat(o.archive()).as(entry + " archive rows").isEqualTo(plain.archive());
+            assertThat(o.usage()).as(entry + " daily usage").isEqualTo(plain.usage());
+        });
+    }
 
-        Path data = dir.resolve("gz-ingest");
+    @Test
+    @DisplayName("issue 15: a binary input (a zip archive) is refused whole by every entry that takes whole inputs, and is one dead letter on a stream")
+    void binaryInputIsRefusedWhole() throws Exception {
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(zip)) {
+            out.putNextEntry(new java.util.zip.ZipEntry("calls.csv"));
+            out.write(corpus);
+        }
+        byte[] bytes = zip.toByteArray();
+
+        Path data = dir.resolve("zip-ingest");
         Path f = data.resolve("calls.csv");
         Files.createDirectories(data);
         Files.write(f, bytes);
@@ -208,35 +231,35 @@ class SameBytesSameOutcomeTest {
             assertThat(s.filesFailed()).isEqualTo(1);
             assertThat(s.recordsIn()).isZero();
         }
-        assertThat(failures).singleElement().asString().contains("gzip-compressed");
+        assertThat(failures).singleElement().asString().contains("zip archive");
 
-        UpConfig up = UpConfig.defaults(dir.resolve("gz-up")).withPort(0).withInbox(Duration.ofMillis(50), Duration.ofMillis(150));
+        UpConfig up = UpConfig.defaults(dir.resolve("zip-up")).withPort(0).withInbox(Duration.ofMillis(50), Duration.ofMillis(150));
         try (LocalRuntime rt = LocalRuntime.start(up, m -> { })) {
             HttpResponse<String> r = post(rt, up, bytes);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(415);
-            assertThat(JSON.readTree(r.body()).path("error").asText()).contains("gzip-compressed");
+            assertThat(JSON.readTree(r.body()).path("error").asText()).contains("zip archive");
             Files.write(up.inboxDir().resolve("calls.csv"), bytes);
             Path error = up.failedDir().resolve("calls.csv.error.txt");
             await("the inbox to refuse the file", () -> Files.exists(error));
-            assertThat(Files.readString(error)).contains("gzip-compressed");
+            assertThat(Files.readString(error)).contains("zip archive");
         }
 
-        Path s3 = dir.resolve("gz-s3");
-        Map<String, Long> metrics = s3(s3, "gz-s3-", bytes);
+        Path s3 = dir.resolve("zip-s3");
+        Map<String, Long> metrics = s3(s3, "zip-s3-", bytes, "calls.csv");
         assertThat(metrics).containsEntry("ObjectsRejected", 1L).containsEntry("RecordsIn", 0L);
 
-        Outcome kinesis = kinesis(dir.resolve("gz-kinesis"), "gz-k-", bytes);
+        Outcome kinesis = kinesis(dir.resolve("zip-kinesis"), "zip-k-", bytes);
         assertThat(kinesis.recordsIn()).isEqualTo(1);
         assertThat(kinesis.deadLetters()).singleElement().asString().startsWith("1|NOT_TEXT|");
     }
 
     // --- the local home -------------------------------------------------------------------------------------
 
-    private Outcome viaIngest() throws Exception {
-        Path data = dir.resolve("ingest");
+    private Outcome viaIngest(String run, byte[] bytes, String fileName) throws Exception {
+        Path data = dir.resolve(run + "-ingest");
         Files.createDirectories(data);
-        Path f = data.resolve("calls.csv");
-        Files.write(f, corpus);
+        Path f = data.resolve(fileName);
+        Files.write(f, bytes);
         IngestSummary s;
         try (LocalStore store = LocalStore.open(data)) {
             // Small chunks, so the corpus spans chunks and a duplicate meets its original across a chunk boundary.
@@ -247,14 +270,14 @@ class SameBytesSameOutcomeTest {
         return local(data, s.recordsIn(), s.accepted(), s.rejected(), s.duplicates());
     }
 
-    private Outcome viaInbox() throws Exception {
-        UpConfig up = UpConfig.defaults(dir.resolve("inbox")).withPort(0).withInbox(Duration.ofMillis(50), Duration.ofMillis(150));
+    private Outcome viaInbox(String run, byte[] bytes, String fileName) throws Exception {
+        UpConfig up = UpConfig.defaults(dir.resolve(run + "-inbox")).withPort(0).withInbox(Duration.ofMillis(50), Duration.ofMillis(150));
         try (LocalRuntime rt = LocalRuntime.start(up, m -> { })) {
-            Path part = up.inboxDir().resolve(".calls.csv.part");
-            Files.write(part, corpus);
-            Files.move(part, up.inboxDir().resolve("calls.csv"));
-            await("the inbox to process calls.csv", () -> Files.exists(up.processedDir().resolve("calls.csv"))
-                    || Files.exists(up.failedDir().resolve("calls.csv")));
+            Path part = up.inboxDir().resolve("." + fileName + ".part");
+            Files.write(part, bytes);
+            Files.move(part, up.inboxDir().resolve(fileName));
+            await("the inbox to process " + fileName, () -> Files.exists(up.processedDir().resolve(fileName))
+                    || Files.exists(up.failedDir().resolve(fileName)));
         }
         long[] counts = new long[4];
         try (LocalStore store = LocalStore.openExisting(up.dataDir());
@@ -270,11 +293,11 @@ class SameBytesSameOutcomeTest {
         return local(up.dataDir(), counts[0], counts[1], counts[2], counts[3]);
     }
 
-    private Outcome viaHttp() throws Exception {
-        UpConfig up = UpConfig.defaults(dir.resolve("http")).withPort(0);
+    private Outcome viaHttp(String run, byte[] bytes) throws Exception {
+        UpConfig up = UpConfig.defaults(dir.resolve(run + "-http")).withPort(0);
         JsonNode done;
         try (LocalRuntime rt = LocalRuntime.start(up, m -> { })) {
-            HttpResponse<String> r = post(rt, up, corpus);
+            HttpResponse<String> r = post(rt, up, bytes);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
             JsonNode ack = JSON.readTree(r.body());
             String id = ack.path("ingest_id").asText();
@@ -346,8 +369,8 @@ class SameBytesSameOutcomeTest {
 
     // --- the AWS home ---------------------------------------------------------------------------------------
 
-    private Outcome viaKinesis() throws Exception {
-        return kinesis(dir.resolve("kinesis"), "k-", corpus);
+    private Outcome viaKinesis(String run, byte[] bytes) throws Exception {
+        return kinesis(dir.resolve(run + "-kinesis"), run + "-k-", bytes);
     }
 
     /** The corpus as one Kinesis record's data (a producer forwarding a file's lines), through CdrStreamHandler. */
@@ -371,17 +394,17 @@ class SameBytesSameOutcomeTest {
         return aws.outcome(m.get("RecordsIn"), m.get("Accepted"), m.get("Rejected"), m.get("Duplicates"));
     }
 
-    private Outcome viaS3() throws Exception {
-        Path home = dir.resolve("s3");
-        Map<String, Long> m = s3(home, "s3-", corpus);
+    private Outcome viaS3(String run, byte[] bytes, String fileName) throws Exception {
+        Path home = dir.resolve(run + "-s3");
+        Map<String, Long> m = s3(home, run + "-s3-", bytes, fileName);
         assertThat(m).containsEntry("ObjectsProcessed", 1L);
-        return new Aws(home, "s3-").outcome(m.get("RecordsIn"), m.get("Accepted"), m.get("Rejected"), m.get("Duplicates"));
+        return new Aws(home, run + "-s3-").outcome(m.get("RecordsIn"), m.get("Accepted"), m.get("Rejected"), m.get("Duplicates"));
     }
 
     /** The bytes as an object in a bucket, announced by an EventBridge "Object Created" event to CdrObjectHandler. */
-    private static Map<String, Long> s3(Path home, String prefix, byte[] data) throws Exception {
+    private static Map<String, Long> s3(Path home, String prefix, byte[] data, String fileName) throws Exception {
         String bucket = "sluice-cdr-incoming-123456789012";
-        String key = "incoming/2026/11/calls.csv";
+        String key = "incoming/2026/11/" + fileName;
         Path object = home.resolve("s3").resolve(bucket).resolve(key);
         Files.createDirectories(object.getParent());
         Files.write(object, data);

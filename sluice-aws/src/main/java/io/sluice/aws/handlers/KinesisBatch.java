@@ -6,6 +6,7 @@ import io.sluice.core.cdr.CdrParser;
 import io.sluice.core.cdr.RawRecord;
 import io.sluice.core.cdr.RejectReason;
 import io.sluice.core.cdr.Rejection;
+import io.sluice.core.intake.Compression;
 import io.sluice.core.intake.EntryRules;
 import io.sluice.core.pipeline.BatchId;
 import io.sluice.core.pipeline.BatchOutcome;
@@ -75,15 +76,36 @@ public final class KinesisBatch {
      * one part per format, usually one: a part per Kinesis record would cost its own sets and lists for a few
      * CDRs. Records whose data is not base64 make a part of their own.
      */
+    /** A record's data decompresses to at most this (Kinesis takes 1 MiB per record; CDR text compresses 10-20 times). */
+    static final long MAX_DECOMPRESSED_BYTES = 64L << 20;
+
     private List<PreparedBatch> prepare(BatchId id, List<KinesisEventRecord> records) {
         int max = processor.config().maxRecordBytes();
+        // gzip data is read through, as on every entry (Compression, issue 22); data that fails to decompress is one
+        // NOT_TEXT dead letter with its bytes as they came.
+        List<byte[]> data = new ArrayList<>(records.size());
+        List<String> undecompressable = new ArrayList<>(records.size());
+        for (KinesisEventRecord r : records) {
+            byte[] d = r.data();
+            String why = null;
+            if (d != null && Compression.isGzip(d)) {
+                try {
+                    d = Compression.text(d, MAX_DECOMPRESSED_BYTES);
+                } catch (java.io.IOException e) {
+                    why = "gzip data that cannot be read: " + e.getMessage();
+                }
+            }
+            data.add(d);
+            undecompressable.add(why);
+        }
         // A record's format is its own vote (EntryRules.sniff, as for a file); a record too short to tell (a lone
         // CSV line can be ambiguous) takes the batch's vote, and a batch that cannot tell is read as Asterisk.
         List<CdrFormat> own = new ArrayList<>(records.size());
         Map<CdrFormat, Integer> votes = new EnumMap<>(CdrFormat.class);
-        for (KinesisEventRecord r : records) {
-            CdrFormat f = r.data() == null || EntryRules.binaryRefusal(r.data()).isPresent() ? null
-                    : EntryRules.sniff(r.data(), max).orElse(null);
+        for (int i = 0; i < records.size(); i++) {
+            byte[] d = data.get(i);
+            CdrFormat f = d == null || undecompressable.get(i) != null || EntryRules.binaryRefusal(d).isPresent() ? null
+                    : EntryRules.sniff(d, max).orElse(null);
             own.add(f);
             if (f != null) {
                 votes.merge(f, 1, Integer::sum);
@@ -98,7 +120,10 @@ public final class KinesisBatch {
         for (int i = 0; i < records.size(); i++) {
             KinesisEventRecord r = records.get(i);
             String source = "kinesis:" + r.shardId() + ":" + r.sequenceNumber();
-            Rejection refused = r.data() == null ? notBase64(r, source) : binary(r, source);
+            Rejection refused = r.data() == null ? notBase64(r, source)
+                    : undecompressable.get(i) != null
+                    ? Rejection.of(RawRecord.of(source, 1, r.data()), RejectReason.NOT_TEXT, undecompressable.get(i))
+                    : binary(data.get(i), source);
             if (refused != null) {
                 unreadableIn++;
                 if (unreadable.putIfAbsent(refused.contentKey(), refused) != null) {
@@ -108,7 +133,7 @@ public final class KinesisBatch {
             }
             CdrFormat format = own.get(i) != null ? own.get(i) : batchVote;
             byFormat.computeIfAbsent(format, f -> new ArrayList<>(records.size()))
-                    .addAll(EntryRules.frameAll(r.data(), source, format, max));
+                    .addAll(EntryRules.frameAll(data.get(i), source, format, max));
         }
         List<PreparedBatch> parts = new ArrayList<>(byFormat.size() + 1);
         byFormat.forEach((format, raws) -> parts.add(processor.prepare(id, parsers.get(format), raws)));
@@ -123,9 +148,9 @@ public final class KinesisBatch {
      * Data that the rules of every entry call binary (compressed, UTF-16, mostly control bytes): where a file or
      * a body would be refused whole, a stream record is one NOT_TEXT dead letter with its bytes, acknowledged.
      */
-    private static Rejection binary(KinesisEventRecord r, String source) {
-        return EntryRules.binaryRefusal(r.data())
-                .map(why -> Rejection.of(RawRecord.of(source, 1, r.data()), RejectReason.NOT_TEXT, why))
+    private static Rejection binary(byte[] data, String source) {
+        return EntryRules.binaryRefusal(data)
+                .map(why -> Rejection.of(RawRecord.of(source, 1, data), RejectReason.NOT_TEXT, why))
                 .orElse(null);
     }
 

@@ -3,6 +3,7 @@ package io.sluice.aws.objects;
 import io.sluice.aws.events.ObjectRef;
 import io.sluice.core.cdr.CdrFormat;
 import io.sluice.core.intake.ChunkedIntake;
+import io.sluice.core.intake.Compression;
 import io.sluice.core.intake.EntryRules;
 import io.sluice.core.intake.InputManifest;
 import io.sluice.core.pipeline.BatchId;
@@ -80,9 +81,16 @@ public final class ObjectIngest {
             return new Outcome(Result.REJECTED, 0, 0, 0, 0, refusal.get());
         }
         long[] sums = new long[4]; // records in, accepted, rejected, duplicates of the chunks this attempt committed
-        try (BufferedInputStream stream = new BufferedInputStream(source.open(o), EntryRules.SNIFF_BYTES + 1)) {
+        // A gzip object (most S3 CDR drops) is read through (Compression, issue 22), bounded by the bomb ratio.
+        try (BufferedInputStream stream = Compression.text(new BufferedInputStream(source.open(o), EntryRules.SNIFF_BYTES + 1),
+                Long.MAX_VALUE)) {
             EntryRules.Screening screening = EntryRules.screen(EntryRules.head(stream), Optional.empty(),
                     processor.config().maxRecordBytes());
+            if (screening instanceof EntryRules.Refuse refuse && refuse.kind() == EntryRules.Refusal.EMPTY) {
+                // An empty object is not a failure: 0 records, processed (issue 22).
+                manifests.finish(input, InputManifest.Status.PROCESSED, null, clock.instant());
+                return new Outcome(Result.PROCESSED, 0, 0, 0, 0, null);
+            }
             if (screening instanceof EntryRules.Refuse refuse) {
                 manifests.finish(input, InputManifest.Status.REJECTED, refuse.reason(), clock.instant());
                 return new Outcome(Result.REJECTED, 0, 0, 0, 0, refuse.reason());

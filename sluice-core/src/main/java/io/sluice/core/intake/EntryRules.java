@@ -21,7 +21,9 @@ import java.util.TreeSet;
  * same outcome whichever way they came in.
  *
  * <ul>
- *   <li><b>Extension</b> (named inputs only: files and objects): {@link #EXTENSIONS}.
+ *   <li><b>Extension</b> (named inputs only: files and objects): {@link #EXTENSIONS}, past a rotation number and a
+ *   {@code .gz} ({@link #contentExtension}).
+ *   <li><b>Compression</b>: a gzip input is read through ({@link Compression}) before the rules below see it.
  *   <li><b>Text or binary</b>: an input is binary, and refused whole (nothing of it is a record), when it begins
  *   with the magic bytes of a compressed or archive format or a UTF-16/UTF-32 byte order mark, or when more than
  *   half of the lines in its first {@value #SCREEN_BYTES} bytes hold a NUL or another control byte. Otherwise it
@@ -73,9 +75,24 @@ public final class EntryRules {
         return dot <= 0 ? "" : base.substring(dot + 1).toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The extension that says what a name holds, past what rotation and compression add: {@code Master.csv.1.gz},
+     * {@code Master.csv.gz} and {@code Master.csv.1} are all {@code csv} (issue 22: logrotate's names).
+     */
+    public static String contentExtension(String name) {
+        String n = name;
+        if (extension(n).equals("gz")) {
+            n = n.substring(0, n.length() - 3);
+        }
+        if (extension(n).matches("[0-9]+")) {
+            n = n.substring(0, n.lastIndexOf('.'));
+        }
+        return extension(n);
+    }
+
     /** Why a named input is not taken for its extension, or empty when it is (among {@code allowed}). */
     public static Optional<String> extensionRefusal(String name, Set<String> allowed) {
-        String ext = extension(name);
+        String ext = contentExtension(name);
         if (allowed.contains(ext)) {
             return Optional.empty();
         }
@@ -165,7 +182,7 @@ public final class EntryRules {
      * the {@code forced} format, else in the sniffed one, else refused for its unknown format.
      */
     public static Screening screen(byte[] head, java.util.Optional<CdrFormat> forced, int maxRecordBytes) {
-        if (head.length == 0) {
+        if (blank(head)) {
             return new Refuse(Refusal.EMPTY, "the input is empty: no records");
         }
         Optional<String> binary = binaryRefusal(head);
@@ -201,6 +218,19 @@ public final class EntryRules {
             throw new UncheckedIOException(e); // a byte array does not fail to read
         }
         return out;
+    }
+
+    /** No bytes, or only line ends and spaces, within a head shorter than {@link #SNIFF_BYTES}: no records at all. */
+    private static boolean blank(byte[] head) {
+        if (head.length >= SNIFF_BYTES) {
+            return false;
+        }
+        for (byte b : head) {
+            if (b != '\n' && b != '\r' && b != ' ' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** "BZh", the block size digit 1..9, then the block magic (pi's digits 0x314159265359). */

@@ -46,6 +46,11 @@ final class ConsoleIngestListener implements IngestListener {
     }
 
     @Override
+    public void fileEmpty(String path) {
+        line("sluice: " + path + ": empty, 0 records");
+    }
+
+    @Override
     public void fileSkipped(String path, long records) {
         line("sluice: " + path + ": already ingested (" + records + " records), skipped");
     }

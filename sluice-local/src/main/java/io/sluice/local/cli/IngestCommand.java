@@ -46,11 +46,49 @@ final class IngestCommand implements Callable<Integer> {
             description = "Records per transaction. Default: ${DEFAULT-VALUE}.")
     int chunkRecords;
 
-    @Parameters(arity = "1..*", paramLabel = "PATH", description = "CDR files, or folders to read recursively.")
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "CDR files (gzip is read through), folders to read recursively, "
+            + "or - for standard input (a pipe: zcat Master.csv.gz | sluice ingest -).")
     List<Path> paths;
 
     @Override
     public Integer call() throws java.io.IOException, InterruptedException {
+        List<Path> spooled = new java.util.ArrayList<>();
+        try {
+            paths = spool(paths, spooled);
+            return run();
+        } finally {
+            for (Path p : spooled) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /**
+     * {@code -} and pipes ({@code /dev/stdin}, a FIFO) are read once, into a file of the data dir's spool/, which is then
+     * ingested like any file (issue 22): the manifest can name it, a chunk can resume, and a pipe is never taken for
+     * an empty file because it has no size.
+     */
+    private List<Path> spool(List<Path> given, List<Path> spooled) throws java.io.IOException {
+        List<Path> out = new java.util.ArrayList<>(given.size());
+        for (Path p : given) {
+            boolean stdin = p.toString().equals("-");
+            if (!stdin && (!java.nio.file.Files.exists(p) || java.nio.file.Files.isRegularFile(p) || java.nio.file.Files.isDirectory(p))) {
+                out.add(p);
+                continue;
+            }
+            Path dir = java.nio.file.Files.createDirectories(store.data.dataDir.resolve("spool"));
+            Path copy = dir.resolve((stdin ? "stdin" : p.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_")) + "-"
+                    + System.currentTimeMillis() + ".cdr");
+            try (java.io.InputStream in = stdin ? System.in : java.nio.file.Files.newInputStream(p)) {
+                java.nio.file.Files.copy(in, copy);
+            }
+            spooled.add(copy);
+            out.add(copy);
+        }
+        return out;
+    }
+
+    private int run() throws java.io.IOException, InterruptedException {
         PrintStream out = System.out;
         Optional<CdrFormat> fmt = format == FormatChoice.auto ? Optional.empty() : Optional.of(CdrFormat.valueOf(format.name().toUpperCase()));
         IngestSummary s;

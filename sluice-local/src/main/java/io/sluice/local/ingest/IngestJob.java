@@ -6,6 +6,7 @@ import com.dynatrace.hash4j.hashing.Hashing;
 import io.sluice.core.cdr.CdrFormat;
 import io.sluice.core.cdr.Rejection;
 import io.sluice.core.intake.ChunkedIntake;
+import io.sluice.core.intake.Compression;
 import io.sluice.core.intake.EntryRules;
 import io.sluice.core.intake.InputManifest;
 import io.sluice.core.pipeline.BatchId;
@@ -187,15 +188,13 @@ public final class IngestJob {
             return;
         }
         if (size == 0) {
-            fail(path, "the file is empty: no records");
+            empty(name);
             return;
         }
         String hash;
-        byte[] head;
         try {
             String known = knownHashes.get(path);
             hash = known != null ? known : contentHash(path);
-            head = head(path, EntryRules.SNIFF_BYTES);
         } catch (IOException e) {
             fail(path, "cannot read: " + e.getMessage());
             return;
@@ -210,9 +209,32 @@ public final class IngestJob {
             listener.fileSkipped(name, n);
             return;
         }
+        // One stream for the screening and the records: a gzip file is read through (Compression, issue 22).
+        InputStream in;
+        byte[] head;
+        try {
+            in = Compression.text(new BufferedInputStream(Files.newInputStream(path), 1 << 20), Long.MAX_VALUE);
+            head = EntryRules.head((BufferedInputStream) in);
+        } catch (IOException e) {
+            fail(path, "cannot read: " + e.getMessage());
+            return;
+        }
+        try (in) {
+            ingestStream(path, name, size, hash, in, head, manifest, preparer);
+        } catch (IOException e) {
+            // closing a file we only read: nothing to lose
+        }
+    }
+
+    private void ingestStream(Path path, String name, long size, String hash, InputStream in, byte[] head, InputManifest manifest,
+                              ExecutorService preparer) {
         int maxBytes = pipeline.processor().config().maxRecordBytes();
         EntryRules.Screening screening = EntryRules.screen(head, format, maxBytes);
         if (screening instanceof EntryRules.Refuse refuse) {
+            if (refuse.kind() == EntryRules.Refusal.EMPTY) {
+                empty(name);
+                return;
+            }
             // Not recorded in the manifest: the same file may be taken with other settings (--format).
             fail(path, refuse.reason() + (refuse.kind() == EntryRules.Refusal.UNKNOWN_FORMAT
                     ? "; pass --format asterisk|freeswitch|jsonl" : ""));
@@ -255,7 +277,7 @@ public final class IngestJob {
                 afterChunk.run();
             }
         };
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 20)) {
+        try {
             ChunkedIntake.Result r = intake.run(in, name, fmt, chunk -> BatchId.ofFileChunk(hash, chunk), resumeAfter,
                     (chunk, prepared) -> pipeline.store().inTransaction(c -> {
                         BatchOutcome o = pipeline.processor().commit(prepared);
@@ -272,10 +294,9 @@ public final class IngestJob {
         }
     }
 
-    private static byte[] head(Path path, int max) throws IOException {
-        try (InputStream in = Files.newInputStream(path)) {
-            return in.readNBytes(max);
-        }
+    /** An empty file (a freshly rotated Master.csv) is not a failure: 0 records, said once (issue 22). */
+    private void empty(String name) {
+        listener.fileEmpty(name);
     }
 
     /** File identity: a 128-bit hash of the content (fast, not cryptographic: it names content, it guards nothing). */

@@ -15,6 +15,10 @@ public interface IngestListener {
     default void fileFailed(String path, String reason) {
     }
 
+    /** A file with no records at all (empty, or blank lines only): not a failure. */
+    default void fileEmpty(String path) {
+    }
+
     /** A file whose content was ingested before and is skipped. */
     default void fileSkipped(String path, long records) {
     }

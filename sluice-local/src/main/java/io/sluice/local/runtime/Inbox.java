@@ -205,9 +205,7 @@ final class Inbox {
         if (extension.isPresent()) {
             return extension.get();
         }
-        if (size == 0) {
-            return "the file is empty: no records";
-        }
+        // An empty file is not refused: it is read as 0 records (issue 22; a freshly rotated Master.csv is empty).
         if (size > config.inboxMaxBytes()) {
             return "the file is " + size + " bytes, over the inbox limit of " + config.inboxMaxBytes() + " bytes";
         }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,6 +91,38 @@ class SluiceCliTest {
         assertThat(run("ingest", "--data-dir", data, good.toString())).isEqualTo(ExitCodes.OK);
         assertThat(run("ingest", "--data-dir", data, dir.resolve("missing.csv").toString())).isEqualTo(ExitCodes.REJECTED);
         assertThat(stderr().strip()).startsWith("sluice: ").contains("missing.csv").contains("no such file").doesNotContain("Exception");
+    }
+
+    @Test
+    @DisplayName("issue 22: 'sluice ingest -' reads a pipe, a .gz file is read through, an empty file is 0 records and exit 0")
+    void pipesGzipAndEmptyFiles() throws Exception {
+        String line = "\"\",\"2125550100\",\"4155550199\",\"default\",\"\",\"SIP/a-1\",\"SIP/carrier-00000001\",\"Dial\",\"\","
+                + "\"2026-11-20 10:00:0%d\",\"2026-11-20 10:00:05\",\"2026-11-20 10:01:05\",65,60,\"ANSWERED\",\"DOCUMENTATION\",\"1.%d\",\"\"\n";
+        String data = dir.resolve("data").toString();
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream((String.format(line, 1, 1) + String.format(line, 2, 2)).getBytes(StandardCharsets.UTF_8)));
+            assertThat(run("ingest", "--json", "--data-dir", data, "-")).as(stderr()).isEqualTo(ExitCodes.OK);
+        } finally {
+            System.setIn(stdin);
+        }
+        assertThat(new ObjectMapper().readTree(stdout()).get("accepted").asLong()).isEqualTo(2);
+        try (var spool = Files.list(dir.resolve("data").resolve("spool"))) {
+            assertThat(spool.toList()).as("the spooled pipe is removed after the run").isEmpty();
+        }
+
+        Path gz = dir.resolve("Master.csv.1.gz");
+        try (var o = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            o.write((String.format(line, 3, 3) + String.format(line, 4, 4)).getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(run("ingest", "--json", "--data-dir", data, gz.toString())).as(stderr()).isEqualTo(ExitCodes.OK);
+        assertThat(new ObjectMapper().readTree(stdout()).get("accepted").asLong()).isEqualTo(2);
+
+        Path empty = Files.writeString(dir.resolve("rotated.csv"), "\n\n");
+        assertThat(run("ingest", "--json", "--data-dir", data, empty.toString())).as(stderr()).isEqualTo(ExitCodes.OK);
+        assertThat(new ObjectMapper().readTree(stdout()).get("records_in").asLong()).isZero();
+        assertThat(run("ingest", "--data-dir", data, empty.toString())).isEqualTo(ExitCodes.OK);
+        assertThat(stderr()).contains("rotated.csv: empty, 0 records").doesNotContain("failed 1");
     }
 
     @Test
