@@ -46,6 +46,11 @@ final class ConsoleIngestListener implements IngestListener {
     }
 
     @Override
+    public void fileIgnored(String path, String why) {
+        line("sluice: " + path + ": not a CDR file (" + why + "), skipped");
+    }
+
+    @Override
     public void fileEmpty(String path) {
         line("sluice: " + path + ": empty, 0 records");
     }

@@ -51,6 +51,8 @@ public final class IngestJob {
     private Runnable afterChunk = () -> { };
     private final java.util.Map<Path, String> knownHashes = new java.util.HashMap<>();
     private boolean flushAtEnd = true;
+    /** Files found by walking a folder, not named one by one: one that is plainly no CDR file is skipped, not failed. */
+    private final java.util.Set<Path> walked = new java.util.HashSet<>();
 
     private long files, filesSkipped, filesFailed, recordsIn, accepted, rejected, duplicates, unknown;
     private long bytesBefore;
@@ -156,7 +158,10 @@ public final class IngestJob {
                 walk.filter(Files::isRegularFile)
                         .filter(p -> !p.getFileName().toString().startsWith("."))
                         .sorted(Comparator.naturalOrder())
-                        .forEach(out::add);
+                        .forEach(p -> {
+                            out.add(p);
+                            walked.add(p);
+                        });
             } catch (IOException e) {
                 files++;
                 fail(input, "cannot list the folder: " + e.getMessage());
@@ -185,6 +190,10 @@ public final class IngestJob {
             return;
         } catch (IOException e) {
             fail(path, "cannot read: " + e.getMessage());
+            return;
+        }
+        if (walked.contains(path) && EntryRules.extensionRefusal(name, EntryRules.EXTENSIONS).isPresent()) {
+            ignore(name, "its extension is not a CDR file's");
             return;
         }
         if (size == 0) {
@@ -233,6 +242,11 @@ public final class IngestJob {
         if (screening instanceof EntryRules.Refuse refuse) {
             if (refuse.kind() == EntryRules.Refusal.EMPTY) {
                 empty(name);
+                return;
+            }
+            if (walked.contains(path) && refuse.kind() == EntryRules.Refusal.UNKNOWN_FORMAT) {
+                // In a folder, a file in no CDR format (a profiles CSV beside the CDRs, a README.txt) is passed over.
+                ignore(name, profilesHeader(head) ? "a profiles CSV" : "no CDR format in its first records");
                 return;
             }
             // Not recorded in the manifest: the same file may be taken with other settings (--format).
@@ -292,6 +306,18 @@ public final class IngestJob {
             manifest.finish(input, InputManifest.Status.FAILED, e.getMessage(), java.time.Instant.now());
             fail(path, "read error: " + e.getMessage());
         }
+    }
+
+    /** A file of a walked folder that is plainly no CDR file: skipped with one line, not a failure (issue 22). */
+    private void ignore(String name, String why) {
+        filesSkipped++;
+        listener.fileIgnored(name, why);
+    }
+
+    private static boolean profilesHeader(byte[] head) {
+        String first = new String(head, 0, Math.min(head.length, 200), java.nio.charset.StandardCharsets.UTF_8).lines().findFirst()
+                .orElse("").strip().toLowerCase(java.util.Locale.ROOT);
+        return first.startsWith("msisdn,");
     }
 
     /** An empty file (a freshly rotated Master.csv) is not a failure: 0 records, said once (issue 22). */

@@ -15,6 +15,10 @@ public interface IngestListener {
     default void fileFailed(String path, String reason) {
     }
 
+    /** A file of a walked folder that is plainly no CDR file (a profiles CSV, a README): skipped, not a failure. */
+    default void fileIgnored(String path, String why) {
+    }
+
     /** A file with no records at all (empty, or blank lines only): not a failure. */
     default void fileEmpty(String path) {
     }

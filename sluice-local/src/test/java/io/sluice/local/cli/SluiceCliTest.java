@@ -62,12 +62,14 @@ class SluiceCliTest {
 
         int code = run("ingest", "--json", "--data-dir", data, dir.resolve("in").toString());
         JsonNode summary = new ObjectMapper().readTree(stdout());
-        assertThat(code).isEqualTo(ExitCodes.REJECTED);
+        assertThat(code).isEqualTo(ExitCodes.REJECTED); // the generated invalid records
         assertThat(summary.get("records_in").asLong()).isEqualTo(5000);
-        assertThat(summary.get("files_failed").asLong()).isEqualTo(1); // profiles.csv in the same folder is no CDR file
+        // Issue 22: profiles.csv in the same folder is plainly no CDR file: skipped with one line, not a failure.
+        assertThat(summary.get("files_failed").asLong()).isZero();
+        assertThat(summary.get("files_skipped").asLong()).isEqualTo(1);
         assertThat(summary.get("records_in").asLong()).isEqualTo(summary.get("accepted").asLong()
                 + summary.get("rejected").asLong() + summary.get("duplicates").asLong());
-        assertThat(stderr()).contains("rejected ").contains("profiles.csv: cannot tell the format");
+        assertThat(stderr()).contains("rejected ").contains("profiles.csv: not a CDR file (a profiles CSV), skipped");
 
         assertThat(run("report", "asr-acd", "--data-dir", data, "--format", "json")).isZero();
         assertThat(new ObjectMapper().readTree(stdout()).isArray()).isTrue();
@@ -117,6 +119,19 @@ class SluiceCliTest {
         }
         assertThat(run("ingest", "--json", "--data-dir", data, gz.toString())).as(stderr()).isEqualTo(ExitCodes.OK);
         assertThat(new ObjectMapper().readTree(stdout()).get("accepted").asLong()).isEqualTo(2);
+
+        // A folder as people keep it: CDRs beside a README and notes; those are passed over with one line each.
+        Path folder = Files.createDirectories(dir.resolve("drop"));
+        Files.writeString(folder.resolve("Master.csv"), String.format(line, 5, 5));
+        Files.writeString(folder.resolve("README.md"), "# CDRs from the PBX\n");
+        Files.writeString(folder.resolve("notes.txt"), "Rotated nightly by logrotate. Ask Ann before deleting anything.\n");
+        assertThat(run("ingest", "--json", "--data-dir", data, folder.toString())).as(stderr()).isEqualTo(ExitCodes.OK);
+        JsonNode f = new ObjectMapper().readTree(stdout());
+        assertThat(f.get("accepted").asLong()).isEqualTo(1);
+        assertThat(f.get("files_skipped").asLong()).isEqualTo(2);
+        assertThat(f.get("files_failed").asLong()).isZero();
+        // Named one by one, the same prose file is an error: the user asked for it.
+        assertThat(run("ingest", "--data-dir", data, folder.resolve("notes.txt").toString())).isEqualTo(ExitCodes.REJECTED);
 
         Path empty = Files.writeString(dir.resolve("rotated.csv"), "\n\n");
         assertThat(run("ingest", "--json", "--data-dir", data, empty.toString())).as(stderr()).isEqualTo(ExitCodes.OK);
