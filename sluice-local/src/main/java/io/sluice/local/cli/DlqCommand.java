@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.core.cdr.RejectReason;
+import io.sluice.local.report.ReportPrinter;
 import io.sluice.local.store.DeadLetterQueries.DeadLetter;
 import io.sluice.local.store.DeadLetterQueries;
 import io.sluice.local.store.LocalStore;
@@ -73,7 +74,8 @@ final class DlqCommand implements Runnable {
         @Option(names = "--reason", paramLabel = "REASON", description = "Only this reason: ${COMPLETION-CANDIDATES}.")
         RejectReason reason;
 
-        @Option(names = "--limit", defaultValue = "50", paramLabel = "N", description = "At most N entries. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--limit", defaultValue = "50", paramLabel = "N", description = "At most N entries; 0 for all. "
+                + "Default: ${DEFAULT-VALUE}. When more exist, a line on stderr says so (with --json too).")
         int limit;
 
         @Option(names = "--json", description = "Print a JSON array.")
@@ -81,6 +83,11 @@ final class DlqCommand implements Runnable {
 
         @Override
         public Integer call() throws java.io.IOException {
+            if (limit < 0) {
+                System.err.println("sluice: --limit must be 0 (all) or more");
+                return ExitCodes.USAGE;
+            }
+            int limit = this.limit == 0 ? Integer.MAX_VALUE : this.limit;
             List<DeadLetter> letters;
             long total;
             Optional<UpClient> up = UpClient.of(store.dataDir);
@@ -122,8 +129,13 @@ final class DlqCommand implements Runnable {
                 for (DeadLetter d : letters) {
                     System.out.printf("%6d  %s:%d  %s  %s%n", d.id(), d.source(), d.line(), d.reason(), d.detail());
                 }
-                System.out.printf("(%d shown, %d dead letters%s in all; 'sluice dlq show ID' prints one with its original bytes)%n",
-                        letters.size(), total, reason == null ? "" : " with reason " + reason);
+                System.out.printf("(%d shown, %s%s in all; 'sluice dlq show ID' prints one with its original bytes)%n",
+                        letters.size(), ReportPrinter.count(total, "dead letter", "dead letters"),
+                        reason == null ? "" : " with reason " + reason);
+            }
+            if (letters.size() < total) {
+                // Said on stderr, so that a script reading the JSON on stdout still learns that the list was cut.
+                System.err.printf("sluice: %d of %d shown; --limit 0 lists all%n", letters.size(), total);
             }
             return ExitCodes.OK;
         }

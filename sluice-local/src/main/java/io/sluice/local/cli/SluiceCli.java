@@ -61,6 +61,13 @@ public final class SluiceCli implements Runnable {
                 throw new CommandLine.TypeConversionException("'" + s + "' is not a time zone: use UTC or a region such as Europe/Berlin");
             }
         });
+        // A usage error is one line and where to read more, not the whole help (issue 22).
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine bad = ex.getCommandLine();
+            bad.getErr().println("sluice: " + ex.getMessage());
+            bad.getErr().println("Try '" + bad.getCommandSpec().qualifiedName() + " --help' for its options.");
+            return ExitCodes.USAGE;
+        });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             String message = e instanceof StoreException || e instanceof IllegalArgumentException
                     ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();

@@ -65,7 +65,12 @@ public final class ReportPrinter {
             }
             out.println(b.toString().stripTrailing());
         }
-        out.printf("(%d rows, %.3f s)%n", r.rows().size(), r.seconds());
+        out.printf("(%s, %.3f s)%n", count(r.rows().size(), "row", "rows"), r.seconds());
+    }
+
+    /** "1 row", "2 rows": a count with the word in its number. */
+    public static String count(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     private static String pad(String s, int width, boolean right) {

@@ -143,7 +143,33 @@ class SluiceCliTest {
     @Test
     void usageErrorsExitTwo() {
         assertThat(run("ingest")).isEqualTo(ExitCodes.USAGE);
+        // Issue 22: one line saying what is wrong, one saying where to read more; not the whole help.
+        assertThat(stderr().lines().toList()).hasSize(2);
+        assertThat(stderr()).contains("sluice: Missing required parameter").contains("Try 'sluice ingest --help'")
+                .doesNotContain("Usage:");
         assertThat(run("report", "nope")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("ingest", "--no-such-option", "x")).isEqualTo(ExitCodes.USAGE);
+        assertThat(stderr()).contains("Unknown option").doesNotContain("Usage:");
+    }
+
+    @Test
+    @DisplayName("issue 22: dlq list says on stderr when it shows fewer than exist (with --json too); --limit 0 lists all; plurals agree")
+    void dlqListSaysWhenCut() throws Exception {
+        StringBuilder bad = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            bad.append("\"only\",\"three\",\"columns ").append(i).append("\"\n");
+        }
+        Path f = Files.writeString(dir.resolve("bad.csv"), bad);
+        String data = dir.resolve("data").toString();
+        run("ingest", "--format", "asterisk", "--data-dir", data, f.toString());
+        assertThat(run("dlq", "list", "--json", "--data-dir", data)).isZero();
+        assertThat(new ObjectMapper().readTree(stdout()).size()).isEqualTo(50);
+        assertThat(stderr()).contains("50 of 60 shown; --limit 0 lists all");
+        assertThat(run("dlq", "list", "--json", "--limit", "0", "--data-dir", data)).isZero();
+        assertThat(new ObjectMapper().readTree(stdout()).size()).isEqualTo(60);
+        assertThat(stderr()).doesNotContain("shown");
+        assertThat(run("dlq", "list", "--limit", "1", "--reason", "WRONG_COLUMN_COUNT", "--data-dir", data)).isZero();
+        assertThat(stdout()).contains("60 dead letters");
     }
 
     @Test
