@@ -53,7 +53,7 @@ while :; do
 done
 t1=$(date +%s.%N)
 hwm=$(awk '/VmHWM/ {print int($2/1024)}' "/proc/$server_pid/status")
-status=$(curl -sf "http://127.0.0.1:$port/v1/status")
+status=$(curl -sf -H "Authorization: Bearer $(cat "$data/api-token")" "http://127.0.0.1:$port/v1/status")
 kill -TERM "$server_pid"
 wait "$server_pid" && rc=0 || rc=$?
 server_pid=""
