@@ -178,19 +178,32 @@ class AsteriskCsvParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "SIP/carrier-0000002a   | from-internal | SIP/carrier",
-            "PJSIP/carrier-00000001 | from-internal | PJSIP/carrier",
-            "IAX2/trunk-1234;2      | from-internal | IAX2/trunk",
-            "''                     | from-internal | from-internal",
-            "''                     | ''            | unknown",
-            "NOT_AVAILABLE          | hq            | NOT_AVAILABLE",
-            "SIP/my-trunk           | hq            | SIP/my-trunk"
+            "SIP/carrier-0000002a   | Dial       | SIP/carrier/004420794601,30      | SIP/carrier",
+            "PJSIP/carrier-00000001 | Dial       | PJSIP/+441632960341@carrier-b,60 | PJSIP/carrier",
+            "IAX2/trunk-1234;2      | Dial       | IAX2/trunk/100                   | IAX2/trunk",
+            "NOT_AVAILABLE          | Dial       | ''                               | NOT_AVAILABLE",
+            "SIP/my-trunk           | Dial       | ''                               | SIP/my-trunk",
+            // No outgoing channel (CONGESTION, FAILED): the trunk the Dial was for, not the dialplan context.
+            "''                     | Dial       | SIP/carrier/004420794601,30,tT   | SIP/carrier",
+            "''                     | Dial       | PJSIP/+441632960341@carrier-b,60 | PJSIP/carrier-b",
+            "''                     | Dial       | PJSIP/alice                      | PJSIP/alice",
+            "''                     | Dial       | SIP/first/1&SIP/second/1,20      | SIP/first",
+            "''                     | Dial       | IAX2/user:secret@voip.example/0044 | IAX2/voip.example",
+            "''                     | Dial       | DAHDI/g1/5551234                 | DAHDI/g1",
+            "''                     | dial       | DAHDI/r2/5551234,,r              | DAHDI/r2",
+            // Never dialed out: voicemail, an IVR, a queue that timed out, a Dial without a target.
+            "''                     | VoiceMail  | 100@default                      | (not dialed out)",
+            "''                     | Playback   | tt-monkeys                       | (not dialed out)",
+            "''                     | Dial       | ''                               | (not dialed out)",
+            "''                     | Dial       | nonsense                         | (not dialed out)"
     })
-    @DisplayName("CDR-7: the route is the destination channel's trunk, or the destination context without one")
-    void derivesTheRoute(String dstChannel, String context, String expected) {
+    @DisplayName("CDR-7, issue 16: the route is the trunk a call left on: the destination channel's, else the Dial target's, else not dialed out")
+    void derivesTheRoute(String dstChannel, String lastApp, String lastData, String expected) {
         List<String> c = columns(18);
         c.set(6, "\"" + dstChannel + "\"");
-        c.set(3, "\"" + context + "\"");
+        c.set(7, "\"" + lastApp + "\"");
+        c.set(8, "\"" + lastData + "\"");
+        c.set(3, "\"from-internal\"");
 
         assertThat(parseFields(line(c)).route()).isEqualTo(expected);
     }
