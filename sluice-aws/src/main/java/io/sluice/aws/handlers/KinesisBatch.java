@@ -101,10 +101,12 @@ public final class KinesisBatch {
         // A record's format is its own vote (EntryRules.sniff, as for a file); a record too short to tell (a lone
         // CSV line can be ambiguous) takes the batch's vote, and a batch that cannot tell is read as Asterisk.
         List<CdrFormat> own = new ArrayList<>(records.size());
+        List<String> binary = new ArrayList<>(records.size()); // why a record's data is binary, or null: checked once
         Map<CdrFormat, Integer> votes = new EnumMap<>(CdrFormat.class);
         for (int i = 0; i < records.size(); i++) {
             byte[] d = data.get(i);
-            CdrFormat f = d == null || undecompressable.get(i) != null || EntryRules.binaryRefusal(d).isPresent() ? null
+            binary.add(d == null || undecompressable.get(i) != null ? null : EntryRules.binaryRefusal(d).orElse(null));
+            CdrFormat f = d == null || undecompressable.get(i) != null || binary.get(i) != null ? null
                     : EntryRules.sniff(d, max).orElse(null);
             own.add(f);
             if (f != null) {
@@ -123,7 +125,8 @@ public final class KinesisBatch {
             Rejection refused = r.data() == null ? notBase64(r, source)
                     : undecompressable.get(i) != null
                     ? Rejection.of(RawRecord.of(source, 1, r.data()), RejectReason.NOT_TEXT, undecompressable.get(i))
-                    : binary(data.get(i), source);
+                    : binary.get(i) != null ? Rejection.of(RawRecord.of(source, 1, data.get(i)), RejectReason.NOT_TEXT, binary.get(i))
+                    : null;
             if (refused != null) {
                 unreadableIn++;
                 if (unreadable.putIfAbsent(refused.contentKey(), refused) != null) {
@@ -142,16 +145,6 @@ public final class KinesisBatch {
                     unreadableRepeats));
         }
         return parts;
-    }
-
-    /**
-     * Data that the rules of every entry call binary (compressed, UTF-16, mostly control bytes): where a file or
-     * a body would be refused whole, a stream record is one NOT_TEXT dead letter with its bytes, acknowledged.
-     */
-    private static Rejection binary(byte[] data, String source) {
-        return EntryRules.binaryRefusal(data)
-                .map(why -> Rejection.of(RawRecord.of(source, 1, data), RejectReason.NOT_TEXT, why))
-                .orElse(null);
     }
 
     /**

@@ -62,8 +62,8 @@ public final class Compression {
             return data;
         }
         try (InputStream in = text(new BufferedInputStream(new ByteArrayInputStream(data)), maxBytes)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(Integer.MAX_VALUE - 8, data.length * 8L > maxBytes
-                    ? (int) Math.min(maxBytes, Integer.MAX_VALUE - 8) : data.length * 8));
+            // A first guess of the text's size: 8 times the compressed bytes, within the limit.
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Math.min(maxBytes, data.length * 8L), Integer.MAX_VALUE - 8));
             in.transferTo(out);
             return out.toByteArray();
         }

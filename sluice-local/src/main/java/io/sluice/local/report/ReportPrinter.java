@@ -18,8 +18,7 @@ public final class ReportPrinter {
     public static void print(ReportResult r, Format format, PrintStream out) {
         switch (format) {
             case table -> table(r, out);
-            case csv -> csv(r, out);
-            case json -> json(r, out);
+            case csv, json -> whole(r, format, out);
         }
     }
 
@@ -78,14 +77,15 @@ public final class ReportPrinter {
         return right ? fill + s : s + fill;
     }
 
-    private static void csv(ReportResult r, PrintStream out) {
-        ReportRunner.Rows sink = streaming(Format.csv, out);
+    /** A whole result through the streaming printer: one way to write csv and json, whole or streamed. */
+    private static void whole(ReportResult r, Format format, PrintStream out) {
+        Closing sink = streaming(format, out);
         try {
             sink.columns(r.columns());
             for (List<Object> row : r.rows()) {
                 sink.row(row);
             }
-            ((Closing) sink).end();
+            sink.end();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -152,19 +152,6 @@ public final class ReportPrinter {
             return '"' + s.replace("\"", "\"\"") + '"';
         }
         return s;
-    }
-
-    private static void json(ReportResult r, PrintStream out) {
-        Closing sink = streaming(Format.json, out);
-        try {
-            sink.columns(r.columns());
-            for (List<Object> row : r.rows()) {
-                sink.row(row);
-            }
-            sink.end();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     private static ObjectNode rowNode(List<String> columns, List<Object> row) {
