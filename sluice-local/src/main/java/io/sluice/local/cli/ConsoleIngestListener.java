@@ -1,5 +1,9 @@
 package io.sluice.local.cli;
 
+import io.sluice.core.intake.InputManifest;
+import io.sluice.local.ingest.IngestJob;
+import io.sluice.local.report.ReportPrinter;
+
 import io.sluice.core.cdr.Rejection;
 import io.sluice.local.ingest.IngestListener;
 import java.io.PrintStream;
@@ -57,7 +61,32 @@ final class ConsoleIngestListener implements IngestListener {
 
     @Override
     public void fileSkipped(String path, long records) {
-        line("sluice: " + path + ": already ingested (" + records + " records), skipped");
+        line("sluice: " + path + ": already ingested (" + ReportPrinter.count(records, "record", "records")
+                + "), skipped; 'sluice ingest --reprocess' takes it again under new settings");
+    }
+
+    @Override
+    public void hint(String path, String text) {
+        line("sluice: " + path + ": hint: " + text);
+    }
+
+    @Override
+    public void fileReprocessed(IngestJob.Reprocessed r, boolean dryRun) {
+        if (r.before() == null) {
+            line("sluice: " + r.source() + ": not ingested before; " + (dryRun ? "it would be ingested as new" : "ingested as new"));
+        } else {
+            line("sluice: " + r.source() + ": before: " + counts(r.before()));
+            line("sluice: " + r.source() + ": " + (dryRun ? "after (dry run, nothing changed): " : "after:  ") + counts(r.after()));
+            line("sluice: " + r.source() + ": " + (dryRun ? "would withdraw " : "withdrew ")
+                    + ReportPrinter.count(r.withdrawn().archiveRows(), "archive row", "archive rows") + " and "
+                    + ReportPrinter.count(r.withdrawn().deadLetters(), "dead letter", "dead letters") + " of the earlier ingest"
+                    + (dryRun ? " and reverse" : " and reversed") + " its aggregates");
+        }
+    }
+
+    static String counts(InputManifest.Progress p) {
+        return "records in " + p.recordsIn() + "  accepted " + p.accepted() + "  rejected " + p.rejected() + "  duplicates "
+                + p.duplicates();
     }
 
     @Override

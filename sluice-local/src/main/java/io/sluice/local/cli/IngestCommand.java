@@ -42,6 +42,16 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON summary on stdout instead of text, and no progress bar.")
     boolean json;
 
+    @Option(names = "--reprocess", description = {"Take files that were ingested before again, under this run's --format, "
+            + "--source-zone and --default-country: what their earlier ingest produced (archive rows, dead letters, aggregates, "
+            + "dedup marks) is withdrawn and replaced by the new result, one transaction per chunk; safe to interrupt "
+            + "(run it again). A file not ingested before is ingested as new."})
+    boolean reprocess;
+
+    @Option(names = "--dry-run", description = "Go through every step and keep nothing: prints what the run would count "
+            + "(with --reprocess, the earlier counts beside the new ones).")
+    boolean dryRun;
+
     @Option(names = "--chunk-records", defaultValue = "50000", paramLabel = "N", hidden = true,
             description = "Records per transaction. Default: ${DEFAULT-VALUE}.")
     int chunkRecords;
@@ -94,6 +104,11 @@ final class IngestCommand implements Callable<Integer> {
         IngestSummary s;
         Optional<UpClient> up = UpClient.of(store.data.dataDir);
         if (up.isPresent()) {
+            if (reprocess || dryRun) {
+                System.err.println("sluice: 'sluice up' owns " + store.data.dataDir.toAbsolutePath() + "; stop it first to use "
+                        + (reprocess ? "--reprocess" : "--dry-run") + " (the store has one writer)");
+                return ExitCodes.USAGE;
+            }
             if (format != FormatChoice.auto) {
                 System.err.println("sluice: 'sluice up' owns " + store.data.dataDir.toAbsolutePath() + " and reads files in the format of"
                         + " its --inbox-format; leave out --format, or stop it first");
@@ -108,8 +123,30 @@ final class IngestCommand implements Callable<Integer> {
             s = ingest(fmt);
         }
         if (json) {
-            out.println(toJson(s));
+            ObjectNode o = toJson(s);
+            if (dryRun) {
+                o.put("dry_run", true);
+            }
+            if (reprocess) {
+                var files = o.putArray("reprocessed");
+                for (IngestJob.Reprocessed r : reprocessed) {
+                    ObjectNode f = files.addObject();
+                    f.put("source", r.source());
+                    if (r.before() != null) {
+                        progress(f.putObject("before"), r.before());
+                    } else {
+                        f.putNull("before");
+                    }
+                    progress(f.putObject("after"), r.after());
+                    f.put("withdrawn_archive_rows", r.withdrawn().archiveRows());
+                    f.put("superseded_dead_letters", r.withdrawn().deadLetters());
+                }
+            }
+            out.println(o);
         } else {
+            if (dryRun) {
+                out.print("dry run, nothing changed: ");
+            }
             out.printf("files %d (skipped %d, failed %d)  records in %d  accepted %d  rejected %d  duplicates %d  unknown subscribers %d  %.1f s  %,.0f records/s%n",
                     s.files(), s.filesSkipped(), s.filesFailed(), s.recordsIn(), s.accepted(), s.rejected(), s.duplicates(),
                     s.unknownSubscribers(), s.seconds(), s.seconds() > 0 ? s.recordsIn() / s.seconds() : 0.0);
@@ -122,12 +159,33 @@ final class IngestCommand implements Callable<Integer> {
         try (LocalStore localStore = LocalStore.open(store.data.dataDir)) {
             LocalCdrPipeline pipeline = new LocalCdrPipeline(localStore, store.pipelineConfig());
             ConsoleIngestListener listener = new ConsoleIngestListener(System.err, !json && System.console() != null);
-            s = new IngestJob(pipeline, fmt, chunkRecords, IngestJob.DEFAULT_EXPORT_ROWS, listener).run(paths);
+            IngestJob job = new IngestJob(pipeline, fmt, chunkRecords, IngestJob.DEFAULT_EXPORT_ROWS, listener);
+            if (reprocess) {
+                job.reprocess();
+            }
+            if (dryRun) {
+                job.dryRun();
+                s = localStore.rolledBack(c -> job.run(paths));
+                pipeline.archive().deleteOrphans();
+            } else {
+                s = job.run(paths);
+            }
+            reprocessed = job.reprocessed();
         }
         return s;
     }
 
-    static String toJson(IngestSummary s) {
+    private List<IngestJob.Reprocessed> reprocessed = List.of();
+
+    private static void progress(ObjectNode o, io.sluice.core.intake.InputManifest.Progress p) {
+        o.put("records_in", p.recordsIn());
+        o.put("accepted", p.accepted());
+        o.put("rejected", p.rejected());
+        o.put("duplicates", p.duplicates());
+        o.put("unknown_subscribers", p.unknownSubscribers());
+    }
+
+    static ObjectNode toJson(IngestSummary s) {
         ObjectNode o = new ObjectMapper().createObjectNode();
         o.put("files", s.files());
         o.put("records_in", s.recordsIn());
@@ -138,6 +196,6 @@ final class IngestCommand implements Callable<Integer> {
         o.put("files_skipped", s.filesSkipped());
         o.put("files_failed", s.filesFailed());
         o.put("unknown_subscribers", s.unknownSubscribers());
-        return o.toString();
+        return o;
     }
 }

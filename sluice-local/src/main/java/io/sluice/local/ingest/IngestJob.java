@@ -11,6 +11,7 @@ import io.sluice.core.intake.EntryRules;
 import io.sluice.core.intake.InputManifest;
 import io.sluice.core.pipeline.BatchId;
 import io.sluice.core.pipeline.BatchOutcome;
+import io.sluice.local.store.SourceRetraction;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,6 +55,20 @@ public final class IngestJob {
     /** Files found by walking a folder, not named one by one: one that is plainly no CDR file is skipped, not failed. */
     private final java.util.Set<Path> walked = new java.util.HashSet<>();
 
+    /** --reprocess: a file ingested before is withdrawn and taken again under this run's settings (issue 22). */
+    private boolean reprocess;
+    /** Inside a transaction the caller rolls back: no Parquet is written, nothing outlives the run. */
+    private boolean dryRun;
+    private final List<Reprocessed> reprocessed = new ArrayList<>();
+
+    /**
+     * One file taken again: what its earlier ingest counted ({@code null} when there was none), what this run counted,
+     * and what was withdrawn.
+     */
+    public record Reprocessed(String source, InputManifest.Progress before, InputManifest.Progress after,
+                              SourceRetraction.Withdrawn withdrawn) {
+    }
+
     private long files, filesSkipped, filesFailed, recordsIn, accepted, rejected, duplicates, unknown;
     private long bytesBefore;
     /** Where the time goes, for SLUICE_DEBUG=1: framing, waiting for prepared chunks, committing. */
@@ -87,6 +102,31 @@ public final class IngestJob {
     public IngestJob flushAtEnd(boolean flush) {
         this.flushAtEnd = flush;
         return this;
+    }
+
+    /**
+     * Takes files that were ingested before again, under this job's format and settings: what their earlier ingest
+     * produced is withdrawn first ({@link SourceRetraction}), in one transaction, then the file is ingested chunk by
+     * chunk as if new.
+     */
+    public IngestJob reprocess() {
+        this.reprocess = true;
+        return this;
+    }
+
+    /**
+     * The caller runs this job inside {@link io.sluice.local.store.LocalStore#rolledBack}: everything is written as in a
+     * real run and then rolled back, so nothing may leave the transaction (no Parquet export, no archive rewrite).
+     */
+    public IngestJob dryRun() {
+        this.dryRun = true;
+        this.flushAtEnd = false;
+        return this;
+    }
+
+    /** The files {@link #reprocess} took again, in order. */
+    public List<Reprocessed> reprocessed() {
+        return List.copyOf(reprocessed);
     }
 
     public IngestSummary run(List<Path> inputs) {
@@ -210,6 +250,13 @@ public final class IngestJob {
         }
         InputManifest manifest = pipeline.manifest();
         Optional<InputManifest.Entry> entry = manifest.find(hash);
+        InputManifest.Progress before = null;
+        SourceRetraction.Withdrawn withdrawn = SourceRetraction.Withdrawn.NOTHING;
+        if (reprocess && entry.isPresent()) {
+            before = entry.get().progress();
+            withdrawn = withdraw(hash, name, entry.get());
+            entry = Optional.empty();
+        }
         if (entry.isPresent() && entry.get().status() == InputManifest.Status.PROCESSED) {
             long n = entry.get().progress().recordsIn();
             filesSkipped++;
@@ -233,6 +280,36 @@ public final class IngestJob {
         } catch (IOException e) {
             // closing a file we only read: nothing to lose
         }
+        if (reprocess) {
+            InputManifest.Progress after = manifest.find(hash).map(InputManifest.Entry::progress).orElse(InputManifest.Progress.NONE);
+            Reprocessed r = new Reprocessed(name, before, after, withdrawn);
+            reprocessed.add(r);
+            listener.fileReprocessed(r, dryRun);
+        }
+    }
+
+    /**
+     * Withdraws what the earlier ingest of {@code hash} produced, its manifest entry with it, in one transaction; then
+     * rewrites the Parquet partitions it had rows in (journaled: a crash finishes it when the store opens next).
+     */
+    private SourceRetraction.Withdrawn withdraw(String hash, String name, InputManifest.Entry old) {
+        if (!dryRun && pipeline.archive().pendingRows() > 0) {
+            pipeline.archive().export();
+        }
+        List<BatchId> batches = new ArrayList<>();
+        for (long chunk = 1; chunk <= old.progress().chunks(); chunk++) {
+            batches.add(BatchId.ofFileChunk(hash, chunk));
+        }
+        SourceRetraction.Withdrawn w = pipeline.store().inTransaction(c -> {
+            SourceRetraction.Withdrawn done = new SourceRetraction(pipeline.store(), pipeline.archive())
+                    .retract(name, batches, "reprocess:" + hash, java.time.Instant.now());
+            pipeline.manifest().forget(hash);
+            return done;
+        });
+        if (!dryRun) {
+            pipeline.archive().finishRewrites();
+        }
+        return w;
     }
 
     private void ingestStream(Path path, String name, long size, String hash, InputStream in, byte[] head, InputManifest manifest,
@@ -285,7 +362,7 @@ public final class IngestJob {
                 for (Rejection r : o.rejections()) {
                     listener.rejected(r);
                 }
-                if (exportRows > 0 && pipeline.archive().pendingRows() >= exportRows) {
+                if (exportRows > 0 && !dryRun && pipeline.archive().pendingRows() >= exportRows) {
                     pipeline.archive().export();
                 }
                 afterChunk.run();
@@ -302,9 +379,30 @@ public final class IngestJob {
             waitingNanos += r.waitingNanos();
             commitNanos += r.commitNanos();
             manifest.finish(input, InputManifest.Status.PROCESSED, null, java.time.Instant.now());
+            format.ifPresent(forced -> hintIfMisread(name, forced, head, manifest.find(hash)));
         } catch (IOException e) {
             manifest.finish(input, InputManifest.Status.FAILED, e.getMessage(), java.time.Instant.now());
             fail(path, "read error: " + e.getMessage());
+        }
+    }
+
+    /**
+     * When a forced --format rejected most of a file and the file's first records read as another format, says so
+     * with the command that takes it again (issue 22): a wrong --format is the likeliest cause, and it can be undone.
+     */
+    private void hintIfMisread(String name, CdrFormat forced, byte[] head, Optional<InputManifest.Entry> entry) {
+        if (entry.isEmpty()) {
+            return;
+        }
+        InputManifest.Progress p = entry.get().progress();
+        if (p.recordsIn() == 0 || p.rejected() * 2 <= p.recordsIn()) {
+            return;
+        }
+        EntryRules.Screening guess = EntryRules.screen(head, Optional.empty(), pipeline.processor().config().maxRecordBytes());
+        if (guess instanceof EntryRules.Take take && take.format() != forced) {
+            listener.hint(name, p.rejected() + " of " + p.recordsIn() + " records were rejected under --format " + forced.cliName()
+                    + ", and the file looks like " + take.format().cliName() + ": take it again with 'sluice ingest --reprocess --format "
+                    + take.format().cliName() + " " + name + "' (add --dry-run to see the difference first)");
         }
     }
 

@@ -27,6 +27,14 @@ public interface IngestListener {
     default void fileSkipped(String path, long records) {
     }
 
+    /** A forced format that rejected most of a file which reads as another format: what to do about it. */
+    default void hint(String path, String text) {
+    }
+
+    /** A file taken again by --reprocess (or, with {@code dryRun}, what taking it again would do). */
+    default void fileReprocessed(IngestJob.Reprocessed r, boolean dryRun) {
+    }
+
     default void rejected(Rejection rejection) {
     }
 

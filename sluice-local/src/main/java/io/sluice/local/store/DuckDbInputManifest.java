@@ -136,6 +136,19 @@ public final class DuckDbInputManifest implements InputManifest {
         });
     }
 
+    /**
+     * Removes the entry of {@code id}, on the store's connection (so inside the caller's transaction): the input is
+     * then new to the manifest. A withdrawn source is forgotten in the transaction that withdraws it (issue 22).
+     */
+    public void forget(String id) {
+        try (PreparedStatement p = store.connection().prepareStatement("DELETE FROM ingested_files WHERE content_hash = ?")) {
+            p.setString(1, id);
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("Cannot remove a file from the manifest: " + LocalStore.firstLine(e.getMessage()), e);
+        }
+    }
+
     @Override
     public Optional<Entry> find(String id) {
         try {

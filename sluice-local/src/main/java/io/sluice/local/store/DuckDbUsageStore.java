@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * appended to {@code usage_daily_delta} and {@code route_hourly_delta} (an upsert into a keyed table costs
  * an index probe per row; an append costs nothing), once per batch id ({@code batch_marks}, same
  * transaction). The views {@code usage_daily} and {@code route_hourly} sum base and deltas, so readers always
- * see current totals; {@link #compact()} folds deltas into the base tables at the end of a run.
+ * see current totals; {@link #compact()} folds deltas into the base tables at the end of a run. A withdrawn source
+ * ({@link SourceRetraction}) appends its counters negated; a group brought to zero is no row.
  */
 public final class DuckDbUsageStore implements UsageStore {
     private final LocalStore store;
@@ -68,13 +69,13 @@ public final class DuckDbUsageStore implements UsageStore {
                         CREATE OR REPLACE TABLE usage_daily_base AS SELECT msisdn, day, sum(calls) AS calls, sum(answered) AS answered,
                           sum(seconds) AS seconds, sum(intl_calls) AS intl_calls, sum(intl_seconds) AS intl_seconds
                         FROM (SELECT * FROM usage_daily_base UNION ALL SELECT * FROM usage_daily_delta)
-                        GROUP BY msisdn, day ORDER BY day, msisdn""");
+                        GROUP BY msisdn, day HAVING sum(calls) <> 0 ORDER BY day, msisdn""");
                 s.execute("DELETE FROM usage_daily_delta");
                 s.execute("""
                         CREATE OR REPLACE TABLE route_hourly_base AS SELECT route, hour, sum(attempts) AS attempts,
                           sum(answered) AS answered, sum(seconds) AS seconds
                         FROM (SELECT * FROM route_hourly_base UNION ALL SELECT * FROM route_hourly_delta)
-                        GROUP BY route, hour ORDER BY hour, route""");
+                        GROUP BY route, hour HAVING sum(attempts) <> 0 ORDER BY hour, route""");
                 s.execute("DELETE FROM route_hourly_delta");
             }
             return null;

@@ -21,7 +21,7 @@ import org.duckdb.DuckDBConnection;
  * or none of a batch (CDR-8).
  */
 public final class LocalStore implements AutoCloseable {
-    public static final int SCHEMA_VERSION = 3;
+    public static final int SCHEMA_VERSION = 4;
     public static final String DB_FILE = "sluice.duckdb";
 
     private final Path dataDir;
@@ -130,6 +130,12 @@ public final class LocalStore implements AutoCloseable {
                 }
                 s.execute("INSERT INTO schema_version VALUES (3)");
             }
+            if (version < 4) {
+                for (String ddl : SCHEMA_V4) {
+                    s.execute(ddl);
+                }
+                s.execute("INSERT INTO schema_version VALUES (4)");
+            }
         } catch (SQLException e) {
             throw new StoreException("Cannot create the store schema in " + dataDir + ": " + firstLine(e.getMessage()), e);
         }
@@ -176,6 +182,32 @@ public final class LocalStore implements AutoCloseable {
             + "status VARCHAR NOT NULL)"
     };
 
+    /**
+     * Version 4: a source can be taken again under other settings (issue 22, {@code sluice ingest --reprocess},
+     * {@code sluice dlq replay}). Dead letters it supersedes move to a table of their own (kept, not listed); archive
+     * rows it withdraws are listed until the Parquet partitions holding them are rewritten without them; aggregate
+     * groups that a withdrawal brought to zero are no rows, as if never counted.
+     */
+    private static final String[] SCHEMA_V4 = {
+        """
+        CREATE TABLE IF NOT EXISTS dead_letters_superseded AS SELECT *, CAST(NULL AS TIMESTAMP) AS superseded_at,
+            CAST(NULL AS VARCHAR) AS superseded_by FROM dead_letters LIMIT 0""",
+        "CREATE TABLE IF NOT EXISTS archive_rewrites(rewrite_id BIGINT PRIMARY KEY, status VARCHAR NOT NULL, source VARCHAR NOT NULL, "
+            + "created_at TIMESTAMP NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS archive_rewrite_partitions(rewrite_id BIGINT NOT NULL, dt VARCHAR NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS archive_retracted(rewrite_id BIGINT NOT NULL, record_key VARCHAR NOT NULL)",
+        """
+        CREATE OR REPLACE VIEW usage_daily AS SELECT msisdn, day, sum(calls) AS calls, sum(answered) AS answered,
+            sum(seconds) AS seconds, sum(intl_calls) AS intl_calls, sum(intl_seconds) AS intl_seconds
+          FROM (SELECT * FROM usage_daily_base UNION ALL SELECT * FROM usage_daily_delta) GROUP BY msisdn, day
+          HAVING sum(calls) <> 0""",
+        """
+        CREATE OR REPLACE VIEW route_hourly AS SELECT route, hour, sum(attempts) AS attempts, sum(answered) AS answered,
+            sum(seconds) AS seconds
+          FROM (SELECT * FROM route_hourly_base UNION ALL SELECT * FROM route_hourly_delta) GROUP BY route, hour
+          HAVING sum(attempts) <> 0"""
+    };
+
     /** Version 3: the file manifest is the core's InputManifest port (issue 15): attempts and the attempt's lease. */
     private static final String[] SCHEMA_V3 = {
         "ALTER TABLE ingested_files ADD COLUMN attempts BIGINT DEFAULT 1",
@@ -197,9 +229,15 @@ public final class LocalStore implements AutoCloseable {
             started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP NOT NULL, error VARCHAR, moved_to VARCHAR NOT NULL)"""
     };
 
-    /** Runs {@code work} in one transaction: all of it commits, or none (a crash or exception rolls back). */
+    /**
+     * Runs {@code work} in one transaction: all of it commits, or none (a crash or exception rolls back). Called inside
+     * another transaction (a {@link #rolledBack} dry run), it joins it: the outer one decides.
+     */
     public <T> T inTransaction(SqlWork<T> work) {
         try {
+            if (!connection.getAutoCommit()) {
+                return work.run(connection);
+            }
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
@@ -209,6 +247,24 @@ public final class LocalStore implements AutoCloseable {
                 connection.rollback();
                 throw e;
             } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Store transaction failed: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Runs {@code work} in one transaction and rolls it back whatever happens: a dry run that goes through every
+     * write of the real one and keeps none. Files written on the way (staging files) are orphans afterwards.
+     */
+    public <T> T rolledBack(SqlWork<T> work) {
+        try {
+            connection.setAutoCommit(false);
+            try {
+                return work.run(connection);
+            } finally {
+                connection.rollback();
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {

@@ -182,7 +182,7 @@ public final class ParquetArchive implements Archive {
                 + ", header = false, quote = '\"', escape = '\"', allow_quoted_nulls = false, auto_detect = false)";
     }
 
-    /** Finishes an export a crash interrupted: to be called when the store opens, before anything reads the archive. */
+    /** Finishes an export or an archive rewrite a crash interrupted: to be called when the store opens, before anything reads the archive. */
     public void recover() {
         exportLock.writeLock().lock();
         try (Statement s = store.connection().createStatement();
@@ -190,8 +190,19 @@ public final class ParquetArchive implements Archive {
             if (rs.next()) {
                 write(rs.getLong(1));
             }
+            new ArchiveRewrite(store).finishAll();
         } catch (SQLException e) {
             throw new StoreException("Cannot check for an interrupted archive export: " + LocalStore.firstLine(e.getMessage()), e);
+        } finally {
+            exportLock.writeLock().unlock();
+        }
+    }
+
+    /** Removes rows a committed withdrawal listed ({@link SourceRetraction}) from the Parquet files. */
+    public void finishRewrites() {
+        exportLock.writeLock().lock();
+        try {
+            new ArchiveRewrite(store).finishAll();
         } finally {
             exportLock.writeLock().unlock();
         }
