@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 /** {@code sluice dlq}: the rejected records, with where and why (CDR-3). */
 @Command(name = "dlq", mixinStandardHelpOptions = true,
         description = {"Inspect dead letters.", "Rejected records are kept with their original bytes, file, line and reason."},
-        subcommands = {DlqCommand.ListDeadLetters.class, DlqCommand.Show.class})
+        subcommands = {DlqCommand.ListDeadLetters.class, DlqCommand.Show.class, DlqCommand.Replay.class})
 final class DlqCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -190,6 +190,102 @@ final class DlqCommand implements Runnable {
                         text(d.original()));
             }
             return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "replay", mixinStandardHelpOptions = true,
+            description = {"Send dead letters back through the pipeline, with other settings.",
+                "Each is counted once: accepted, rejected again (a new dead letter, same source and line) or a duplicate of a "
+                    + "record accepted since. Replayed dead letters leave the queue and are kept apart. Pages of "
+                    + "10,000 commit one by one: a run stopped at any point can be run again for the rest.",
+                "Over-long records (only their first 64 KiB were kept) stay in the queue."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:Every replayed record was accepted or a duplicate.", ExitCodes.HELP_FAILED, ExitCodes.HELP_USAGE,
+                "3:Done, but some records were rejected again or some dead letters could not be replayed."})
+    static final class Replay implements Callable<Integer> {
+        @Mixin
+        StoreOptions store;
+
+        @Option(names = "--reason", paramLabel = "REASON", description = "Only dead letters of this reason: ${COMPLETION-CANDIDATES}.")
+        RejectReason reason;
+
+        @Option(names = "--source", paramLabel = "FILE", description = "Only dead letters of this source: a file as it was ingested "
+                + "(relative paths are made absolute), or a source as 'sluice dlq list' prints it (http:3).")
+        String source;
+
+        @Option(names = "--format", paramLabel = "FORMAT", description = "Read them as asterisk, freeswitch or jsonl. Default: the "
+                + "format each source's dead letters look like.")
+        String format;
+
+        @Option(names = "--dry-run", description = "Go through every step and keep nothing: prints what the replay would count.")
+        boolean dryRun;
+
+        @Option(names = "--json", description = "Print one JSON summary.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Optional<io.sluice.core.cdr.CdrFormat> fmt = Optional.empty();
+            if (format != null) {
+                try {
+                    fmt = Optional.of(io.sluice.core.cdr.CdrFormat.valueOf(format.toUpperCase(java.util.Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    System.err.println("sluice: unknown --format '" + format + "': asterisk, freeswitch or jsonl");
+                    return ExitCodes.USAGE;
+                }
+            }
+            if (UpClient.of(store.dataDir()).isPresent()) {
+                System.err.println("sluice: 'sluice up' owns " + store.dataDir().toAbsolutePath() + "; stop it first to replay dead "
+                        + "letters (the store has one writer)");
+                return ExitCodes.USAGE;
+            }
+            Optional<String> src = Optional.ofNullable(source).map(Replay::sourceName);
+            io.sluice.local.ingest.DeadLetterReplay.Result r;
+            try (LocalStore s = LocalStore.openExisting(store.dataDir())) {
+                var pipeline = new io.sluice.local.ingest.LocalCdrPipeline(s, store.pipelineConfig());
+                var replay = new io.sluice.local.ingest.DeadLetterReplay(pipeline, fmt, io.sluice.local.ingest.DeadLetterReplay.DEFAULT_PAGE);
+                if (dryRun) {
+                    r = s.rolledBack(c -> replay.run(Optional.ofNullable(reason), src));
+                    pipeline.archive().deleteOrphans();
+                } else {
+                    r = replay.run(Optional.ofNullable(reason), src);
+                    pipeline.flush();
+                }
+            }
+            if (json) {
+                ObjectNode o = new ObjectMapper().createObjectNode();
+                o.put("dry_run", dryRun);
+                o.put("selected", r.selected());
+                o.put("replayed", r.replayed());
+                o.put("left_truncated", r.leftTruncated());
+                o.put("left_unknown_format", r.leftUnknownFormat());
+                o.put("records_in", r.recordsIn());
+                o.put("accepted", r.accepted());
+                o.put("rejected", r.rejected());
+                o.put("duplicates", r.duplicates());
+                System.out.println(o);
+            } else {
+                System.out.printf("%s%s %s: records in %d  accepted %d  rejected %d  duplicates %d%n", dryRun ? "dry run, nothing changed: " : "",
+                        dryRun ? "would replay" : "replayed", ReportPrinter.count(r.replayed(), "dead letter", "dead letters"),
+                        r.recordsIn(), r.accepted(), r.rejected(), r.duplicates());
+                if (r.leftTruncated() > 0) {
+                    System.out.println("left in the queue: " + ReportPrinter.count(r.leftTruncated(), "over-long record", "over-long records")
+                            + " (only the first 64 KiB of each was kept)");
+                }
+                if (r.leftUnknownFormat() > 0) {
+                    System.out.println("left in the queue: " + ReportPrinter.count(r.leftUnknownFormat(), "dead letter", "dead letters")
+                            + " of sources that read as no format; pass --format");
+                }
+                if (r.selected() == 0) {
+                    System.out.println("no dead letters matched" + (reason == null && source == null ? "" : " (--reason, --source)"));
+                }
+            }
+            return r.rejected() == 0 && r.leftTruncated() + r.leftUnknownFormat() == 0 ? ExitCodes.OK : ExitCodes.REJECTED;
+        }
+
+        /** A file's source as ingest names it (absolute, normalized); other sources (http:3, s3://...) as given. */
+        private static String sourceName(String given) {
+            return given.contains(":") ? given : java.nio.file.Path.of(given).toAbsolutePath().normalize().toString();
         }
     }
 }

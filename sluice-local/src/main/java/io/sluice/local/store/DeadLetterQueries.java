@@ -47,6 +47,41 @@ public final class DeadLetterQueries {
         }
     }
 
+    /**
+     * Up to {@code limit} dead letters with ids in ({@code afterId}, {@code upToId}], oldest first, of one reason and one
+     * source when given: a page of a replay ({@code sluice dlq replay}).
+     */
+    public List<DeadLetter> page(Optional<String> reason, Optional<String> source, long afterId, long upToId, int limit) {
+        String sql = "SELECT id, batch_id, source, line, reason, detail, original, received_at FROM dead_letters WHERE id > ? AND id <= ?"
+                + (reason.isPresent() ? " AND reason = ?" : "") + (source.isPresent() ? " AND source = ?" : "") + " ORDER BY id LIMIT ?";
+        try (PreparedStatement p = connection.prepareStatement(sql)) {
+            int i = 1;
+            p.setLong(i++, afterId);
+            p.setLong(i++, upToId);
+            if (reason.isPresent()) {
+                p.setString(i++, reason.get());
+            }
+            if (source.isPresent()) {
+                p.setString(i++, source.get());
+            }
+            p.setInt(i, limit);
+            return read(p);
+        } catch (SQLException e) {
+            throw new StoreException("Cannot list dead letters: " + LocalStore.firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** The highest dead letter id so far (0 when none). */
+    public long lastId() {
+        try (PreparedStatement p = connection.prepareStatement("SELECT coalesce(max(id), 0) FROM dead_letters");
+             ResultSet rs = p.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new StoreException("Cannot read dead letters: " + LocalStore.firstLine(e.getMessage()), e);
+        }
+    }
+
     public Optional<DeadLetter> find(long id) {
         try (PreparedStatement p = connection.prepareStatement(
                 "SELECT id, batch_id, source, line, reason, detail, original, received_at FROM dead_letters WHERE id = ?")) {

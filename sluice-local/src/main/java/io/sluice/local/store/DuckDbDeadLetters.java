@@ -21,6 +21,42 @@ public final class DuckDbDeadLetters implements DeadLetters {
         this.store = store;
     }
 
+    /**
+     * Takes dead letters out of the queue for a replay ({@code sluice dlq replay}), in the caller's transaction: each
+     * moves to {@code dead_letters_superseded} naming {@code by}, and its dedup mark (the content key its batch claimed)
+     * is released, so that the replay judges its bytes afresh: accepted, rejected again (a new dead letter), or a
+     * duplicate of a record accepted since. Each dead letter is counted once, by the replay's outcome.
+     */
+    public void release(List<DeadLetterQueries.DeadLetter> letters, String by) {
+        if (letters.isEmpty()) {
+            return;
+        }
+        try {
+            try (Statement s = store.connection().createStatement()) {
+                s.execute("CREATE OR REPLACE TEMP TABLE released(id BIGINT, k_hi BIGINT, k_lo BIGINT, batch_tag BIGINT)");
+            }
+            try (DuckDBAppender a = store.connection().createAppender("temp", "main", "released")) {
+                for (DeadLetterQueries.DeadLetter d : letters) {
+                    io.sluice.core.cdr.RecordKey k = new Rejection(d.source(), d.line(), io.sluice.core.cdr.RejectReason.valueOf(d.reason()),
+                            d.detail(), d.original()).contentKey();
+                    a.beginRow().append(d.id()).append(k.hi()).append(k.lo()).append(DuckDbDedupStore.tag(new BatchId(d.batchId()))).endRow();
+                }
+            }
+            try (java.sql.PreparedStatement p = store.connection().prepareStatement("INSERT INTO dead_letters_superseded "
+                    + "SELECT *, now(), ? FROM dead_letters WHERE id IN (SELECT id FROM released)")) {
+                p.setString(1, by);
+                p.executeUpdate();
+            }
+            try (Statement s = store.connection().createStatement()) {
+                s.execute("DELETE FROM dead_letters WHERE id IN (SELECT id FROM released)");
+                s.execute("DELETE FROM rejected_seen r USING released x WHERE r.k_hi = x.k_hi AND r.k_lo = x.k_lo AND r.batch_tag = x.batch_tag");
+                s.execute("DROP TABLE released");
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot release " + letters.size() + " dead letters for a replay: " + LocalStore.firstLine(e.getMessage()), e);
+        }
+    }
+
     @Override
     public void store(BatchId batch, List<Rejection> rejections) {
         LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);

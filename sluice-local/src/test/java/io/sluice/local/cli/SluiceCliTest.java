@@ -141,6 +141,42 @@ class SluiceCliTest {
     }
 
     @Test
+    @DisplayName("issue 22 item 1: a wrong --format hints the right one, and --reprocess (dry run first) and dlq replay undo it")
+    void aWrongFormatCanBeUndone() throws Exception {
+        Path samples = io.sluice.local.Samples.dir();
+        org.junit.jupiter.api.Assumptions.assumeTrue(samples != null, io.sluice.local.Samples.MISSING);
+        Path master = dir.resolve("Master.csv");
+        Files.copy(samples.resolve("fafeitsch_asterisk_smallcdr.csv"), master);
+        String data = dir.resolve("data").toString();
+        assertThat(run("ingest", "--data-dir", data, "--format", "freeswitch", master.toString())).isEqualTo(ExitCodes.REJECTED);
+        assertThat(stderr()).contains("hint: ", "looks like asterisk", "sluice ingest --reprocess --format asterisk");
+        assertThat(run("ingest", "--data-dir", data, "--format", "asterisk", master.toString())).isZero();
+        assertThat(stderr()).contains("already ingested", "--reprocess");
+
+        assertThat(run("ingest", "--data-dir", data, "--reprocess", "--dry-run", "--format", "asterisk", "--json", master.toString())).isZero();
+        JsonNode dry = new ObjectMapper().readTree(stdout());
+        assertThat(dry.path("dry_run").asBoolean()).isTrue();
+        JsonNode file = dry.path("reprocessed").get(0);
+        assertThat(file.path("before").path("accepted").asLong()).isZero();
+        long records = file.path("before").path("rejected").asLong() + file.path("before").path("duplicates").asLong();
+        assertThat(file.path("after").path("accepted").asLong()).isPositive();
+        assertThat(file.path("superseded_dead_letters").asLong()).isEqualTo(file.path("before").path("rejected").asLong());
+        assertThat(run("dlq", "list", "--data-dir", data, "--json")).isZero();
+        assertThat(new ObjectMapper().readTree(stdout())).as("the dry run kept nothing").hasSize((int) file.path("before").path("rejected").asLong());
+
+        assertThat(run("dlq", "replay", "--data-dir", data, "--dry-run")).isZero();
+        assertThat(stdout()).startsWith("dry run, nothing changed: would replay ");
+
+        assertThat(run("ingest", "--data-dir", data, "--reprocess", "--format", "asterisk", master.toString())).isZero();
+        assertThat(stderr()).contains("before: records in " + records, "withdrew 0 archive rows and ");
+        assertThat(stdout()).contains("accepted " + file.path("after").path("accepted").asLong());
+        assertThat(run("dlq", "list", "--data-dir", data, "--json")).isZero();
+        assertThat(new ObjectMapper().readTree(stdout())).isEmpty();
+        assertThat(run("dlq", "replay", "--data-dir", data)).isZero();
+        assertThat(stdout()).contains("replayed 0 dead letters", "no dead letters matched");
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         assertThat(run("ingest")).isEqualTo(ExitCodes.USAGE);
         // Issue 22: one line saying what is wrong, one saying where to read more; not the whole help.

@@ -63,9 +63,15 @@ class ReprocessTest {
         Map<String, List<String>> m = new LinkedHashMap<>();
         m.put("usage_daily", rows(store, "SELECT * FROM usage_daily ORDER BY ALL"));
         m.put("route_hourly", rows(store, "SELECT * FROM route_hourly ORDER BY ALL"));
-        m.put("archive", rows(store, "SELECT * EXCLUDE (dt) FROM read_parquet('" + store.archiveDir().toAbsolutePath()
+        boolean archived;
+        try (var files = Files.walk(store.archiveDir())) {
+            archived = files.anyMatch(f -> f.toString().endsWith(".parquet"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        m.put("archive", !archived ? List.of() : rows(store, "SELECT * EXCLUDE (dt) FROM read_parquet('" + store.archiveDir().toAbsolutePath()
                 + "/dt=*/*.parquet', hive_partitioning = true) ORDER BY record_key"));
-        m.put("archive partitions", rows(store, "SELECT dt, count(*) FROM read_parquet('" + store.archiveDir().toAbsolutePath()
+        m.put("archive partitions", !archived ? List.of() : rows(store, "SELECT dt, count(*) FROM read_parquet('" + store.archiveDir().toAbsolutePath()
                 + "/dt=*/*.parquet', hive_partitioning = true) GROUP BY dt ORDER BY dt"));
         m.put("dead_letters", rows(store, "SELECT source, line, reason, detail, hex(original) FROM dead_letters ORDER BY ALL"));
         m.put("cdr_seen", rows(store, "SELECT * FROM cdr_seen ORDER BY ALL"));
