@@ -18,7 +18,7 @@ if [ ! -f "$input/cdr-0001.csv" ]; then
 fi
 echo "{\"machine\":\"$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\",\"java\":\"$(java -version 2>&1 | head -1 | tr -d '"')\",\"input_mib\":$(( $(stat -c %s "$input/cdr-0001.csv") / 1048576 ))}"
 rm -rf "$work/sluice-$records" "$work/duckdb-$records"
-java $java_opts -cp "$cp" io.sluice.local.cli.SluiceCli profiles import --data-dir "$work/sluice-$records" "$input/profiles.csv" >&2
+java $java_opts -cp "$cp" io.sluice.local.cli.SluiceCli profiles import --data-dir "$work/sluice-$records" "${input}-profiles.csv" >&2
 java $java_opts -cp "$cp" io.sluice.bench.IngestRun "$work/sluice-$records" "$input/cdr-0001.csv"
-java $java_opts -cp "$cp" io.sluice.bench.DuckDbBaseline "$work/duckdb-$records" "$input/cdr-0001.csv" "$input/profiles.csv"
+java $java_opts -cp "$cp" io.sluice.bench.DuckDbBaseline "$work/duckdb-$records" "$input/cdr-0001.csv" "${input}-profiles.csv"
 java $java_opts -cp "$cp" io.sluice.bench.ReportTimer "$work/sluice-$records"

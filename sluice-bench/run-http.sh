@@ -89,7 +89,7 @@ if curl -s -o /dev/null --max-time 2 "$base/healthz"; then
 fi
 data="$work/data"
 rm -rf "$data"
-java -Xmx1g -jar "$jar" profiles import --data-dir "$data" "$input/profiles.csv" >&2
+java -Xmx1g -jar "$jar" profiles import --data-dir "$data" "${input}-profiles.csv" >&2
 # UP_ARGS: extra options for sluice up, e.g. "--max-backlog 4294967296 --drain-timeout 600"; SERVER_JAVA_OPTS: extra JVM options.
 java -Xmx"${BENCH_HEAP:-1g}" ${SERVER_JAVA_OPTS:-} -jar "$jar" up --data-dir "$data" --port "$port" ${UP_ARGS:-} > "$work/up.log" 2>&1 &
 server_pid=$!
@@ -156,7 +156,7 @@ fi
 if [ "${BASELINE:-1}" = 1 ]; then
   bdata="$work/baseline-data"
   rm -rf "$bdata"
-  java -Xmx1g -jar "$jar" profiles import --data-dir "$bdata" "$input/profiles.csv" >&2
+  java -Xmx1g -jar "$jar" profiles import --data-dir "$bdata" "${input}-profiles.csv" >&2
   b0=$(date +%s.%N)
   java -Xmx"${BENCH_HEAP:-1g}" -jar "$jar" ingest --data-dir "$bdata" --json "$input/cdr-0001.csv" > "$work/baseline.json" || true
   b1=$(date +%s.%N)

@@ -31,7 +31,7 @@ trap cleanup EXIT INT TERM
 # 1. sluice up, all files dropped at once (hard links into the inbox: same file system, complete on arrival).
 data="$work/up-data"
 rm -rf "$data"
-java -Xmx1g -jar "$jar" profiles import --data-dir "$data" "$input/profiles.csv" >&2
+java -Xmx1g -jar "$jar" profiles import --data-dir "$data" "${input}-profiles.csv" >&2
 java -Xmx"${BENCH_HEAP:-1g}" -jar "$jar" up --data-dir "$data" --port "$port" --inbox-settle 500 > "$work/up.log" 2>&1 &
 server_pid=$!
 deadline=$((SECONDS + 60))
@@ -71,7 +71,7 @@ PY
 # 2. Baseline: sluice ingest of the same files, same heap, fresh data dir.
 base="$work/ingest-data"
 rm -rf "$base"
-java -Xmx1g -jar "$jar" profiles import --data-dir "$base" "$input/profiles.csv" >&2
+java -Xmx1g -jar "$jar" profiles import --data-dir "$base" "${input}-profiles.csv" >&2
 b0=$(date +%s.%N)
 /usr/bin/time -f "%M" -o "$work/ingest.rss" java -Xmx"${BENCH_HEAP:-1g}" -jar "$jar" ingest --data-dir "$base" --json \
   $(ls "$input"/cdr-*.csv) > "$work/ingest.json" || true

@@ -33,8 +33,12 @@ public final class ReportCatalog {
         }
     }
 
-    /** The first comment line of the report's SQL, used as its description in {@code --help} and listings. */
+    /**
+     * The first comment line of the report's SQL, used as its description in {@code --help} and listings, without the
+     * requirement ids and issue numbers the comment cites for developers ("(ANA-2, CDR-7)"): users read it.
+     */
     public static String description(String name) {
-        return sql(name).map(s -> s.lines().findFirst().orElse("").replaceFirst("^--\\s*", "")).orElse("");
+        return sql(name).map(s -> s.lines().findFirst().orElse("").replaceFirst("^--\\s*", "")
+                .replaceAll("\\s*\\((?:[A-Z]{2,4}-\\d+|issue \\d+)(?:,\\s*(?:[A-Z]{2,4}-\\d+|issue \\d+))*\\)", "")).orElse("");
     }
 }

@@ -44,6 +44,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--days", defaultValue = "7", paramLabel = "D", description = "Days of traffic. Default: ${DEFAULT-VALUE}.")
     int days;
 
+    /** Rows of each report the demo prints; a table cut there says so. */
+    static final int DEMO_ROWS = 12;
+
     @Override
     public Integer call() throws Exception {
         if (UpClient.of(store.data.dataDir).isPresent()) {
@@ -52,7 +55,8 @@ final class DemoCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         Path input = store.data.dataDir.resolve("demo-input");
-        LocalDate end = LocalDate.now(ZoneOffset.UTC);
+        // Traffic ends yesterday: no generated call lies in the future, and the reports' periods are whole days.
+        LocalDate end = LocalDate.now(ZoneOffset.UTC).minusDays(1);
         GeneratorSpec spec = new GeneratorSpec(records, subscribers, days, CdrFormat.ASTERISK, 0.01, 0.01, 42, end, 2, "US");
         System.out.println("== generating " + records + " Asterisk CDRs for " + subscribers + " subscribers over " + days + " days in " + input);
         CdrGenerator.GenerationResult g = CdrGenerator.generate(spec, input, n -> { });
@@ -64,15 +68,18 @@ final class DemoCommand implements Callable<Integer> {
             ConsoleIngestListener listener = new ConsoleIngestListener(System.err, System.console() != null);
             IngestSummary sum = new IngestJob(new LocalCdrPipeline(s, store.pipelineConfig()), Optional.empty(),
                     IngestJob.DEFAULT_CHUNK_RECORDS, IngestJob.DEFAULT_EXPORT_ROWS, listener).run(List.copyOf(g.files()));
-            System.out.println(IngestCommand.toJson(sum));
+            System.out.println(IngestCommand.summaryLine(sum));
             ReportRunner runner = new ReportRunner(s);
             for (String name : ReportCatalog.NAMES) {
                 System.out.println();
                 System.out.println("== sluice report " + name + "   -- " + ReportCatalog.description(name));
-                ReportPrinter.print(runner.run(name, end.minusDays(days), end, 12), ReportPrinter.Format.table, System.out);
+                ReportCommand.printCut(runner.run(name, end.minusDays(days - 1), end, DEMO_ROWS + 1), DEMO_ROWS, ReportPrinter.Format.table,
+                        System.out);
             }
         }
         System.out.println();
+        System.out.println("Reports cover " + end.minusDays(days - 1) + " to " + end + " (UTC): for example 'sluice report daily-usage --from "
+                + end.minusDays(days - 1) + " --to " + end + " --data-dir " + store.data.dataDir + "'.");
         System.out.println("Next: 'sluice dlq list' shows the rejected records, 'sluice report --help' the reports,");
         System.out.println("'sluice ingest FILE' loads your own CDRs (running the demo again changes nothing: same files).");
         return ExitCodes.OK;

@@ -18,11 +18,11 @@ import picocli.CommandLine.Option;
 /** {@code sluice generate}: realistic synthetic CDR traffic, deterministic for a seed. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {
-            "Write synthetic CDR files and a matching profiles.csv.",
+            "Write synthetic CDR files into --out and matching subscriber profiles beside it (DIR-profiles.csv).",
             "Traffic has diurnal busy hours, an international share, short calls, failed/busy/no-answer calls and",
             "a few fraud-like bursts; the same seed writes the same bytes. Invalid and duplicate records can be",
-            "mixed in to exercise validation and de-duplication. Ingest the cdr-*.csv files (profiles.csv is no",
-            "CDR file: import it with 'sluice profiles import')."
+            "mixed in to exercise validation and de-duplication. Ingest the folder with 'sluice ingest DIR' and",
+            "import the profiles with 'sluice profiles import DIR-profiles.csv'. Traffic ends yesterday (UTC) unless --end-date says otherwise."
         })
 final class GenerateCommand implements Callable<Integer> {
 
@@ -37,7 +37,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--days", defaultValue = "7", paramLabel = "D", description = "Days of traffic, ending --end-date. Default: ${DEFAULT-VALUE}.")
     int days;
 
-    @Option(names = "--end-date", paramLabel = "YYYY-MM-DD", description = "Last day of traffic (UTC). Default: today.")
+    @Option(names = "--end-date", paramLabel = "YYYY-MM-DD", description = "Last day of traffic (UTC). Default: yesterday, so that no call lies in the future.")
     LocalDate endDate;
 
     @Option(names = "--format", defaultValue = "asterisk", paramLabel = "FORMAT",

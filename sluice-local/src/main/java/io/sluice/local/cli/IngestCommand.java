@@ -147,9 +147,7 @@ final class IngestCommand implements Callable<Integer> {
             if (dryRun) {
                 out.print("dry run, nothing changed: ");
             }
-            out.printf("files %d (skipped %d, failed %d)  records in %d  accepted %d  rejected %d  duplicates %d  unknown subscribers %d  %.1f s  %,.0f records/s%n",
-                    s.files(), s.filesSkipped(), s.filesFailed(), s.recordsIn(), s.accepted(), s.rejected(), s.duplicates(),
-                    s.unknownSubscribers(), s.seconds(), s.seconds() > 0 ? s.recordsIn() / s.seconds() : 0.0);
+            out.println(summaryLine(s));
         }
         return s.clean() ? ExitCodes.OK : ExitCodes.REJECTED;
     }
@@ -183,6 +181,13 @@ final class IngestCommand implements Callable<Integer> {
         o.put("rejected", p.rejected());
         o.put("duplicates", p.duplicates());
         o.put("unknown_subscribers", p.unknownSubscribers());
+    }
+
+    /** The one readable summary of an ingest run, printed by {@code ingest} and {@code demo} alike. */
+    static String summaryLine(IngestSummary s) {
+        return String.format("files %d (skipped %d, failed %d)  records in %d  accepted %d  rejected %d  duplicates %d  unknown subscribers %d  %.1f s  %,.0f records/s",
+                s.files(), s.filesSkipped(), s.filesFailed(), s.recordsIn(), s.accepted(), s.rejected(), s.duplicates(),
+                s.unknownSubscribers(), s.seconds(), s.seconds() > 0 ? s.recordsIn() / s.seconds() : 0.0);
     }
 
     static ObjectNode toJson(IngestSummary s) {

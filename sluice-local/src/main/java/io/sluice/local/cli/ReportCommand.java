@@ -94,12 +94,28 @@ final class ReportCommand implements Callable<Integer> {
         }
         ReportResult r;
         try (LocalStore s = LocalStore.openExisting(store.dataDir)) {
-            r = new ReportRunner(s).run(name, first, last, rows);
+            // One row more than shown: a table cut at --limit says so only when rows were left out.
+            r = new ReportRunner(s).run(name, first, last, rows == 0 ? 0 : rows + 1);
         }
-        ReportPrinter.print(r, out, System.out);
-        if (out == ReportPrinter.Format.table && rows > 0 && r.rows().size() == rows) {
-            System.out.println("(the first " + rows + " rows; --limit 0 shows all)");
-        }
+        printCut(r, rows, out, System.out);
         return ExitCodes.OK;
+    }
+
+    /**
+     * Prints at most {@code limit} rows of {@code r} (0: all), and when rows were left out says so under a table, and on
+     * stderr for csv and json, whose stdout a script parses (issue 22).
+     */
+    static void printCut(ReportResult r, int limit, ReportPrinter.Format out, java.io.PrintStream to) {
+        boolean cut = limit > 0 && r.rows().size() > limit;
+        ReportResult shown = cut ? new ReportResult(r.name(), r.columns(), r.rows().subList(0, limit), r.seconds()) : r;
+        ReportPrinter.print(shown, out, to);
+        if (cut) {
+            String note = "(the first " + limit + " rows; more exist: 'sluice report " + r.name() + " --limit 0' shows all)";
+            if (out == ReportPrinter.Format.table) {
+                to.println(note);
+            } else {
+                System.err.println("sluice: " + note);
+            }
+        }
     }
 }

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
             "Run Sluice continuously: an HTTP ingest API and an inbox folder.",
             "Both go through the same core and store as 'sluice ingest'.",
             "",
-            "HTTP (loopback by default; see the README for every endpoint):",
+            "HTTP (loopback by default; docs/local-runtime.md lists every endpoint):",
             "  POST /v1/cdrs          CDR lines; Content-Type text/csv (Asterisk or",
             "                         FreeSWITCH, or ?format=) or application/x-ndjson;",
             "                         202 + ingest id once durably logged",

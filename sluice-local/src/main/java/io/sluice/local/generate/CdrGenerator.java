@@ -28,7 +28,8 @@ import java.util.function.LongConsumer;
 public final class CdrGenerator {
     /** Progress is reported every this many lines, and once at the end. */
     public static final int PROGRESS_EVERY = 100_000;
-    public static final String PROFILES_FILE = "profiles.csv";
+    /** The profiles file's name ends so, beside the CDR folder: {@code cdrs/} and {@code cdrs-profiles.csv}. */
+    public static final String PROFILES_SUFFIX = "-profiles.csv";
     private static final int MAX_PLACEMENT_TRIES = 64;
 
     /**
@@ -59,8 +60,9 @@ public final class CdrGenerator {
     }
 
     /**
-     * Writes {@code spec.files()} CDR files ({@code cdr-0001.csv}, or {@code .jsonl}) and {@code profiles.csv}
-     * into {@code outDir}, creating it if missing and replacing files of those names.
+     * Writes {@code spec.files()} CDR files ({@code cdr-0001.csv}, or {@code .jsonl}) into {@code outDir}, creating it if
+     * missing and replacing files of those names, and the profiles beside it ({@link #profilesFile}): not inside, so
+     * that the folder holds CDRs only and {@code sluice ingest DIR} takes all of it (issue 22).
      *
      * @param progress told the number of lines written so far, every {@value #PROGRESS_EVERY} lines and at the end;
      *                 may be null
@@ -70,9 +72,16 @@ public final class CdrGenerator {
         Objects.requireNonNull(outDir, "outDir");
         Files.createDirectories(outDir);
         NumberPlan plan = new NumberPlan(spec.seed(), spec.subscribers());
-        Path profiles = outDir.resolve(PROFILES_FILE);
+        Path profiles = profilesFile(outDir);
         writeProfiles(plan, profiles);
         return new Run(spec, plan, outDir, progress == null ? n -> { } : progress).execute(profiles);
+    }
+
+    /** Where the profiles of a folder of generated CDRs go: {@code <folder>-profiles.csv} beside it. */
+    public static Path profilesFile(Path outDir) {
+        Path abs = outDir.toAbsolutePath().normalize();
+        String name = abs.getFileName() == null ? "sluice" : abs.getFileName().toString();
+        return abs.resolveSibling(name + PROFILES_SUFFIX);
     }
 
     /**

@@ -19,7 +19,7 @@ import java.util.Locale;
  * @param invalidRate    share of lines the core must reject, 0 to 1
  * @param duplicateRate  share of lines that repeat an earlier valid line byte for byte, 0 to 1
  * @param seed           the same spec and seed give byte-identical files
- * @param endDate        last UTC day of traffic; null means today (UTC)
+ * @param endDate        last UTC day of traffic; null means yesterday (UTC): generated calls never lie in the future
  * @param files          number of CDR files the lines are split over (like rotated logs), 1 to {@value #MAX_FILES}
  * @param defaultCountry ISO 3166 region the switch dials from; null means {@value #DEFAULT_COUNTRY}. Subscribers are
  *                       always North American (+1) numbers; they are written in national form only when this is a
@@ -44,7 +44,7 @@ public record GeneratorSpec(long records, int subscribers, int days, CdrFormat f
             format = CdrFormat.ASTERISK;
         }
         if (endDate == null) {
-            endDate = LocalDate.now(ZoneOffset.UTC);
+            endDate = LocalDate.now(ZoneOffset.UTC).minusDays(1);
         }
         if (defaultCountry == null) {
             defaultCountry = DEFAULT_COUNTRY;

@@ -58,18 +58,20 @@ class SluiceCliTest {
         String data = dir.resolve("data").toString();
         assertThat(run("generate", "--records", "5000", "--subscribers", "200", "--days", "2", "--end-date", "2026-11-20",
                 "--invalid-rate", "0.02", "--duplicate-rate", "0.02", "--out", dir.resolve("in").toString(), "--json")).isZero();
-        assertThat(run("profiles", "import", "--data-dir", data, dir.resolve("in/profiles.csv").toString())).isZero();
+        // Issue 22 item 4: the profiles go beside the CDR folder, not into it, so the folder is CDRs only.
+        assertThat(new ObjectMapper().readTree(stdout()).path("profiles").asText()).isEqualTo(dir.resolve("in-profiles.csv").toString());
+        assertThat(Files.list(dir.resolve("in")).map(p -> p.getFileName().toString()).toList()).allMatch(n -> n.startsWith("cdr-"));
+        assertThat(run("profiles", "import", "--data-dir", data, dir.resolve("in-profiles.csv").toString())).isZero();
 
         int code = run("ingest", "--json", "--data-dir", data, dir.resolve("in").toString());
         JsonNode summary = new ObjectMapper().readTree(stdout());
         assertThat(code).isEqualTo(ExitCodes.REJECTED); // the generated invalid records
         assertThat(summary.get("records_in").asLong()).isEqualTo(5000);
-        // Issue 22: profiles.csv in the same folder is plainly no CDR file: skipped with one line, not a failure.
         assertThat(summary.get("files_failed").asLong()).isZero();
-        assertThat(summary.get("files_skipped").asLong()).isEqualTo(1);
+        assertThat(summary.get("files_skipped").asLong()).isZero();
         assertThat(summary.get("records_in").asLong()).isEqualTo(summary.get("accepted").asLong()
                 + summary.get("rejected").asLong() + summary.get("duplicates").asLong());
-        assertThat(stderr()).contains("rejected ").contains("profiles.csv: not a CDR file (a profiles CSV), skipped");
+        assertThat(stderr()).contains("rejected ");
 
         assertThat(run("report", "asr-acd", "--data-dir", data, "--format", "json")).isZero();
         assertThat(new ObjectMapper().readTree(stdout()).isArray()).isTrue();
@@ -82,6 +84,27 @@ class SluiceCliTest {
         long id = letters.get(0).get("id").asLong();
         assertThat(run("dlq", "show", String.valueOf(id), "--data-dir", data)).isZero();
         assertThat(stdout()).contains("reason:").contains("original (");
+    }
+
+    @Test
+    @DisplayName("issue 22 item 6: the demo's data ends yesterday, its tables say when they are cut, its summary is the ingest "
+            + "line, and no requirement id reaches the output")
+    void demoAgreesWithItsData() throws Exception {
+        String data = dir.resolve("data").toString();
+        assertThat(run("demo", "--data-dir", data, "--records", "6000", "--subscribers", "300", "--days", "3")).isZero();
+        String out = stdout();
+        java.time.LocalDate yesterday = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1);
+        assertThat(out).contains("Reports cover " + yesterday.minusDays(2) + " to " + yesterday + " (UTC)");
+        assertThat(out).containsPattern("(?m)^files 2 \\(skipped 0, failed 0\\)  records in 6000  accepted ");
+        assertThat(out).doesNotContain("{\"files\"");
+        // top-talkers has 20 rows: 12 are shown, and the cut is said.
+        assertThat(out).contains("(the first 12 rows; more exist: 'sluice report top-talkers --limit 0' shows all)");
+        assertThat(out).doesNotContainPattern("\\b(ANA|CDR|OBJ|SEC|INF|MON|OPS)-\\d").doesNotContain("issue 16");
+        assertThat(run("report", "daily-usage", "--data-dir", data, "--from", yesterday.toString(), "--to", yesterday.toString(),
+                "--json")).isZero();
+        assertThat(new ObjectMapper().readTree(stdout())).as("the example the demo prints has rows").isNotEmpty();
+        assertThat(run("report", "daily-usage", "--data-dir", data, "--from", yesterday.plusDays(1).toString(), "--json")).isZero();
+        assertThat(new ObjectMapper().readTree(stdout())).as("no call in the future").isEmpty();
     }
 
     @Test
