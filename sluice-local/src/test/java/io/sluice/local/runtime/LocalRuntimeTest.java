@@ -549,11 +549,11 @@ class LocalRuntimeTest {
         StringBuilder out = new StringBuilder();
         StringBuilder err = new StringBuilder();
         int code = cli(out, err, "profiles", "import", "--data-dir", dataDir.toString(), "--json",
-                shared.resolve("csv").resolve("profiles.csv").toString());
+                shared.resolve("csv-profiles.csv").toString());
         JsonNode after = outcome(json(post("text/csv", body(asterisk, 500, 1000))).path("ingest_id").asText());
 
         assertThat(code).as(err.toString()).isZero();
-        long rows = Files.readAllLines(shared.resolve("csv").resolve("profiles.csv")).size() - 1; // minus the header
+        long rows = Files.readAllLines(shared.resolve("csv-profiles.csv")).size() - 1; // minus the header
         assertThat(rows).isPositive();
         assertThat(JSON.readTree(out.toString()).path("imported").asLong()).isEqualTo(rows);
         assertThat(before.path("unknown_subscribers").asLong()).isEqualTo(before.path("accepted").asLong());
