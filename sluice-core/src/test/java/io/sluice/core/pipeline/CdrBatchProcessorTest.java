@@ -6,7 +6,6 @@ import static io.sluice.core.pipeline.AsteriskLines.unanswered;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sluice.core.cdr.AsteriskCsvParser;
 import io.sluice.core.cdr.Cdr;
@@ -46,8 +45,6 @@ import org.junit.jupiter.api.Test;
  * the in-memory adapters, on the shared sample files of CDR-FORMATS.md section 3 and on hand-made records.
  */
 class CdrBatchProcessorTest {
-    /** Surefire runs in the module directory (sluice-core); the samples are shared, never copied into the project. */
-    private static final Path SAMPLES = Path.of("..", "..", "shared", "samples");
     private static final LocalDateTime T0 = LocalDateTime.of(2024, 1, 15, 10, 0, 0);
 
     private final InMemoryStores stores = new InMemoryStores();
@@ -62,11 +59,7 @@ class CdrBatchProcessorTest {
     }
 
     private static Path sample(String name) {
-        Path dir = SAMPLES.toAbsolutePath().normalize();
-        assumeTrue(Files.isDirectory(dir), "samples folder absent: " + dir + " (the shared CDR samples of CDR-FORMATS.md)");
-        Path file = dir.resolve(name);
-        assumeTrue(Files.isRegularFile(file), "sample file absent: " + file);
-        return file;
+        return io.sluice.core.testing.Samples.file(name);
     }
 
     private static List<RawRecord> frame(InputStream in, String source, CdrFormat format, int max) throws IOException {

@@ -166,10 +166,8 @@ class SluiceCliTest {
     @Test
     @DisplayName("issue 22 item 1: a wrong --format hints the right one, and --reprocess (dry run first) and dlq replay undo it")
     void aWrongFormatCanBeUndone() throws Exception {
-        Path samples = io.sluice.local.Samples.dir();
-        org.junit.jupiter.api.Assumptions.assumeTrue(samples != null, io.sluice.local.Samples.MISSING);
         Path master = dir.resolve("Master.csv");
-        Files.copy(samples.resolve("fafeitsch_asterisk_smallcdr.csv"), master);
+        Files.copy(io.sluice.core.testing.Samples.file("fafeitsch_asterisk_smallcdr.csv"), master);
         String data = dir.resolve("data").toString();
         assertThat(run("ingest", "--data-dir", data, "--format", "freeswitch", master.toString())).isEqualTo(ExitCodes.REJECTED);
         assertThat(stderr()).contains("hint: ", "looks like asterisk", "sluice ingest --reprocess --format asterisk");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.core.cdr.CdrFormat;
 import io.sluice.core.cdr.Rejection;
 import io.sluice.core.pipeline.CdrPipelineConfig;
+import io.sluice.core.testing.Samples;
 import io.sluice.local.store.LocalStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -268,10 +268,8 @@ class IngestJobTest {
 
     @Test
     void ingestsTheSharedSampleFiles() throws Exception {
-        Path samples = Path.of("..", "..", "shared", "samples");
-        Assumptions.assumeTrue(Files.isDirectory(samples), "../shared/samples is absent: sample-file test skipped");
-        IngestSummary s = ingest(samples.resolve("asterisk-testsuite_cdrlib_good.csv"),
-                samples.resolve("fafeitsch_asterisk_smallcdr.csv"), samples.resolve("freeswitch-docs_example-template_Master.csv"));
+        IngestSummary s = ingest(Samples.file("asterisk-testsuite_cdrlib_good.csv"), Samples.file("fafeitsch_asterisk_smallcdr.csv"),
+                Samples.file("freeswitch-docs_example-template_Master.csv"));
         assertThat(s.recordsIn()).isEqualTo(55);
         assertThat(s.recordsIn()).isEqualTo(s.accepted() + s.rejected() + s.duplicates());
         assertThat(s.rejected()).isEqualTo(1); // good.csv record 2: billsec 7 > duration 5
