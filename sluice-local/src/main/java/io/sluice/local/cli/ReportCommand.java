@@ -106,11 +106,16 @@ final class ReportCommand implements Callable<Integer> {
      * stderr for csv and json, whose stdout a script parses (issue 22).
      */
     static void printCut(ReportResult r, int limit, ReportPrinter.Format out, java.io.PrintStream to) {
+        printCut(r, limit, out, to, "sluice report " + r.name() + " --limit 0");
+    }
+
+    /** {@link #printCut(ReportResult, int, ReportPrinter.Format, java.io.PrintStream)}, naming {@code showAll} as the way to see all. */
+    static void printCut(ReportResult r, int limit, ReportPrinter.Format out, java.io.PrintStream to, String showAll) {
         boolean cut = limit > 0 && r.rows().size() > limit;
         ReportResult shown = cut ? new ReportResult(r.name(), r.columns(), r.rows().subList(0, limit), r.seconds()) : r;
         ReportPrinter.print(shown, out, to);
         if (cut) {
-            String note = "(the first " + limit + " rows; more exist: 'sluice report " + r.name() + " --limit 0' shows all)";
+            String note = "(the first " + limit + " rows; more exist: '" + showAll + "' shows all)";
             if (out == ReportPrinter.Format.table) {
                 to.println(note);
             } else {

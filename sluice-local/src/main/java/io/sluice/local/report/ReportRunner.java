@@ -77,9 +77,54 @@ public final class ReportRunner {
         }
     }
 
-    private double runStable(String name, LocalDate from, LocalDate to, int limit, Rows sink) throws java.io.IOException {
-        String sql = ReportCatalog.sql(name).orElseThrow(() -> new IllegalArgumentException(
-                "Unknown report '" + name + "': choose one of " + String.join(", ", ReportCatalog.NAMES)));
+    /** The columns {@code sluice records} shows, newest call first. */
+    static final String RECORD_COLUMNS = "start_time, answer_time, end_time, caller, callee, disposition, duration, billsec, route, "
+            + "callee_country, international, known_subscriber, plan, account, unique_id, source, source_line, record_key";
+
+    /**
+     * Archived records (the Parquet archive and rows staged since the last export) that {@code filter} selects, newest
+     * call first, at most {@code limit} (0: all), handed to {@code sink} one at a time; the seconds it took.
+     */
+    public double records(RecordFilter filter, int limit, Rows sink) {
+        try {
+            return archive.whileNotExporting(() -> {
+                openView();
+                String sql = "SELECT " + RECORD_COLUMNS + " FROM cdr WHERE " + filter.where() + " ORDER BY start_time DESC, record_key"
+                        + (limit > 0 ? " LIMIT " + limit : "");
+                return query("records", sql, filter.parameters(), sink);
+            });
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The names of the columns {@code sluice records} gives, in order. */
+    public static String[] recordColumns() {
+        return RECORD_COLUMNS.split(",\\s*");
+    }
+
+    /** {@link #records(RecordFilter, int, Rows)} held in memory: for a bounded {@code limit}. */
+    public ReportResult records(RecordFilter filter, int limit) {
+        List<String> columns = new ArrayList<>();
+        List<List<Object>> rows = new ArrayList<>();
+        double seconds = records(filter, limit, new Rows() {
+            @Override
+            public void columns(List<String> c) {
+                columns.addAll(c);
+            }
+
+            @Override
+            public void row(List<Object> r) {
+                rows.add(r);
+            }
+        });
+        return new ReportResult("records", columns, rows, seconds);
+    }
+
+    /** The temp view {@code cdr}: the Parquet archive and the staged rows, as the report SQL reads them. */
+    private void openView() {
         try (Statement s = connection.createStatement()) {
             String source = archive.hasFiles()
                     ? "SELECT * FROM " + archive.readExpression() + " UNION ALL BY NAME " + archive.pendingSelect(connection)
@@ -88,12 +133,23 @@ public final class ReportRunner {
         } catch (SQLException e) {
             throw new StoreException("Cannot open the archive for reports: " + e.getMessage(), e);
         }
+    }
+
+    private double runStable(String name, LocalDate from, LocalDate to, int limit, Rows sink) throws java.io.IOException {
+        String sql = ReportCatalog.sql(name).orElseThrow(() -> new IllegalArgumentException(
+                "Unknown report '" + name + "': choose one of " + String.join(", ", ReportCatalog.NAMES)));
+        openView();
         String body = stripComments(sql);
         String wrapped = limit > 0 ? "SELECT * FROM (" + body + ") LIMIT " + limit : body;
+        return query("Report " + name, wrapped, List.of(from.toString(), to.toString()), sink);
+    }
+
+    private double query(String what, String sql, List<String> parameters, Rows sink) throws java.io.IOException {
         long t0 = System.nanoTime();
-        try (PreparedStatement p = connection.prepareStatement(wrapped)) {
-            p.setString(1, from.toString());
-            p.setString(2, to.toString());
+        try (PreparedStatement p = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.size(); i++) {
+                p.setString(i + 1, parameters.get(i));
+            }
             try (ResultSet rs = p.executeQuery()) {
                 ResultSetMetaData md = rs.getMetaData();
                 List<String> columns = new ArrayList<>();
@@ -111,7 +167,7 @@ public final class ReportRunner {
                 return (System.nanoTime() - t0) / 1e9;
             }
         } catch (SQLException e) {
-            throw new StoreException("Report " + name + " failed: " + e.getMessage(), e);
+            throw new StoreException(what + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -84,6 +84,7 @@ final class HttpApi {
             config.routes.get("/v1/status", runtime::status);
             config.routes.get("/v1/files", runtime::files);
             config.routes.get("/v1/reports/{name}", reports::report);
+            config.routes.get("/v1/records", reports::records);
             config.routes.post("/v1/profiles", profiles::importProfiles);
             config.routes.get("/v1/dead-letters", deadLetters::deadLetters);
             config.routes.get("/v1/dead-letters/{id}", deadLetters::deadLetter);

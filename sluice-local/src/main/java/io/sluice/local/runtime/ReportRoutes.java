@@ -73,6 +73,42 @@ final class ReportRoutes {
         }
     }
 
+    /** The most records one {@code GET /v1/records} answers. */
+    static final int MAX_RECORDS = 10_000;
+
+    /**
+     * {@code GET /v1/records?from=&to=&caller=&callee=&route=&disposition=&source=&limit=&format=csv|json}: archived
+     * records, newest call first (issue 22); how {@code sluice records} works while this process owns the store.
+     */
+    void records(Context ctx) throws Exception {
+        io.sluice.local.report.RecordFilter filter;
+        io.sluice.local.report.ReportPrinter.Format format;
+        int limit;
+        try {
+            filter = io.sluice.local.report.RecordFilter.of(ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("caller"),
+                    ctx.queryParam("callee"), ctx.queryParam("route"), ctx.queryParam("disposition"), ctx.queryParam("source"));
+            format = io.sluice.local.report.ReportPrinter.Format.valueOf(Optional.ofNullable(ctx.queryParam("format")).orElse("json"));
+            limit = Integer.parseInt(Optional.ofNullable(ctx.queryParam("limit")).orElse("100"));
+        } catch (IllegalArgumentException e) {
+            Answers.json(ctx, 400, Map.of("error", "bad parameter: " + e.getMessage() + " (format=csv|json, limit=1.." + MAX_RECORDS + ")"));
+            return;
+        }
+        if (limit < 1 || limit > MAX_RECORDS || format == io.sluice.local.report.ReportPrinter.Format.table) {
+            Answers.json(ctx, 400, Map.of("error", "limit must be 1.." + MAX_RECORDS + " and format csv or json"));
+            return;
+        }
+        Answers.mark(ctx);
+        ctx.status(200).contentType(format == io.sluice.local.report.ReportPrinter.Format.json ? "application/json"
+                : "text/csv; charset=utf-8");
+        try (java.sql.Connection c = rt.newReader();
+             java.io.PrintStream out = new java.io.PrintStream(new java.io.BufferedOutputStream(ctx.outputStream(), 1 << 16), false,
+                     java.nio.charset.StandardCharsets.UTF_8)) {
+            io.sluice.local.report.ReportPrinter.Closing sink = io.sluice.local.report.ReportPrinter.streaming(format, out);
+            new io.sluice.local.report.ReportRunner(rt.archive(), c).records(filter, limit, sink);
+            sink.end();
+        }
+    }
+
     /** The most rows a table answer lays out (it needs them all for the column widths). */
     static final int MAX_TABLE_ROWS = 100_000;
 }

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -105,6 +106,49 @@ class SluiceCliTest {
         assertThat(new ObjectMapper().readTree(stdout())).as("the example the demo prints has rows").isNotEmpty();
         assertThat(run("report", "daily-usage", "--data-dir", data, "--from", yesterday.plusDays(1).toString(), "--json")).isZero();
         assertThat(new ObjectMapper().readTree(stdout())).as("no call in the future").isEmpty();
+    }
+
+    @Test
+    @DisplayName("issue 22 item 7: sluice records shows archived records, filtered, newest first, and says when it cut them")
+    void recordsShowTheArchive() throws Exception {
+        String data = dir.resolve("data").toString();
+        assertThat(run("generate", "--records", "3000", "--subscribers", "50", "--days", "2", "--end-date", "2026-11-20",
+                "--out", dir.resolve("in").toString(), "--json")).isZero();
+        assertThat(run("ingest", "--data-dir", data, dir.resolve("in").toString())).isZero();
+
+        assertThat(run("records", "--data-dir", data, "--limit", "5")).isZero();
+        List<String> table = stdout().lines().toList();
+        assertThat(table.get(0)).contains("start_time", "caller", "callee", "disposition", "route", "source");
+        assertThat(table).filteredOn(l -> l.contains("cdr-0001.csv")).hasSize(5);
+        assertThat(table.get(table.size() - 1)).isEqualTo("(the first 5 rows; more exist: 'sluice records --limit 0' shows all)");
+
+        assertThat(run("records", "--data-dir", data, "--json", "--limit", "0", "--from", "2026-11-20")).isZero();
+        JsonNode all = new ObjectMapper().readTree(stdout());
+        assertThat(all).isNotEmpty().allSatisfy(r -> assertThat(r.path("start_time").asText()).startsWith("2026-11-20"));
+        for (int i = 1; i < all.size(); i++) {
+            assertThat(all.get(i).path("start_time").asText()).as("newest first").isLessThanOrEqualTo(all.get(i - 1).path("start_time").asText());
+        }
+        String caller = all.get(0).path("caller").asText();
+        assertThat(run("records", "--data-dir", data, "--json", "--limit", "0", "--caller", caller)).isZero();
+        JsonNode mine = new ObjectMapper().readTree(stdout());
+        assertThat(mine).allSatisfy(r -> assertThat(r.path("caller").asText()).isEqualTo(caller));
+        // Counted apart: the aggregates of the same calls (UsageAggregator's path, not the archive's).
+        try (io.sluice.local.store.LocalStore s = io.sluice.local.store.LocalStore.openExisting(dir.resolve("data"));
+             var st = s.connection().prepareStatement("SELECT sum(calls) FROM usage_daily WHERE msisdn = ?")) {
+            st.setString(1, caller);
+            try (var rs = st.executeQuery()) {
+                rs.next();
+                assertThat((long) mine.size()).isEqualTo(rs.getLong(1));
+            }
+        }
+        String prefix = caller.substring(0, 5) + "*";
+        assertThat(run("records", "--data-dir", data, "--json", "--limit", "0", "--caller", prefix)).isZero();
+        assertThat(new ObjectMapper().readTree(stdout()).size()).isGreaterThanOrEqualTo(mine.size());
+
+        assertThat(run("records", "--data-dir", data, "--disposition", "maybe")).isEqualTo(ExitCodes.USAGE);
+        assertThat(stderr().strip()).startsWith("sluice: unknown --disposition 'maybe': one of ANSWERED").doesNotContain("Exception");
+        assertThat(run("records", "--data-dir", data, "--caller", "+19999999999")).isZero();
+        assertThat(stdout()).isEqualTo("(no record matches)\n");
     }
 
     @Test

@@ -542,6 +542,31 @@ class LocalRuntimeTest {
     }
 
     @Test
+    @DisplayName("issue 22 item 7: 'sluice records' while sluice up runs asks its API, with the same filters and the same cut")
+    void recordsGoThroughTheRunningProcess() throws Exception {
+        start();
+        JsonNode done = outcome(json(post("text/csv", body(asterisk, 0, 300))).path("ingest_id").asText());
+        long accepted = done.path("accepted").asLong();
+        assertThat(accepted).isPositive();
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        assertThat(cli(out, err, "records", "--data-dir", dataDir.toString(), "--json", "--limit", "1000")).as(err.toString()).isZero();
+        JsonNode all = JSON.readTree(out.toString());
+        assertThat((long) all.size()).isEqualTo(accepted);
+        assertThat(all).allSatisfy(r -> assertThat(r.path("source").asText()).startsWith("http:"));
+
+        out.setLength(0);
+        err.setLength(0);
+        assertThat(cli(out, err, "records", "--data-dir", dataDir.toString(), "--limit", "3")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("(the first 3 rows; more exist: 'sluice records --limit 0' shows all)");
+        out.setLength(0);
+        err.setLength(0);
+        assertThat(cli(out, err, "records", "--data-dir", dataDir.toString(), "--disposition", "nope")).isEqualTo(2);
+        assertThat(cli(out, err, "records", "--data-dir", dataDir.toString(), "--limit", "0")).as("all, through a paged API").isEqualTo(2);
+        assertThat(err.toString()).contains("answers at most 10000 records");
+    }
+
+    @Test
     @DisplayName("CDR-6: 'sluice profiles import' while sluice up runs is imported by it, and enrichment uses the profiles at once")
     void profilesImportGoesThroughTheRunningProcess() throws Exception {
         start();
