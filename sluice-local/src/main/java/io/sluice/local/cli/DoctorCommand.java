@@ -350,11 +350,49 @@ public final class DoctorCommand implements Callable<Integer> {
                     + "free space or choose another --data-dir");
         }
         String gib = String.format(Locale.ROOT, "%.1f GiB", free / (double) GIB);
+        long[] need = likelyNeed(dir);
+        if (free < need[0]) {
+            return Check.warn(name, "only " + gib + " free on " + mount + " (holding " + dir + "), and the store ("
+                    + size(need[1]) + ") with the inbox's waiting files (" + size(need[2]) + ") is likely to need about "
+                    + size(need[0]) + ": a checkpoint can rewrite the store, and a file takes about twice its size while it is "
+                    + "ingested; free space or choose another --data-dir");
+        }
         if (free < LOW_FREE) {
             return Check.warn(name, "only " + gib + " free on " + mount + " (holding " + dir + "): large ingests may run out; "
                     + "free space or choose another --data-dir");
         }
         return Check.ok(name, gib + " free on " + mount + " (holding " + dir + ")");
+    }
+
+    /**
+     * Free space the data dir is likely to need soon, issue 22: {@link #MIN_FREE}, plus the store's size (a checkpoint
+     * can write it again), plus twice the files waiting in the inbox (staged rows and dedup marks, then Parquet). Returns
+     * {need, store bytes, inbox bytes}.
+     */
+    static long[] likelyNeed(Path dir) {
+        long db = 0;
+        long inbox = 0;
+        try {
+            Path f = dir.resolve(io.sluice.local.store.LocalStore.DB_FILE);
+            if (Files.isRegularFile(f)) {
+                db = Files.size(f);
+            }
+            Path in = dir.resolve("inbox");
+            if (Files.isDirectory(in)) {
+                try (var files = Files.list(in)) {
+                    for (Path p : files.filter(Files::isRegularFile).toList()) {
+                        inbox += Files.size(p);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // what could be measured is the estimate
+        }
+        return new long[] {MIN_FREE + db + 2 * inbox, db, inbox};
+    }
+
+    private static String size(long bytes) {
+        return bytes >= GIB ? String.format(Locale.ROOT, "%.1f GiB", bytes / (double) GIB) : bytes / MIB + " MiB";
     }
 
     /** The mount point of {@code store} when the platform tells it ("/ (/dev/vda)" on Linux), else the path. */

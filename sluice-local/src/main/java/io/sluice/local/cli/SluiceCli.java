@@ -69,8 +69,8 @@ public final class SluiceCli implements Runnable {
             return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            String message = e instanceof StoreException || e instanceof IllegalArgumentException
-                    ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            String message = Faults.explain(e).orElseGet(() -> e instanceof StoreException || e instanceof IllegalArgumentException
+                    ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage());
             commandLine.getErr().println("sluice: " + message);
             if (System.getenv("SLUICE_DEBUG") != null) {
                 e.printStackTrace(commandLine.getErr());

@@ -153,6 +153,24 @@ class DoctorCommandTest {
     }
 
     @Test
+    @DisplayName("issue 22 item 9: the disk check warns when free space is below what the store and the inbox's waiting files "
+            + "are likely to need")
+    void diskBelowLikelyNeed() throws Exception {
+        Path data = dir.resolve("data");
+        Files.createDirectories(data.resolve("inbox"));
+        long free = Files.getFileStore(dir).getUsableSpace();
+        // A sparse file: it claims more than the disk has, and takes nothing.
+        try (java.io.RandomAccessFile waiting = new java.io.RandomAccessFile(data.resolve("inbox").resolve("big.csv").toFile(), "rw")) {
+            waiting.setLength(free / 2 + DoctorCommand.GIB);
+        }
+        DoctorCommand.Check disk = DoctorCommand.checkDisk(data);
+        assertThat(disk.status()).isEqualTo("warn");
+        assertThat(disk.message()).contains("the inbox's waiting files", "is likely to need about", "free space or choose another --data-dir");
+        Files.delete(data.resolve("inbox").resolve("big.csv"));
+        assertThat(DoctorCommand.likelyNeed(data)[2]).isZero();
+    }
+
+    @Test
     @DisplayName("OPS-1: an unknown --host fails the port check")
     void unknownHost() {
         assertThat(run("--data-dir", dir.toString(), "--host", "no-such-host.invalid")).as(out()).isEqualTo(ExitCodes.FAILED);
