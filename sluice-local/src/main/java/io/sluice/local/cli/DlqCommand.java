@@ -66,7 +66,7 @@ final class DlqCommand implements Runnable {
                 "null".equals(at) ? null : java.time.LocalDateTime.parse(at));
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List dead letters, oldest first.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List dead letters, newest first; page with --offset.")
     static final class ListDeadLetters implements Callable<Integer> {
         @Mixin
         DataDirOption store;
@@ -78,13 +78,20 @@ final class DlqCommand implements Runnable {
                 + "Default: ${DEFAULT-VALUE}. When more exist, a line on stderr says so (with --json too).")
         int limit;
 
+        @Option(names = "--offset", defaultValue = "0", paramLabel = "N", description = "Skip the N newest (the next page: --offset 50). "
+                + "Default: ${DEFAULT-VALUE}.")
+        long offset;
+
+        @Option(names = "--oldest-first", description = "Oldest first instead (then --offset skips the N oldest).")
+        boolean oldestFirst;
+
         @Option(names = "--json", description = "Print a JSON array.")
         boolean json;
 
         @Override
         public Integer call() throws java.io.IOException {
-            if (limit < 0) {
-                System.err.println("sluice: --limit must be 0 (all) or more");
+            if (limit < 0 || offset < 0) {
+                System.err.println("sluice: --limit must be 0 (all) or more, and --offset 0 or more");
                 return ExitCodes.USAGE;
             }
             int limit = this.limit == 0 ? Integer.MAX_VALUE : this.limit;
@@ -92,13 +99,16 @@ final class DlqCommand implements Runnable {
             long total;
             Optional<UpClient> up = UpClient.of(store.dataDir);
             if (up.isPresent()) {
-                // The API answers pages of at most 1,000 (issue 17): page through them with after=<the last id>.
+                // The API answers pages of at most 1,000 (issue 17): page through them with offset (newest first) or
+                // after=<the last id> (oldest first).
                 letters = new java.util.ArrayList<>();
                 total = 0;
                 long after = 0;
+                long skip = offset;
                 while (true) {
                     int page = Math.min(1_000, limit - letters.size());
-                    HttpResponse<byte[]> r = up.get().get("/v1/dead-letters?limit=" + page + "&after=" + after
+                    HttpResponse<byte[]> r = up.get().get("/v1/dead-letters?limit=" + page
+                            + (oldestFirst ? "&order=oldest&after=" + after : "&order=newest&offset=" + (skip + letters.size()))
                             + (reason == null ? "" : "&reason=" + reason.name()));
                     if (r.statusCode() != 200) {
                         System.err.println("sluice: " + UpClient.error(r));
@@ -109,7 +119,8 @@ final class DlqCommand implements Runnable {
                     for (JsonNode d : n.path("dead_letters")) {
                         letters.add(fromJson(d));
                     }
-                    if (n.path("next_after").isNull() || n.path("next_after").isMissingNode() || letters.size() >= limit) {
+                    String next = oldestFirst ? "next_after" : "next_offset";
+                    if (n.path(next).isNull() || n.path(next).isMissingNode() || letters.size() >= limit) {
                         break;
                     }
                     after = n.path("next_after").asLong();
@@ -117,7 +128,8 @@ final class DlqCommand implements Runnable {
             } else {
                 try (LocalStore s = LocalStore.openExisting(store.dataDir)) {
                     DeadLetterQueries q = new DeadLetterQueries(s);
-                    letters = q.list(Optional.ofNullable(reason).map(Enum::name), limit);
+                    Optional<String> r = Optional.ofNullable(reason).map(Enum::name);
+                    letters = q.ordered(r, offset, limit, !oldestFirst);
                     total = q.count(Optional.ofNullable(reason).map(Enum::name));
                 }
             }
@@ -129,13 +141,15 @@ final class DlqCommand implements Runnable {
                 for (DeadLetter d : letters) {
                     System.out.printf("%6d  %s:%d  %s  %s%n", d.id(), d.source(), d.line(), d.reason(), d.detail());
                 }
-                System.out.printf("(%d shown, %s%s in all; 'sluice dlq show ID' prints one with its original bytes)%n",
-                        letters.size(), ReportPrinter.count(total, "dead letter", "dead letters"),
+                System.out.printf("(%d shown, %s, of %s%s; 'sluice dlq show ID' prints one with its original bytes)%n",
+                        letters.size(), oldestFirst ? "oldest first" : "newest first", ReportPrinter.count(total, "dead letter", "dead letters"),
                         reason == null ? "" : " with reason " + reason);
             }
-            if (letters.size() < total) {
+            if (offset + letters.size() < total || offset > 0) {
                 // Said on stderr, so that a script reading the JSON on stdout still learns that the list was cut.
-                System.err.printf("sluice: %d of %d shown; --limit 0 lists all%n", letters.size(), total);
+                long next = offset + letters.size();
+                System.err.printf("sluice: %d of %d shown%s; %s--limit 0 lists all%n", letters.size(), total,
+                        offset > 0 ? ", after skipping " + offset : "", next < total ? "--offset " + next + " shows the next page, " : "");
             }
             return ExitCodes.OK;
         }

@@ -15,19 +15,29 @@ final class DeadLetterRoutes {
         this.rt = rt;
     }
 
-    /** {@code GET /v1/dead-letters?reason=&limit=}: the dead letters, oldest first, with their original bytes (base64). */
-    /** The most dead letters one answer holds (they carry original bytes): a listing pages with {@code after}. */
+    /**
+     * {@code GET /v1/dead-letters?reason=&limit=&after=}: the dead letters, oldest first, with their original bytes (base64),
+     * paged with {@code after=<the last id>}; or with {@code order=newest&offset=N}, newest first, skipping the N newest.
+     * The most dead letters one answer holds (they carry original bytes):
+     */
     static final int MAX_LIMIT = 1_000;
 
     void deadLetters(Context ctx) throws SQLException {
         Optional<String> reason = Optional.ofNullable(ctx.queryParam("reason")).filter(r -> !r.isBlank());
         int limit;
         long after;
+        long offset;
+        boolean newest = "newest".equals(ctx.queryParam("order"));
         try {
             limit = Integer.parseInt(Optional.ofNullable(ctx.queryParam("limit")).orElse("50"));
             after = Long.parseLong(Optional.ofNullable(ctx.queryParam("after")).orElse("0"));
+            offset = Long.parseLong(Optional.ofNullable(ctx.queryParam("offset")).orElse("0"));
         } catch (NumberFormatException e) {
-            Answers.json(ctx, 400, Map.of("error", "limit and after must be numbers"));
+            Answers.json(ctx, 400, Map.of("error", "limit, after and offset must be numbers"));
+            return;
+        }
+        if (offset < 0 || ctx.queryParam("order") != null && !newest && !"oldest".equals(ctx.queryParam("order"))) {
+            Answers.json(ctx, 400, Map.of("error", "order is newest or oldest, and offset 0 or more"));
             return;
         }
         if (limit < 0 || limit > MAX_LIMIT) {
@@ -41,7 +51,7 @@ final class DeadLetterRoutes {
             List<io.sluice.local.store.DeadLetterQueries.DeadLetter> page;
             long total;
             try {
-                page = q.list(reason, after, limit);
+                page = newest ? q.newest(reason, offset, limit) : q.list(reason, after, limit);
                 total = q.count(reason);
                 c.commit();
             } finally {
@@ -51,7 +61,11 @@ final class DeadLetterRoutes {
             m.put("total", total);
             m.put("limit_max", MAX_LIMIT);
             m.put("dead_letters", page.stream().map(DeadLetterRoutes::deadLetterJson).toList());
-            m.put("next_after", page.size() == limit && limit > 0 ? page.get(page.size() - 1).id() : null);
+            if (newest) {
+                m.put("next_offset", page.size() == limit && limit > 0 && offset + limit < total ? offset + limit : null);
+            } else {
+                m.put("next_after", page.size() == limit && limit > 0 ? page.get(page.size() - 1).id() : null);
+            }
             return m;
         });
         Answers.json(ctx, 200, out);

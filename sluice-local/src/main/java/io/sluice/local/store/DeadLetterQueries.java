@@ -82,6 +82,28 @@ public final class DeadLetterQueries {
         }
     }
 
+    /** Up to {@code limit} dead letters after skipping the {@code offset} newest, newest first: a page of {@code dlq list}. */
+    public List<DeadLetter> newest(Optional<String> reason, long offset, int limit) {
+        return ordered(reason, offset, limit, true);
+    }
+
+    /** {@link #newest}, or oldest first when {@code newestFirst} is false. */
+    public List<DeadLetter> ordered(Optional<String> reason, long offset, int limit, boolean newestFirst) {
+        String sql = "SELECT id, batch_id, source, line, reason, detail, original, received_at FROM dead_letters"
+                + (reason.isPresent() ? " WHERE reason = ?" : "") + " ORDER BY id" + (newestFirst ? " DESC" : "") + " LIMIT ? OFFSET ?";
+        try (PreparedStatement p = connection.prepareStatement(sql)) {
+            int i = 1;
+            if (reason.isPresent()) {
+                p.setString(i++, reason.get());
+            }
+            p.setInt(i++, limit);
+            p.setLong(i, offset);
+            return read(p);
+        } catch (SQLException e) {
+            throw new StoreException("Cannot list dead letters: " + LocalStore.firstLine(e.getMessage()), e);
+        }
+    }
+
     public Optional<DeadLetter> find(long id) {
         try (PreparedStatement p = connection.prepareStatement(
                 "SELECT id, batch_id, source, line, reason, detail, original, received_at FROM dead_letters WHERE id = ?")) {

@@ -255,7 +255,7 @@ class SluiceCliTest {
 
     @Test
     @DisplayName("issue 22: dlq list says on stderr when it shows fewer than exist (with --json too); --limit 0 lists all; plurals agree")
-    void dlqListSaysWhenCut() throws Exception {
+    void dlqListSaysWhenCut() throws Exception { // issue 22 item 10: said when cut, newest first, --offset pages
         StringBuilder bad = new StringBuilder();
         for (int i = 0; i < 60; i++) {
             bad.append("\"only\",\"three\",\"columns ").append(i).append("\"\n");
@@ -265,7 +265,17 @@ class SluiceCliTest {
         run("ingest", "--format", "asterisk", "--data-dir", data, f.toString());
         assertThat(run("dlq", "list", "--json", "--data-dir", data)).isZero();
         assertThat(new ObjectMapper().readTree(stdout()).size()).isEqualTo(50);
-        assertThat(stderr()).contains("50 of 60 shown; --limit 0 lists all");
+        assertThat(stderr()).contains("50 of 60 shown; --offset 50 shows the next page, --limit 0 lists all");
+        JsonNode first = new ObjectMapper().readTree(stdout());
+        // Newest first: the last line of the file is the first dead letter listed.
+        assertThat(first.get(0).path("line").asLong()).isEqualTo(60);
+        assertThat(run("dlq", "list", "--json", "--offset", "50", "--data-dir", data)).isZero();
+        JsonNode second = new ObjectMapper().readTree(stdout());
+        assertThat(second).hasSize(10);
+        assertThat(second.get(9).path("line").asLong()).isEqualTo(1);
+        assertThat(stderr()).contains("10 of 60 shown, after skipping 50; --limit 0 lists all");
+        assertThat(run("dlq", "list", "--json", "--oldest-first", "--limit", "5", "--offset", "5", "--data-dir", data)).isZero();
+        assertThat(new ObjectMapper().readTree(stdout()).get(0).path("line").asLong()).isEqualTo(6);
         assertThat(run("dlq", "list", "--json", "--limit", "0", "--data-dir", data)).isZero();
         assertThat(new ObjectMapper().readTree(stdout()).size()).isEqualTo(60);
         assertThat(stderr()).doesNotContain("shown");

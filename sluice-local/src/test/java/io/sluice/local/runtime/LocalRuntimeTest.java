@@ -564,6 +564,24 @@ class LocalRuntimeTest {
         assertThat(cli(out, err, "records", "--data-dir", dataDir.toString(), "--disposition", "nope")).isEqualTo(2);
         assertThat(cli(out, err, "records", "--data-dir", dataDir.toString(), "--limit", "0")).as("all, through a paged API").isEqualTo(2);
         assertThat(err.toString()).contains("answers at most 10000 records");
+
+        // dlq list pages the same way through the API: newest first, --offset for the next page (issue 22 item 10).
+        StringBuilder bad = new StringBuilder();
+        for (int i = 0; i < 7; i++) {
+            bad.append("\"only\",\"three\",\"columns ").append(i).append("\"\n");
+        }
+        outcome(json(post("/v1/cdrs?format=asterisk", "text/csv", bad.toString().getBytes(UTF_8))).path("ingest_id").asText());
+        out.setLength(0);
+        err.setLength(0);
+        assertThat(cli(out, err, "dlq", "list", "--data-dir", dataDir.toString(), "--json", "--limit", "4")).as(err.toString()).isZero();
+        JsonNode newest = JSON.readTree(out.toString());
+        assertThat(newest).hasSize(4);
+        assertThat(newest.get(0).path("line").asLong()).isEqualTo(7);
+        assertThat(err.toString()).contains("4 of 7 shown; --offset 4 shows the next page");
+        out.setLength(0);
+        err.setLength(0);
+        assertThat(cli(out, err, "dlq", "list", "--data-dir", dataDir.toString(), "--json", "--offset", "4")).as(err.toString()).isZero();
+        assertThat(JSON.readTree(out.toString())).hasSize(3).last().satisfies(d -> assertThat(d.path("line").asLong()).isEqualTo(1));
     }
 
     @Test
