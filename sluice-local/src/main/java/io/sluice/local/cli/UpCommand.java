@@ -113,6 +113,30 @@ final class UpCommand implements Callable<Integer> {
             description = "How long GET /v1/ingests/{id} can tell an ingest's outcome; older outcomes are deleted (the data stays). Default: ${DEFAULT-VALUE}.")
     long retentionDays;
 
+    /**
+     * Who holds {@code port} when it is another {@code sluice up}: its /healthz says so, with its pid and data dir when
+     * asked from this machine. Empty when nothing answers as Sluice within a second.
+     */
+    static java.util.Optional<String> portOwner(int port) {
+        try {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(1)).build();
+            java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/healthz")).timeout(java.time.Duration.ofSeconds(1)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+            if (!"sluice up".equals(n.path("service").asText())) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of("another 'sluice up' holds it (pid " + n.path("pid").asText("?") + ", data dir "
+                    + n.path("data_dir").asText("?") + "): stop it, or send it your CDRs instead.");
+        } catch (java.io.IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
@@ -137,8 +161,8 @@ final class UpCommand implements Callable<Integer> {
                 probe.setReuseAddress(true);
                 probe.bind(new java.net.InetSocketAddress(host, port));
             } catch (java.io.IOException e) {
-                err.println("sluice up: cannot listen on " + host + ":" + port + " (" + e.getMessage() + "): is another program using it? "
-                        + "Start with --port N, or run 'sluice doctor'");
+                err.println("sluice up: cannot listen on " + host + ":" + port + " (" + e.getMessage() + "): " + portOwner(port)
+                        .orElse("is another program using it?") + " Start with --port N, or run 'sluice doctor'");
                 return ExitCodes.FAILED;
             }
         }

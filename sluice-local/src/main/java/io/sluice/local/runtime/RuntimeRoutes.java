@@ -15,9 +15,28 @@ final class RuntimeRoutes {
         this.rt = rt;
     }
 
+    /**
+     * {@code GET /healthz}, without a token. Asked from this machine it also says which process answers (pid, data dir), so
+     * that a second {@code sluice up} on the same port can name it (issue 22); from elsewhere, only the status.
+     */
     void health(Context ctx) {
         boolean ok = rt.healthy() && !rt.stopping();
-        Answers.json(ctx, ok ? 200 : 503, Map.of("status", ok ? "ok" : rt.stopping() ? "stopping" : "degraded"));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", ok ? "ok" : rt.stopping() ? "stopping" : "degraded");
+        m.put("service", "sluice up");
+        if (loopback(ctx.req().getRemoteAddr())) {
+            m.put("pid", ProcessHandle.current().pid());
+            m.put("data_dir", rt.config().dataDir().toAbsolutePath().toString());
+        }
+        Answers.json(ctx, ok ? 200 : 503, m);
+    }
+
+    private static boolean loopback(String address) {
+        try {
+            return address != null && java.net.InetAddress.getByName(address).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     void status(Context ctx) {

@@ -542,6 +542,23 @@ class LocalRuntimeTest {
     }
 
     @Test
+    @DisplayName("issue 22 item 10: a second 'sluice up' on a taken port names the 'sluice up' that holds it, not 'another program'")
+    void busyPortNamesTheOtherSluiceUp(@org.junit.jupiter.api.io.TempDir Path other) throws Exception {
+        start();
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        int code = cli(out, err, "up", "--data-dir", other.toString(), "--port", String.valueOf(rt.port()));
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("another 'sluice up' holds it (pid " + ProcessHandle.current().pid() + ", data dir "
+                + dataDir.toAbsolutePath() + ")").doesNotContain("another program");
+        try (java.net.ServerSocket plain = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            err.setLength(0);
+            assertThat(cli(out, err, "up", "--data-dir", other.toString(), "--port", String.valueOf(plain.getLocalPort()))).isEqualTo(1);
+            assertThat(err.toString()).contains("is another program using it?");
+        }
+    }
+
+    @Test
     @DisplayName("issue 22 item 7: 'sluice records' while sluice up runs asks its API, with the same filters and the same cut")
     void recordsGoThroughTheRunningProcess() throws Exception {
         start();
