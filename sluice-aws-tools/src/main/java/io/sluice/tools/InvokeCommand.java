@@ -140,7 +140,22 @@ public final class InvokeCommand implements Callable<Integer> {
                     new DynamoDbDeadLetters(dynamo, tables.deadLetters(), Backoff.standard(), 8, meter),
                     new DynamoDbInputManifest(dynamo, tables.manifests()), new FolderObjectSource(home.resolve("s3")),
                     new DynamoDbErrorLog(dynamo, tables.errors(), new SecureRandom()), meter, io.sluice.core.contracts.FunctionEnvironment.DEFAULT_MAX_OBJECT_BYTES, name);
-            PrintStream log = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
+            // The handler's JSON log line goes to stderr as Lambda would log it, and is kept for the readable summary.
+            ByteArrayOutputStream logged = new ByteArrayOutputStream();
+            java.io.OutputStream stderr = new java.io.FileOutputStream(java.io.FileDescriptor.err);
+            PrintStream log = new PrintStream(new java.io.OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    stderr.write(b);
+                    logged.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    stderr.write(b, off, len);
+                    logged.write(b, off, len);
+                }
+            }, true, StandardCharsets.UTF_8);
             RequestStreamHandler handler = stream ? new CdrStreamHandler(wiring, log) : new CdrObjectHandler(wiring, log);
             ByteArrayOutputStream response = new ByteArrayOutputStream();
             try {
@@ -154,11 +169,49 @@ public final class InvokeCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(json.isEmpty() ? "null" : json);
             spec.commandLine().getOut().flush();
             List<String> failed = json.isEmpty() ? List.of() : BatchResponses.read(new ByteArrayInputStream(response.toByteArray()));
+            err.println(summary(stream, logged.toString(StandardCharsets.UTF_8), failed.size()));
             return failed.isEmpty() ? ExitCodes.OK : ExitCodes.REJECTED;
         } finally {
             dynamoLocal.shutdown();
             awaitSqliteQueues(before);
         }
+    }
+
+    /**
+     * One readable line from the handler's JSON log line (its EMF metrics), as {@code sluice ingest} ends (issue 22):
+     * {@code sluice: invoke stream: records in 4  accepted 3  rejected 1  duplicates 0  failed items 0}.
+     */
+    static String summary(boolean stream, String logged, int failedItems) {
+        com.fasterxml.jackson.databind.JsonNode line = null;
+        for (String l : logged.split("\n")) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(l);
+                if (n != null && n.has("RecordsIn")) {
+                    line = n;
+                }
+            } catch (IOException e) {
+                // not a JSON line
+            }
+        }
+        if (line == null) {
+            return "sluice: invoke " + (stream ? "stream" : "object") + ": the handler logged no counts";
+        }
+        StringBuilder b = new StringBuilder("sluice: invoke " + (stream ? "stream" : "object") + ": ");
+        if (!stream) {
+            b.append("objects ").append(line.path("Objects").asLong()).append(" (processed ").append(line.path("ObjectsProcessed").asLong())
+                    .append(", already done ").append(line.path("ObjectsAlreadyDone").asLong()).append(", rejected ")
+                    .append(line.path("ObjectsRejected").asLong()).append(", events ignored ").append(line.path("EventsIgnored").asLong())
+                    .append(")  ");
+        }
+        b.append("records in ").append(line.path("RecordsIn").asLong()).append("  accepted ").append(line.path("Accepted").asLong())
+                .append("  rejected ").append(line.path("Rejected").asLong()).append("  duplicates ").append(line.path("Duplicates").asLong());
+        if (stream) {
+            b.append("  failed items ").append(failedItems);
+        }
+        if (line.has("error")) {
+            b.append("  error: ").append(line.path("error").asText());
+        }
+        return b.toString();
     }
 
     /**

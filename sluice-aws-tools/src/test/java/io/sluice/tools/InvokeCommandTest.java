@@ -58,6 +58,8 @@ class InvokeCommandTest {
         assertThat(code).as(err.toString()).isEqualTo(0);
         assertThat(out.toString().strip()).isEqualTo("{\"batchItemFailures\":[]}");
         assertThat(archivedLines()).isEqualTo(3);
+        // Issue 22 item 10: a readable line besides the JSON log, counted by the handler (the sample's fourth record is invalid).
+        assertThat(err.toString()).contains("sluice: invoke stream: records in 4  accepted 3  rejected 1  duplicates 0  failed items 0");
         assertThat(dir.resolve("aws-local").resolve("dynamodb.db")).isRegularFile();
 
         // A second event adds to the same archive; the first one again adds nothing (its records are claimed).
