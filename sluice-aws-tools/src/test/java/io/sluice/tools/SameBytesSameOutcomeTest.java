@@ -189,15 +189,17 @@ class SameBytesSameOutcomeTest {
         return outcomes;
     }
 
-    @Test
-    @DisplayName("issue 22: the corpus gzipped gives every entry the outcome of the plain corpus (compressed input on every entry, both homes)")
-    void gzipOnEveryEntry() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"gz", "zst"})
+    @DisplayName("issue 22: the corpus gzipped or zstd-compressed gives every entry the outcome of the plain corpus (compressed input "
+            + "on every entry, both homes)")
+    void compressedOnEveryEntry(String kind) throws Exception {
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+        try (java.io.OutputStream out = kind.equals("gz") ? new GZIPOutputStream(gz) : new com.github.luben.zstd.ZstdOutputStream(gz)) {
             out.write(corpus);
         }
-        Outcome plain = viaIngest("gz-baseline", corpus, "calls.csv");
-        allEntries("gz", gz.toByteArray(), "calls.csv.gz").forEach((entry, o) -> {
+        Outcome plain = viaIngest(kind + "-baseline", corpus, "calls.csv");
+        allEntries(kind, gz.toByteArray(), "calls.csv." + kind).forEach((entry, o) -> {
             assertThat(List.of(o.recordsIn(), o.accepted(), o.rejected(), o.duplicates())).as(entry + " counts")
                     .isEqualTo(List.of(plain.recordsIn(), plain.accepted(), plain.rejected(), plain.duplicates()));
             assertThat(o.deadLetters()).as(entry + " dead letters").isEqualTo(plain.deadLetters());

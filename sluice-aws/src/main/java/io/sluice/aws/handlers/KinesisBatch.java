@@ -88,11 +88,11 @@ public final class KinesisBatch {
         for (KinesisEventRecord r : records) {
             byte[] d = r.data();
             String why = null;
-            if (d != null && Compression.isGzip(d)) {
+            if (d != null && Compression.isCompressed(d)) {
                 try {
                     d = Compression.text(d, MAX_DECOMPRESSED_BYTES);
                 } catch (java.io.IOException e) {
-                    why = "gzip data that cannot be read: " + e.getMessage();
+                    why = (Compression.isGzip(d) ? "gzip" : "zstd") + " data that cannot be read: " + e.getMessage();
                 }
             }
             data.add(d);

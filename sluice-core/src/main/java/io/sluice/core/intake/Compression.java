@@ -11,8 +11,9 @@ import java.util.zip.GZIPInputStream;
 /**
  * Compressed input, recognised by its magic bytes on every entry (issue 22: Asterisk's log rotation and most S3
  * CDR drops are gzip): a gzip stream (RFC 1952, also several members one after another, as {@code cat a.gz b.gz}
- * makes) is read through, and everything after is the text the {@link EntryRules} screen. Other compressions
- * (zstd, bzip2, xz) stay refused as binary by name.
+ * makes) or a zstd stream (RFC 8878, also several frames, through zstd-jni, the reference library's binding) is
+ * read through, and everything after is the text the {@link EntryRules} screen. Other compressions (bzip2, xz)
+ * stay refused as binary by name.
  *
  * <p>A decompression bomb is refused: the decompressed bytes may be at most {@value #MAX_RATIO} times the
  * compressed ones (CDR text compresses 10-20 times) plus {@value #SLACK_BYTES} bytes, and at most the entry's own
@@ -39,26 +40,47 @@ public final class Compression {
         return head.length >= 3 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b && head[2] == 8;
     }
 
+    /** Whether {@code head} begins a zstd frame (28 b5 2f fd, RFC 8878 section 3.1.1). */
+    public static boolean isZstd(byte[] head) {
+        return head.length >= 4 && (head[0] & 0xff) == 0x28 && (head[1] & 0xff) == 0xb5 && (head[2] & 0xff) == 0x2f
+                && (head[3] & 0xff) == 0xfd;
+    }
+
+    /** Whether {@code head} begins a stream this class reads through. */
+    public static boolean isCompressed(byte[] head) {
+        return isGzip(head) || isZstd(head);
+    }
+
     /**
-     * The text of {@code in}: the stream itself, or its decompression when it begins with gzip's magic bytes,
-     * bounded by {@code maxBytes} decompressed (and by the ratio). The result is buffered, with the mark support
-     * {@link EntryRules#head} needs.
+     * The text of {@code in}: the stream itself, or its decompression when it begins with gzip's or zstd's magic
+     * bytes, bounded by {@code maxBytes} decompressed (and by the ratio). The result is buffered, with the mark
+     * support {@link EntryRules#head} needs.
      */
     public static BufferedInputStream text(BufferedInputStream in, long maxBytes) throws IOException {
-        in.mark(4);
-        byte[] magic = in.readNBytes(3);
+        in.mark(5);
+        byte[] magic = in.readNBytes(4);
         in.reset();
-        if (!isGzip(magic)) {
+        if (!isCompressed(magic)) {
             return in;
         }
         Counting compressed = new Counting(in);
-        return new BufferedInputStream(new Bounded(new GZIPInputStream(compressed, 1 << 16), compressed, maxBytes),
-                EntryRules.SNIFF_BYTES + 1);
+        String kind = isGzip(magic) ? "gzip" : "zstd";
+        InputStream inflated = isGzip(magic) ? new GZIPInputStream(compressed, 1 << 16) : zstd(compressed);
+        return new BufferedInputStream(new Bounded(inflated, compressed, maxBytes, kind), EntryRules.SNIFF_BYTES + 1);
+    }
+
+    /** A zstd stream of frames one after another, its errors as IOExceptions naming zstd. */
+    private static InputStream zstd(InputStream compressed) throws IOException {
+        try {
+            return new com.github.luben.zstd.ZstdInputStream(compressed).setContinuous(false);
+        } catch (UnsatisfiedLinkError e) {
+            throw new IOException("zstd input needs zstd-jni's native library, which does not load here: " + e.getMessage(), e);
+        }
     }
 
     /** An input held in memory (an HTTP body, a Kinesis record's data), decompressed when it is gzip. */
     public static byte[] text(byte[] data, long maxBytes) throws IOException {
-        if (!isGzip(data)) {
+        if (!isCompressed(data)) {
             return data;
         }
         try (InputStream in = text(new BufferedInputStream(new ByteArrayInputStream(data)), maxBytes)) {
@@ -98,10 +120,13 @@ public final class Compression {
         private final long maxBytes;
         private long count;
 
-        Bounded(InputStream in, Counting compressed, long maxBytes) {
+        private final String kind;
+
+        Bounded(InputStream in, Counting compressed, long maxBytes, String kind) {
             super(in);
             this.compressed = compressed;
             this.maxBytes = maxBytes;
+            this.kind = kind;
         }
 
         @Override
@@ -125,10 +150,10 @@ public final class Compression {
         private void check(int n) throws Bomb {
             count += n;
             if (count > maxBytes) {
-                throw new Bomb("the gzip input decompresses to more than " + maxBytes + " bytes, the limit of this entry: refused");
+                throw new Bomb("the " + kind + " input decompresses to more than " + maxBytes + " bytes, the limit of this entry: refused");
             }
             if (count > SLACK_BYTES + (long) MAX_RATIO * compressed.count) {
-                throw new Bomb("the gzip input decompresses to over " + MAX_RATIO + " times its size (" + count + " bytes from "
+                throw new Bomb("the " + kind + " input decompresses to over " + MAX_RATIO + " times its size (" + count + " bytes from "
                         + compressed.count + "): refused as a decompression bomb");
             }
         }

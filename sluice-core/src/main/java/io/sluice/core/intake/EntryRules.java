@@ -77,12 +77,13 @@ public final class EntryRules {
 
     /**
      * The extension that says what a name holds, past what rotation and compression add: {@code Master.csv.1.gz},
-     * {@code Master.csv.gz} and {@code Master.csv.1} are all {@code csv} (issue 22: logrotate's names).
+     * {@code Master.csv.gz}, {@code Master.csv.zst} and {@code Master.csv.1} are all {@code csv} (issue 22: logrotate's names).
      */
     public static String contentExtension(String name) {
         String n = name;
-        if (extension(n).equals("gz")) {
-            n = n.substring(0, n.length() - 3);
+        String compressed = extension(n);
+        if (compressed.equals("gz") || compressed.equals("zst")) {
+            n = n.substring(0, n.length() - compressed.length() - 1);
         }
         if (extension(n).matches("[0-9]+")) {
             n = n.substring(0, n.lastIndexOf('.'));

@@ -14,7 +14,7 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Issue 22: gzip input read through on every entry, bombs refused, rotated and compressed names taken. */
+/** Issue 22: gzip and zstd input read through on every entry, bombs refused, rotated and compressed names taken. */
 class CompressionTest {
     private static byte[] gzip(byte[] data) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -55,6 +55,37 @@ class CompressionTest {
         both.write(gzip(lines(3)));
         both.write(gzip(lines(2)));
         assertThat(new String(Compression.text(both.toByteArray(), Long.MAX_VALUE), UTF_8).lines()).hasSize(5);
+    }
+
+    private static byte[] zstd(byte[] data) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (com.github.luben.zstd.ZstdOutputStream z = new com.github.luben.zstd.ZstdOutputStream(out)) {
+            z.write(data);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    @DisplayName("a zstd stream (several frames too, as cat a.zst b.zst makes) reads as its text; a zstd bomb and a cut frame are refused")
+    void zstdReadsThrough() throws IOException {
+        byte[] text = lines(40);
+        byte[] z = zstd(text);
+        assertThat(Compression.isZstd(z)).isTrue();
+        assertThat(Compression.isGzip(z)).isFalse();
+        try (BufferedInputStream in = Compression.text(new BufferedInputStream(new ByteArrayInputStream(z)), Long.MAX_VALUE)) {
+            byte[] head = EntryRules.head(in);
+            assertThat(EntryRules.screen(head, Optional.empty(), 65536)).isEqualTo(new EntryRules.Take(CdrFormat.ASTERISK));
+            assertThat(in.readAllBytes()).isEqualTo(text);
+        }
+        ByteArrayOutputStream both = new ByteArrayOutputStream();
+        both.write(zstd(lines(3)));
+        both.write(zstd(lines(2)));
+        assertThat(new String(Compression.text(both.toByteArray(), Long.MAX_VALUE), UTF_8).lines()).hasSize(5);
+        assertThatThrownBy(() -> Compression.text(zstd(new byte[50 << 20]), Long.MAX_VALUE)).isInstanceOf(Compression.Bomb.class)
+                .hasMessageContaining("zstd input decompresses to over 200 times");
+        byte[] cut = java.util.Arrays.copyOf(zstd(lines(500)), 200);
+        assertThatThrownBy(() -> Compression.text(cut, Long.MAX_VALUE)).isInstanceOf(IOException.class);
+        assertThat(EntryRules.contentExtension("Master.csv.1.zst")).isEqualTo("csv");
     }
 
     @Test

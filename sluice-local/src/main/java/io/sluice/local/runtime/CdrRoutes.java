@@ -93,15 +93,16 @@ final class CdrRoutes {
             refuse(ctx, 413, "body is over the limit of " + cfg.maxBodyBytes() + " bytes per request");
             return;
         }
-        // gzip, by Content-Encoding or by its magic bytes, as on every entry (Compression, issue 22); the limits apply to
+        // gzip or zstd, by Content-Encoding or by its magic bytes, as on every entry (Compression, issue 22); the limits apply to
         // what it decompresses to.
         String encoding = ctx.header("Content-Encoding") == null ? "" : ctx.header("Content-Encoding").strip().toLowerCase(Locale.ROOT);
-        if (!encoding.isEmpty() && !encoding.equals("gzip") && !encoding.equals("identity")) {
-            refuse(ctx, 415, "Content-Encoding '" + encoding + "' is not taken: send gzip or none");
+        if (!encoding.isEmpty() && !encoding.equals("gzip") && !encoding.equals("zstd") && !encoding.equals("identity")) {
+            refuse(ctx, 415, "Content-Encoding '" + encoding + "' is not taken: send gzip, zstd or none");
             return;
         }
-        if (encoding.equals("gzip") && !io.sluice.core.intake.Compression.isGzip(body)) {
-            refuse(ctx, 400, "the body is declared gzip (Content-Encoding) but does not begin with gzip's magic bytes");
+        if (encoding.equals("gzip") && !io.sluice.core.intake.Compression.isGzip(body)
+                || encoding.equals("zstd") && !io.sluice.core.intake.Compression.isZstd(body)) {
+            refuse(ctx, 400, "the body is declared " + encoding + " (Content-Encoding) but does not begin with its magic bytes");
             return;
         }
         try {
@@ -110,7 +111,7 @@ final class CdrRoutes {
             refuse(ctx, 413, e.getMessage() + " (--max-body " + cfg.maxBodyBytes() + " bytes, after decompression)");
             return;
         } catch (IOException e) {
-            refuse(ctx, 400, "the gzip body cannot be decompressed: " + e.getMessage());
+            refuse(ctx, 400, "the compressed body cannot be decompressed: " + e.getMessage());
             return;
         }
         // The rules every entry applies (EntryRules): an empty or unreadable body is refused whole, like a file.
