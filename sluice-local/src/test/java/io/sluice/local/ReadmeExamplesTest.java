@@ -18,14 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 22: the README's one-machine example is run as a newcomer runs it, command by command, in a fresh folder, each
  * {@code ./sluice} line as its own process of the sluice command: a README example that stops working fails the build.
  */
-class ReadmeExamplesTest {
-    static final Path README = Path.of("..", "README.md");
+public class ReadmeExamplesTest {
+    /** The project's README, from a module's folder. */
+    public static final Path README = Path.of("..", "README.md");
 
     @TempDir
     Path work;
 
     /** The {@code ./sluice} lines of the first sh block under the heading, without their comments. */
-    static List<List<String>> commands(String readme, String heading) {
+    public static List<List<String>> commands(String readme, String heading) {
         int at = readme.indexOf("\n" + heading + "\n");
         assertThat(at).as("README has the heading " + heading).isPositive();
         int open = readme.indexOf("```sh\n", at);
