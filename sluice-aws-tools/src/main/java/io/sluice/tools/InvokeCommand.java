@@ -200,8 +200,9 @@ public final class InvokeCommand implements Callable<Integer> {
         if (!stream) {
             b.append("objects ").append(line.path("Objects").asLong()).append(" (processed ").append(line.path("ObjectsProcessed").asLong())
                     .append(", already done ").append(line.path("ObjectsAlreadyDone").asLong()).append(", rejected ")
-                    .append(line.path("ObjectsRejected").asLong()).append(", events ignored ").append(line.path("EventsIgnored").asLong())
-                    .append(")  ");
+                    .append(line.path("ObjectsRejected").asLong()).append(", failed ").append(line.path("ObjectsFailed").asLong())
+                    .append(", events ignored ").append(line.path("EventsIgnored").asLong()).append(", malformed ")
+                    .append(line.path("EventsMalformed").asLong()).append(")  ");
         }
         b.append("records in ").append(line.path("RecordsIn").asLong()).append("  accepted ").append(line.path("Accepted").asLong())
                 .append("  rejected ").append(line.path("Rejected").asLong()).append("  duplicates ").append(line.path("Duplicates").asLong());

@@ -69,6 +69,7 @@ public final class ArchiveRows implements AutoCloseable {
             json.writeStringField("record_key", r.key().hex());
             json.writeStringField("source", r.source());
             json.writeNumberField("source_line", r.line());
+            json.writeBooleanField("time_ambiguous", r.hasFlag(Cdr.TIME_AMBIGUOUS));
             json.writeEndObject();
             json.writeRaw('\n');
             json.flush();

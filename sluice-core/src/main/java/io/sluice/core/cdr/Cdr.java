@@ -36,6 +36,8 @@ public record Cdr(
     public static final int CALLER_NOT_E164 = 2;
     public static final int CALLEE_NOT_E164 = 4;
     public static final int UNKNOWN_SUBSCRIBER = 8;
+    /** Its local times fell in a DST fall-back hour and its duration could not tell which offset: the earlier one (issue 16). */
+    public static final int TIME_AMBIGUOUS = 16;
 
     /** This record enriched with its caller's profile, or flagged as an unknown subscriber (CDR-6). */
     public Cdr withSubscriber(SubscriberProfile profile, boolean known) {

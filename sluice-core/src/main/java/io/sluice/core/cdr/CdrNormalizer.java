@@ -30,6 +30,7 @@ public final class CdrNormalizer {
         int flags = (withheld ? Cdr.CALLER_WITHHELD : 0)
                 | (!withheld && !caller.e164() ? Cdr.CALLER_NOT_E164 : 0)
                 | (!callee.e164() ? Cdr.CALLEE_NOT_E164 : 0)
+                | (t.ambiguous() ? Cdr.TIME_AMBIGUOUS : 0)
                 | Cdr.UNKNOWN_SUBSCRIBER;
         RecordKey key = key(f, t);
         return new Cdr(raw.source(), raw.line(), t, f.disposition(), caller, callee, f.route(), f.account(),

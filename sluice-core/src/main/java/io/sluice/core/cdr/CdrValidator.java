@@ -12,10 +12,13 @@ import java.time.zone.ZoneRules;
  * Semantic checks that make parsed fields a call (CDR-3), and the move of its times to UTC (CDR-4).
  *
  * <p>CSV CDRs carry no zone: {@code yyyy-MM-dd HH:mm:ss} is read in the configured source zone (Asterisk
- * writes UTC only with {@code usegmtime=yes}; FreeSWITCH writes process local time). In a DST overlap the
- * earlier offset is taken, as {@link java.time.ZonedDateTime#of} does; a time inside a DST gap never
- * happened and is rejected as impossible. JSON-lines timestamps may carry an
- * offset or be epoch seconds.
+ * writes UTC only with {@code usegmtime=yes}; FreeSWITCH writes process local time). A time inside a DST gap
+ * (spring forward) never happened and is rejected as impossible. A time inside a DST overlap (fall back) happened
+ * twice; the record decides which (issue 16): of the offsets its start and end may each have, the pair whose
+ * difference is the record's own duration is taken (and of the answer's, the one that makes end - answer its
+ * billsec), so a call across the fall-back hour keeps its real times and duration. When the record cannot tell
+ * (start and end both inside the overlap, an hour apart either way), the earlier offset is taken and the call is
+ * flagged {@link CallTimes#ambiguous()}. JSON-lines timestamps may carry an offset or be epoch seconds.
  */
 public final class CdrValidator {
     /** Years outside this range are taken as impossible rather than as old or future traffic. */
@@ -50,11 +53,49 @@ public final class CdrValidator {
         if (end < 0) {
             return timeRejection(raw, "end", f.end(), end);
         }
+        boolean ambiguous = false;
+        long startLater = laterOffset(f.start(), start);
+        long endLater = laterOffset(f.end(), end);
+        if (startLater != start || endLater != end) {
+            // A fall-back overlap: the pair of readings whose difference is the record's duration (see the class comment).
+            int target = Math.max(0, seconds(f.duration()));
+            long[][] pairs = {{start, end}, {start, endLater}, {startLater, end}, {startLater, endLater}};
+            long[] best = null;
+            long bestMiss = Long.MAX_VALUE;
+            int ties = 0;
+            for (long[] pair : pairs) {
+                if (pair[1] < pair[0]) {
+                    continue;
+                }
+                long miss = Math.abs(pair[1] - pair[0] - target);
+                if (miss < bestMiss) {
+                    best = pair;
+                    bestMiss = miss;
+                    ties = 1;
+                } else if (miss == bestMiss && pair[0] != best[0]) {
+                    ties++;
+                }
+            }
+            if (best != null) {
+                ambiguous = ties > 1;
+                start = best[0];
+                end = best[1];
+            }
+        }
         long answer = CallTimes.NOT_ANSWERED;
         if (!f.answer().isEmpty()) {
             answer = epochSeconds(f.answer());
             if (answer < 0) {
                 return timeRejection(raw, "answer", f.answer(), answer);
+            }
+            long answerLater = laterOffset(f.answer(), answer);
+            if (answerLater != answer) {
+                int billed = Math.max(0, seconds(f.billsec()));
+                boolean earlierFits = answer >= start && answer <= end;
+                boolean laterFits = answerLater >= start && answerLater <= end;
+                if (laterFits && (!earlierFits || Math.abs(end - answerLater - billed) < Math.abs(end - answer - billed))) {
+                    answer = answerLater;
+                }
             }
             if (answer < start || answer > end) {
                 return Rejection.of(raw, RejectReason.IMPOSSIBLE_TIME,
@@ -75,7 +116,23 @@ public final class CdrValidator {
         if (billsec > duration) {
             return Rejection.of(raw, RejectReason.BILLSEC_EXCEEDS_DURATION, "billsec " + billsec + " > duration " + duration);
         }
-        return new CallTimes(start, answer, end, duration, billsec);
+        return new CallTimes(start, answer, end, duration, billsec, ambiguous);
+    }
+
+    /**
+     * The reading of a {@code yyyy-MM-dd HH:mm:ss} time with the later offset when the source zone passed that wall-clock
+     * time twice (a fall-back overlap); {@code earlier} (what {@link #epochSeconds} gave) otherwise.
+     */
+    private long laterOffset(String s, long earlier) {
+        if (utc || s.length() != 19 || s.charAt(10) != ' ' && s.charAt(10) != 'T') {
+            return earlier;
+        }
+        LocalDateTime local = LocalDateTime.ofEpochSecond(earlier, 0, rules.getOffset(java.time.Instant.ofEpochSecond(earlier)));
+        java.time.zone.ZoneOffsetTransition t = rules.getTransition(local);
+        if (t == null || !t.isOverlap()) {
+            return earlier;
+        }
+        return local.toEpochSecond(t.getOffsetAfter());
     }
 
     private static Rejection timeRejection(RawRecord raw, String field, String text, long code) {

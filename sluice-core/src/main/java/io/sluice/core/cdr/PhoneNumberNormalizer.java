@@ -13,15 +13,19 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Numbers to E.164 with libphonenumber (CDR-4).
  *
- * <p>A number is normalized when it parses in the default region and is a possible number for its country
- * (a length check, not an allocation check, so test ranges such as 555 still normalize). Anything else
- * (extensions, short codes, text) is kept as written and flagged; that alone never rejects a record.
+ * <p>A number is normalized when it parses in the default region and libphonenumber holds it valid for its country
+ * ({@code isValidNumber}: an allocated range, not only a plausible length; issue 16: {@code 190-590-0260} has no
+ * area code 190 and is not E.164). Digits of any script (full-width {@code ３１２...}) are read as ASCII digits first.
+ * Anything else (extensions, short codes, names, unallocated ranges) is kept as written and flagged; that alone
+ * never rejects a record.
  *
  * <p>Destinations are many and mostly new, so a cache miss must be cheap: libphonenumber's {@code parse}
  * costs around ten microseconds, most of it regular expressions that clean free text. CDR numbers are
  * digits already, so the common shapes ({@code +CC...}, the default region's international prefix, its
  * national prefix, a national number) are split here and only checked with libphonenumber's metadata
- * ({@code isPossibleNumber} on a built {@link PhoneNumber}). Whatever that fast path cannot place goes to
+ * (validity against the one region a number can belong to, {@code isValidNumberForRegion} on a built
+ * {@link PhoneNumber}: NANP's 25 regions are told apart by area code, remembered per area code, instead of trying
+ * every region's patterns). Whatever that fast path cannot place goes to
  * {@code parse}, behind a bounded cache; a test holds the two paths to the same answers. The fast path is
  * not cached: measured on 1M generated CDRs, a cache lookup in a map of a few hundred thousand numbers
  * (memory-bound) cost more than the fast path itself.
@@ -79,7 +83,23 @@ public final class PhoneNumberNormalizer {
         if (raw.isEmpty()) {
             return NormalizedNumber.asWritten(raw);
         }
-        return compute(raw);
+        return compute(asciiDigits(raw));
+    }
+
+    /** {@code raw} with every decimal digit of another script (full-width, Arabic-Indic, ...) as its ASCII digit. */
+    static String asciiDigits(String raw) {
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c > 0x7f && Character.isDigit(c)) {
+                StringBuilder b = new StringBuilder(raw.length());
+                for (int j = 0; j < raw.length(); j++) {
+                    char d = raw.charAt(j);
+                    b.append(d > 0x7f && Character.isDigit(d) ? (char) ('0' + Character.digit(d, 10)) : d);
+                }
+                return b.toString();
+            }
+        }
+        return raw;
     }
 
     private NormalizedNumber compute(String raw) {
@@ -169,27 +189,45 @@ public final class PhoneNumberNormalizer {
         if (!UTIL.isPossibleNumber(number)) {
             return null;
         }
-        return new NormalizedNumber("+" + cc + nsn, true, cc, region(cc, nsn, number));
+        String region = validRegion(cc, nsn, number);
+        if (region == null) {
+            return null; // not valid: the reference path says so too, and its answer is cached
+        }
+        return new NormalizedNumber("+" + cc + nsn, true, cc, region);
     }
 
-    private String region(int cc, String nsn, PhoneNumber number) {
+    /**
+     * The region of a valid number ("" for a non-geographic one, +800 freephone), or null when libphonenumber does not
+     * hold it valid. Checks the patterns of the one region it can belong to, not of every region of its country code.
+     */
+    private String validRegion(int cc, String nsn, PhoneNumber number) {
         List<String> regions = UTIL.getRegionCodesForCountryCode(cc);
         if (regions.size() == 1) {
-            return "001".equals(regions.get(0)) ? "" : regions.get(0);
+            String only = regions.get(0);
+            if ("001".equals(only)) {
+                return UTIL.isValidNumber(number) ? "" : null;
+            }
+            return UTIL.isValidNumberForRegion(number, only) ? only : null;
         }
         if (cc == 1 && nsn.length() == 10) {
             int area = Integer.parseInt(nsn, 0, 3, 10);
             String known = nanpRegions.get(area);
             if (known != null) {
-                return known;
+                return UTIL.isValidNumberForRegion(number, known) ? known : null;
             }
+            // getRegionCodeForNumber may name a region by leading digits alone: validate against it before trusting it.
             String region = UTIL.getRegionCodeForNumber(number);
-            if (region != null && !"ZZ".equals(region)) {
-                nanpRegions.put(area, region); // an area code belongs to one NANP country
-                return region;
+            if (region == null || "ZZ".equals(region) || !UTIL.isValidNumberForRegion(number, region)) {
+                return null;
             }
+            nanpRegions.put(area, region); // an area code belongs to one NANP country
+            return region;
         }
-        return regionOf(number);
+        String region = UTIL.getRegionCodeForNumber(number);
+        if (region == null || "ZZ".equals(region) || !UTIL.isValidNumberForRegion(number, region)) {
+            return null;
+        }
+        return "001".equals(region) ? "" : region;
     }
 
     private static String regionOf(PhoneNumber number) {
@@ -206,12 +244,11 @@ public final class PhoneNumberNormalizer {
     NormalizedNumber reference(String raw) {
         try {
             PhoneNumber number = UTIL.parse(raw, defaultRegion);
-            if (!UTIL.isPossibleNumber(number)) {
+            if (!UTIL.isValidNumber(number)) {
                 return NormalizedNumber.asWritten(raw);
             }
             String e164 = UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
-            String nsn = e164.substring(1 + String.valueOf(number.getCountryCode()).length());
-            return new NormalizedNumber(e164, true, number.getCountryCode(), region(number.getCountryCode(), nsn, number));
+            return new NormalizedNumber(e164, true, number.getCountryCode(), regionOf(number));
         } catch (NumberParseException e) {
             return NormalizedNumber.asWritten(raw);
         }

@@ -19,7 +19,8 @@ public final class ArchiveColumns {
             "caller_msisdn", "bigint", "callee", "string", "caller_e164", "boolean", "callee_e164", "boolean",
             "caller_withheld", "boolean", "callee_country", "string", "international", "boolean", "route", "string",
             "account", "string", "unique_id", "string", "plan", "string", "subscriber_status", "string",
-            "known_subscriber", "boolean", "record_key", "string", "source", "string", "source_line", "bigint");
+            "known_subscriber", "boolean", "record_key", "string", "source", "string", "source_line", "bigint",
+            "time_ambiguous", "boolean");
 
     private ArchiveColumns() {
     }

@@ -23,7 +23,7 @@ import java.util.TreeSet;
  * <ul>
  *   <li><b>Extension</b> (named inputs only: files and objects): {@link #EXTENSIONS}, past a rotation number and a
  *   {@code .gz} ({@link #contentExtension}).
- *   <li><b>Compression</b>: a gzip input is read through ({@link Compression}) before the rules below see it.
+ *   <li><b>Compression</b>: a gzip or zstd input is read through ({@link Compression}) before the rules below see it.
  *   <li><b>Text or binary</b>: an input is binary, and refused whole (nothing of it is a record), when it begins
  *   with the magic bytes of a compressed or archive format or a UTF-16/UTF-32 byte order mark, or when more than
  *   half of the lines in its first {@value #SCREEN_BYTES} bytes hold a NUL or another control byte. Otherwise it

@@ -103,12 +103,11 @@ final class DlqCommand implements Runnable {
                 // after=<the last id> (oldest first).
                 letters = new java.util.ArrayList<>();
                 total = 0;
-                long after = 0;
                 long skip = offset;
                 while (true) {
                     int page = Math.min(1_000, limit - letters.size());
                     HttpResponse<byte[]> r = up.get().get("/v1/dead-letters?limit=" + page
-                            + (oldestFirst ? "&order=oldest&after=" + after : "&order=newest&offset=" + (skip + letters.size()))
+                            + "&order=" + (oldestFirst ? "oldest" : "newest") + "&offset=" + (skip + letters.size())
                             + (reason == null ? "" : "&reason=" + reason.name()));
                     if (r.statusCode() != 200) {
                         System.err.println("sluice: " + UpClient.error(r));
@@ -119,11 +118,9 @@ final class DlqCommand implements Runnable {
                     for (JsonNode d : n.path("dead_letters")) {
                         letters.add(fromJson(d));
                     }
-                    String next = oldestFirst ? "next_after" : "next_offset";
-                    if (n.path(next).isNull() || n.path(next).isMissingNode() || letters.size() >= limit) {
+                    if (n.path("next_offset").isNull() || n.path("next_offset").isMissingNode() || letters.size() >= limit) {
                         break;
                     }
-                    after = n.path("next_after").asLong();
                 }
             } else {
                 try (LocalStore s = LocalStore.openExisting(store.dataDir)) {

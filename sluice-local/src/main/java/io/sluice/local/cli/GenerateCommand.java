@@ -65,7 +65,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         GeneratorSpec spec = new GeneratorSpec(records, subscribers, days, CdrFormat.valueOf(format.name().toUpperCase()),
-                invalidRate, duplicateRate, seed, endDate == null ? LocalDate.now(ZoneOffset.UTC) : endDate, files, "US");
+                invalidRate, duplicateRate, seed, endDate == null ? LocalDate.now(ZoneOffset.UTC).minusDays(1) : endDate, files, "US");
         CdrGenerator.GenerationResult r;
         if (!json && System.console() != null) {
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName("generate").setInitialMax(records)

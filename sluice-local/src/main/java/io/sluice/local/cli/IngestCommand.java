@@ -56,7 +56,7 @@ final class IngestCommand implements Callable<Integer> {
             description = "Records per transaction. Default: ${DEFAULT-VALUE}.")
     int chunkRecords;
 
-    @Parameters(arity = "1..*", paramLabel = "PATH", description = "CDR files (gzip is read through), folders to read recursively, "
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "CDR files (gzip and zstd are read through), folders to read recursively, "
             + "or - for standard input (a pipe: zcat Master.csv.gz | sluice ingest -).")
     List<Path> paths;
 
@@ -162,6 +162,9 @@ final class IngestCommand implements Callable<Integer> {
                 job.reprocess();
             }
             if (dryRun) {
+                // Rows staged by an earlier run (one killed before its export) go to Parquet first: a flush changes no
+                // count, and a withdrawal takes back only exported rows. Nothing after this is kept.
+                pipeline.archive().export();
                 job.dryRun();
                 s = localStore.rolledBack(c -> job.run(paths));
                 pipeline.archive().deleteOrphans();

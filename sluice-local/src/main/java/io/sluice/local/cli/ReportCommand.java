@@ -86,9 +86,8 @@ final class ReportCommand implements Callable<Integer> {
             }
             System.out.write(r.body(), 0, r.body().length);
             System.out.flush();
-            if (out == ReportPrinter.Format.table && rows > 0
-                    && r.headers().firstValue("X-Sluice-Rows").map(Integer::parseInt).orElse(0) == rows) {
-                System.out.println("(the first " + rows + " rows; --limit 0 shows all)");
+            if (out == ReportPrinter.Format.table && rows > 0 && r.headers().firstValue("X-Sluice-Cut").map(Boolean::parseBoolean).orElse(false)) {
+                System.out.println("(the first " + rows + " rows; more exist: 'sluice report " + name + " --limit 0' shows all)");
             }
             return ExitCodes.OK;
         }

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
             "                         202 + ingest id once durably logged",
             "  GET  /v1/ingests/{id}  queued, or done: accepted, rejected, duplicates",
             "  GET  /v1/status        queue, records/s, totals, last errors",
-            "  GET  /healthz, /v1/files, /v1/reports/{name}, /v1/dead-letters",
+            "  GET  /healthz, /v1/files, /v1/reports/{name}, /v1/records, /v1/dead-letters",
             "",
             "Inbox: drop files into <data-dir>/inbox/ (write NAME.part, then rename;",
             "or let them settle). Each is processed once, then moved to processed/",

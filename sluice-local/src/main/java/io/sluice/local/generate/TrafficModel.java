@@ -233,7 +233,11 @@ final class TrafficModel {
     }
 
     private long international(Call c, Range range) {
+        // A number libphonenumber holds valid (an allocated range, issue 16): drawn again while it is not, a few times.
         long digits = rnd.nextLong(POW10[range.randomDigits()]);
+        for (int tries = 0; tries < 32 && !valid(range, digits); tries++) {
+            digits = rnd.nextLong(POW10[range.randomDigits()]);
+        }
         if (northAmerican) {
             c.callee.bytes(INTERNATIONAL_PREFIX);
         } else {
@@ -241,6 +245,17 @@ final class TrafficModel {
         }
         c.callee.bytes(range.countryCode()).bytes(range.lead()).digits(digits, range.randomDigits());
         return digits;
+    }
+
+    private static final com.google.i18n.phonenumbers.PhoneNumberUtil PHONES = com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
+
+    private static boolean valid(Range range, long digits) {
+        String nsn = new String(range.lead(), java.nio.charset.StandardCharsets.US_ASCII)
+                + String.format("%0" + range.randomDigits() + "d", digits);
+        var n = new com.google.i18n.phonenumbers.Phonenumber.PhoneNumber()
+                .setCountryCode(Integer.parseInt(new String(range.countryCode(), java.nio.charset.StandardCharsets.US_ASCII)))
+                .setNationalNumber(Long.parseLong(nsn));
+        return PHONES.isValidNumber(n);
     }
 
     private void outcome(Call c) {

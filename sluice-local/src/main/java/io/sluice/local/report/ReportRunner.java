@@ -79,7 +79,7 @@ public final class ReportRunner {
 
     /** The columns {@code sluice records} shows, newest call first. */
     static final String RECORD_COLUMNS = "start_time, answer_time, end_time, caller, callee, disposition, duration, billsec, route, "
-            + "callee_country, international, known_subscriber, plan, account, unique_id, source, source_line, record_key";
+            + "callee_country, international, known_subscriber, plan, account, unique_id, time_ambiguous, source, source_line, record_key";
 
     /**
      * Archived records (the Parquet archive and rows staged since the last export) that {@code filter} selects, newest

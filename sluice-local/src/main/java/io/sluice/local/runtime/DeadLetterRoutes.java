@@ -17,7 +17,7 @@ final class DeadLetterRoutes {
 
     /**
      * {@code GET /v1/dead-letters?reason=&limit=&after=}: the dead letters, oldest first, with their original bytes (base64),
-     * paged with {@code after=<the last id>}; or with {@code order=newest&offset=N}, newest first, skipping the N newest.
+     * paged with {@code after=<the last id>}; or with {@code order=newest|oldest&offset=N}, in that order, skipping N.
      * The most dead letters one answer holds (they carry original bytes):
      */
     static final int MAX_LIMIT = 1_000;
@@ -27,7 +27,9 @@ final class DeadLetterRoutes {
         int limit;
         long after;
         long offset;
-        boolean newest = "newest".equals(ctx.queryParam("order"));
+        String order = ctx.queryParam("order");
+        boolean newest = "newest".equals(order);
+        boolean byOffset = order != null;
         try {
             limit = Integer.parseInt(Optional.ofNullable(ctx.queryParam("limit")).orElse("50"));
             after = Long.parseLong(Optional.ofNullable(ctx.queryParam("after")).orElse("0"));
@@ -51,7 +53,7 @@ final class DeadLetterRoutes {
             List<io.sluice.local.store.DeadLetterQueries.DeadLetter> page;
             long total;
             try {
-                page = newest ? q.newest(reason, offset, limit) : q.list(reason, after, limit);
+                page = byOffset ? q.ordered(reason, offset, limit, newest) : q.list(reason, after, limit);
                 total = q.count(reason);
                 c.commit();
             } finally {
@@ -61,7 +63,7 @@ final class DeadLetterRoutes {
             m.put("total", total);
             m.put("limit_max", MAX_LIMIT);
             m.put("dead_letters", page.stream().map(DeadLetterRoutes::deadLetterJson).toList());
-            if (newest) {
+            if (byOffset) {
                 m.put("next_offset", page.size() == limit && limit > 0 && offset + limit < total ? offset + limit : null);
             } else {
                 m.put("next_after", page.size() == limit && limit > 0 ? page.get(page.size() - 1).id() : null);

@@ -77,7 +77,7 @@ final class HttpApi {
             });
             config.routes.before(guard::check);
             config.routes.get("/", ctx -> Answers.json(ctx, 200, Map.of("sluice", "up", "signed_in", true,
-                    "endpoints", "POST /v1/cdrs, GET /v1/ingests/{id}, /v1/status, /v1/files, /v1/reports/{name}, /v1/dead-letters")));
+                    "endpoints", "POST /v1/cdrs, GET /v1/ingests/{id}, /v1/status, /v1/files, /v1/reports/{name}, /v1/records, /v1/dead-letters")));
             config.routes.post("/v1/cdrs", cdrs::postCdrs);
             config.routes.get("/v1/ingests/{id}", cdrs::getIngest);
             config.routes.get("/healthz", runtime::health);
@@ -104,7 +104,7 @@ final class HttpApi {
             config.routes.error(404, ctx -> {
                 if (!Answers.answered(ctx)) {
                     Answers.json(ctx, 404, Map.of("error", "no such resource: " + ctx.method() + " " + ctx.path()
-                            + "; see POST /v1/cdrs, GET /v1/ingests/{id}, /v1/status, /v1/files, /v1/reports/{name}, /v1/dead-letters, /healthz"));
+                            + "; see POST /v1/cdrs, GET /v1/ingests/{id}, /v1/status, /v1/files, /v1/reports/{name}, /v1/records, /v1/dead-letters, /healthz"));
                 }
             });
         });

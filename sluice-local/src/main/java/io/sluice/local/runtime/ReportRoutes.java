@@ -51,13 +51,20 @@ final class ReportRoutes {
         if (format == io.sluice.local.report.ReportPrinter.Format.table) {
             io.sluice.local.report.ReportResult result;
             try (java.sql.Connection c = rt.newReader()) {
-                result = new io.sluice.local.report.ReportRunner(rt.archive(), c).run(name, from, to, limit);
+                // One row more than asked: the answer says (X-Sluice-Cut) when rows were left out, and only then.
+                result = new io.sluice.local.report.ReportRunner(rt.archive(), c).run(name, from, to, limit + 1);
+            }
+            boolean cut = result.rows().size() > limit;
+            if (cut) {
+                result = new io.sluice.local.report.ReportResult(result.name(), result.columns(), result.rows().subList(0, limit),
+                        result.seconds());
             }
             java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
             try (java.io.PrintStream out = new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8)) {
                 io.sluice.local.report.ReportPrinter.print(result, format, out);
             }
             ctx.status(200).contentType("text/plain; charset=utf-8").header("X-Sluice-Rows", Integer.toString(result.rows().size()))
+                    .header("X-Sluice-Cut", Boolean.toString(cut))
                     .result(buf.toByteArray());
             return;
         }

@@ -96,7 +96,7 @@ final class ArchiveRewrite {
                 continue;
             }
             String list = files.stream().map(f -> literal(f)).collect(Collectors.joining(", ", "[", "]"));
-            String kept = "SELECT * FROM read_parquet(" + list + ", hive_partitioning = false) WHERE record_key NOT IN "
+            String kept = "SELECT * FROM read_parquet(" + list + ", hive_partitioning = false, union_by_name = true) WHERE record_key NOT IN "
                     + "(SELECT record_key FROM archive_retracted WHERE rewrite_id = " + id + ")";
             try (Statement s = store.connection().createStatement()) {
                 long rows;

@@ -37,7 +37,8 @@ public final class ParquetArchive implements Archive {
             + "'billsec': 'INTEGER', 'disposition': 'VARCHAR', 'caller': 'VARCHAR', 'caller_msisdn': 'BIGINT', 'callee': 'VARCHAR', 'caller_e164': 'BOOLEAN', "
             + "'callee_e164': 'BOOLEAN', 'caller_withheld': 'BOOLEAN', 'callee_country': 'VARCHAR', 'international': 'BOOLEAN', "
             + "'route': 'VARCHAR', 'account': 'VARCHAR', 'unique_id': 'VARCHAR', 'plan': 'VARCHAR', 'subscriber_status': 'VARCHAR', "
-            + "'known_subscriber': 'BOOLEAN', 'record_key': 'VARCHAR', 'source': 'VARCHAR', 'source_line': 'BIGINT'}";
+            + "'known_subscriber': 'BOOLEAN', 'record_key': 'VARCHAR', 'source': 'VARCHAR', 'source_line': 'BIGINT', "
+            + "'time_ambiguous': 'BOOLEAN'}";
 
     /** The archive schema (CDR-9), the same on both homes; {@code dt} is the partition. */
     static final String ARCHIVE_SELECT = """
@@ -45,7 +46,7 @@ public final class ParquetArchive implements Archive {
             make_timestamp(start_s * 1000000) AS start_time, make_timestamp(answer_s * 1000000) AS answer_time,
             make_timestamp(end_s * 1000000) AS end_time, duration, billsec, disposition, caller, caller_msisdn, callee, caller_e164,
             callee_e164, caller_withheld, callee_country, international, route, account, unique_id, plan,
-            subscriber_status, known_subscriber, record_key, source, source_line""";
+            subscriber_status, known_subscriber, record_key, source, source_line, time_ambiguous""";
 
     /** One row of typed NULLs with the staged columns, for a pending set that is empty. */
     private static final String EMPTY_ROW = java.util.regex.Pattern.compile("'(\\w+)': '(\\w+)'").matcher(STAGED_COLUMNS)
@@ -116,7 +117,7 @@ public final class ParquetArchive implements Archive {
                     .str(r.callee().region()).bool(r.international()).str(r.route()).str(r.account())
                     .str(r.uniqueId()).str(r.subscriber().plan()).str(r.subscriber().status())
                     .bool(!r.hasFlag(Cdr.UNKNOWN_SUBSCRIBER)).str(r.key().hex()).str(r.source()).num(r.line())
-                    .endRow();
+                    .bool(r.hasFlag(Cdr.TIME_AMBIGUOUS)).endRow();
         }
         return f;
     }
@@ -284,6 +285,7 @@ public final class ParquetArchive implements Archive {
     /** A SQL expression reading the whole archive with its {@code dt} partition column. */
     public String readExpression() {
         String glob = store.archiveDir().toAbsolutePath().resolve("dt=*").resolve("*.parquet").toString().replace("'", "''");
-        return "read_parquet('" + glob + "', hive_partitioning = true, hive_types = {'dt': VARCHAR})";
+        // union_by_name: files written before a column was added (time_ambiguous, issue 16) read it as NULL.
+        return "read_parquet('" + glob + "', hive_partitioning = true, hive_types = {'dt': VARCHAR}, union_by_name = true)";
     }
 }

@@ -106,6 +106,14 @@ class SluiceCliTest {
         assertThat(new ObjectMapper().readTree(stdout())).as("the example the demo prints has rows").isNotEmpty();
         assertThat(run("report", "daily-usage", "--data-dir", data, "--from", yesterday.plusDays(1).toString(), "--json")).isZero();
         assertThat(new ObjectMapper().readTree(stdout())).as("no call in the future").isEmpty();
+
+        // generate without --end-date ends yesterday too.
+        String data2 = dir.resolve("data2").toString();
+        assertThat(run("generate", "--records", "500", "--subscribers", "20", "--days", "1", "--out", dir.resolve("g").toString())).isZero();
+        assertThat(run("ingest", "--data-dir", data2, dir.resolve("g").toString())).isZero();
+        assertThat(run("records", "--data-dir", data2, "--json", "--limit", "0", "--from", yesterday.toString(), "--to", yesterday.toString()))
+                .isZero();
+        assertThat(new ObjectMapper().readTree(stdout())).hasSize(500);
     }
 
     @Test

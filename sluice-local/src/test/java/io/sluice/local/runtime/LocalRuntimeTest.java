@@ -599,6 +599,17 @@ class LocalRuntimeTest {
         err.setLength(0);
         assertThat(cli(out, err, "dlq", "list", "--data-dir", dataDir.toString(), "--json", "--offset", "4")).as(err.toString()).isZero();
         assertThat(JSON.readTree(out.toString())).hasSize(3).last().satisfies(d -> assertThat(d.path("line").asLong()).isEqualTo(1));
+        out.setLength(0);
+        assertThat(cli(out, err, "dlq", "list", "--data-dir", dataDir.toString(), "--json", "--oldest-first", "--offset", "5")).isZero();
+        assertThat(JSON.readTree(out.toString())).hasSize(2).first().satisfies(d -> assertThat(d.path("line").asLong()).isEqualTo(6));
+
+        // A report table through the API says it was cut only when rows were left out (top-talkers has at most 20).
+        out.setLength(0);
+        assertThat(cli(out, err, "report", "busy-hour", "--data-dir", dataDir.toString(), "--limit", "2")).isZero();
+        assertThat(out.toString()).contains("(the first 2 rows; more exist: 'sluice report busy-hour --limit 0' shows all)");
+        out.setLength(0);
+        assertThat(cli(out, err, "report", "busy-hour", "--data-dir", dataDir.toString(), "--limit", "24")).isZero();
+        assertThat(out.toString()).doesNotContain("more exist");
     }
 
     @Test
