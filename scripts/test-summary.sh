@@ -20,5 +20,5 @@ if [ -n "$reports" ]; then
 fi
 if [ "$rc" != 0 ]; then
   echo "---- failures (the whole log: $log) ----"
-  grep -A 12 -E '<<< (FAILURE|ERROR)!$' "$log" | grep -v -E '^\s+at (java|org\.junit|org\.apache|jdk)\.' | head -120
+  grep -A 30 -E '<<< (FAILURE|ERROR)!$' "$log" | grep -v -E '^\s+at (java|org\.junit|org\.apache|jdk)\.' | head -150
 fi

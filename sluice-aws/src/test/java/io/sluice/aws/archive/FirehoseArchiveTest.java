@@ -215,7 +215,7 @@ class FirehoseArchiveTest {
         assertThat(answered.properties()).extracting(e -> e.getKey()).containsExactly(
                 "dt", "start_time", "answer_time", "end_time", "duration", "billsec", "disposition", "caller", "caller_msisdn",
                 "callee", "caller_e164", "callee_e164", "caller_withheld", "callee_country", "international", "route", "account",
-                "unique_id", "plan", "subscriber_status", "known_subscriber", "record_key", "source", "source_line");
+                "unique_id", "plan", "subscriber_status", "known_subscriber", "record_key", "source", "source_line", "time_ambiguous");
         // The Glue table Firehose converts against is declared from COLUMNS: the rendered row must match it exactly.
         List<String> declared = new java.util.ArrayList<>(List.of(io.sluice.core.contracts.ArchiveColumns.PARTITION_COLUMN));
         declared.addAll(io.sluice.core.contracts.ArchiveColumns.COLUMNS.keySet());
@@ -247,9 +247,10 @@ class FirehoseArchiveTest {
         assertThat(answered.get("source").textValue()).isEqualTo("calls.csv");
         assertThat(answered.get("source_line").isIntegralNumber()).isTrue();
         assertThat(answered.get("source_line").longValue()).isEqualTo(1L);
+        assertThat(answered.get("time_ambiguous").booleanValue()).isFalse();
 
         JsonNode extension = MAPPER.readTree(rows.get(1));
-        assertThat(extension.size()).isEqualTo(24);
+        assertThat(extension.size()).isEqualTo(25);
         assertThat(extension.get("dt").textValue()).isEqualTo("2024-01-15");
         assertThat(extension.get("start_time").textValue()).isEqualTo("2024-01-15 10:00:00");
         assertThat(extension.get("answer_time").isNull()).isTrue();

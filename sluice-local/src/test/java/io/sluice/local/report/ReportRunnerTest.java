@@ -114,6 +114,46 @@ class ReportRunnerTest {
     }
 
     @Test
+    @DisplayName("issue 16: callers without an E.164 number (extension, name, unallocated area code, withheld) are one row, "
+            + "'(not E.164)', in every per-subscriber report, and every report's rows add up to every call")
+    void nonE164CallersAreTreatedAlikeInEveryReport() throws Exception {
+        // Counted by hand: 4 calls from two E.164 subscribers (1 international), 4 from callers that are not (2 international).
+        String[][] calls = {
+            {"+14155550101", "+14155550199"}, {"+14155550101", "+442079460123"}, {"+14155550101", "+14155550198"},
+            {"+14155550102", "+14155550197"},
+            {"9007", "+442079460124"}, {"test", "+14155550196"}, {"+11905900260", "+442079460125"}, {"", "+14155550195"}};
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < calls.length; i++) {
+            b.append(String.join(",", q(""), q(calls[i][0]), q(calls[i][1]), q("default"), q(""), q("SIP/a-" + i), q("SIP/carrier-" + i),
+                    q("Dial"), q("SIP/carrier/" + calls[i][1]), q("2026-11-20 10:0" + i + ":00"), q("2026-11-20 10:0" + i + ":10"),
+                    q("2026-11-20 10:0" + i + ":40"), "40", "30", q("ANSWERED"), q("DOCUMENTATION"), q("1795860000." + i), q(""))).append('\n');
+        }
+        Path f = Files.writeString(dir.resolve("mixed.csv"), b);
+        try (LocalStore store = LocalStore.open(dir.resolve("data"))) {
+            IngestSummary s = new IngestJob(new LocalCdrPipeline(store, CdrPipelineConfig.defaults()), Optional.empty(), 1000, 0,
+                    new IngestListener() { }).run(List.of(f));
+            assertThat(s.accepted()).isEqualTo(8);
+            ReportRunner runner = new ReportRunner(store);
+            LocalDate day = LocalDate.of(2026, 11, 20);
+            ReportResult daily = runner.run("daily-usage", day, day, 0);
+            ReportResult top = runner.run("top-talkers", day, day, 0);
+            for (ReportResult perSubscriber : List.of(daily, top)) {
+                int who = perSubscriber.columns().indexOf("subscriber");
+                assertThat(perSubscriber.rows()).extracting(r -> r.get(who)).as(perSubscriber.name())
+                        .containsExactlyInAnyOrder("+14155550101", "+14155550102", "(not E.164)");
+                List<Object> bucket = perSubscriber.rows().stream().filter(r -> "(not E.164)".equals(r.get(who))).findFirst().orElseThrow();
+                assertThat(((Number) bucket.get(perSubscriber.columns().indexOf("calls"))).longValue()).as(perSubscriber.name()).isEqualTo(4);
+                assertThat(sum(perSubscriber, "calls")).as(perSubscriber.name()).isEqualTo(8);
+            }
+            assertThat(sum(runner.run("asr-acd", day, day, 0), "attempts")).isEqualTo(8);
+            assertThat(sum(runner.run("busy-hour", day, day, 0), "attempts")).isEqualTo(8);
+            ReportResult intl = runner.run("international-minutes", day, day, 0);
+            assertThat(sum(intl, "calls")).isEqualTo(3);
+            assertThat(sum(intl, "callers")).as("+14155550101 and the '(not E.164)' callers").isEqualTo(2);
+        }
+    }
+
+    @Test
     void unknownReportIsRefusedWithTheList() {
         try (LocalStore store = LocalStore.open(dir.resolve("data"))) {
             assertThatThrownBy(() -> new ReportRunner(store).run("nope", END, END, 0))
