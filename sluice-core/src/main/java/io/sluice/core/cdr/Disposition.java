@@ -8,7 +8,9 @@ import java.util.Optional;
  * <p>Asterisk writes {@code ANSWERED}, {@code NO ANSWER}, {@code BUSY}, {@code FAILED},
  * {@code CONGESTION} and {@code CANCEL} ({@code main/cdr.c ast_cdr_disp2str}); FreeSWITCH writes a
  * hangup cause instead, mapped by {@link FreeSwitchCsvParser}. Anything else is not a call and is
- * rejected (CDR-3), including Asterisk's own {@code UNKNOWN}.
+ * rejected (CDR-3), including Asterisk's own {@code UNKNOWN}. {@link #REJECTED} (the called user refused the call:
+ * FreeSWITCH's {@code CALL_REJECTED} and {@code DECLINE}) has no Asterisk text: Asterisk reports a refusal as BUSY or
+ * FAILED; JSON lines may name it.
  */
 public enum Disposition {
     ANSWERED("ANSWERED"),
@@ -16,7 +18,9 @@ public enum Disposition {
     BUSY("BUSY"),
     FAILED("FAILED"),
     CONGESTION("CONGESTION"),
-    CANCEL("CANCEL");
+    CANCEL("CANCEL"),
+    /** The called user refused the call; counts as delivered in NER (ITU-T E.411's user-refused), not as answered. */
+    REJECTED("REJECTED");
 
     private final String asteriskName;
 
@@ -38,6 +42,7 @@ public enum Disposition {
             case "FAILED" -> Optional.of(FAILED);
             case "CONGESTION" -> Optional.of(CONGESTION);
             case "CANCEL" -> Optional.of(CANCEL);
+            case "REJECTED" -> Optional.of(REJECTED);
             default -> Optional.empty();
         };
     }

@@ -137,6 +137,7 @@ public final class FreeSwitchCsvParser implements CdrParser {
                  "SUBSCRIBER_ABSENT", "NO_PICKUP" -> Disposition.NO_ANSWER;
             case "ORIGINATOR_CANCEL", "LOSE_RACE", "PICKED_OFF" -> Disposition.CANCEL;
             case "NORMAL_CIRCUIT_CONGESTION", "SWITCH_CONGESTION" -> Disposition.CONGESTION;
+            case "CALL_REJECTED", "DECLINE" -> Disposition.REJECTED; // the called user refused (Q.850 21, SIP 603)
             default -> Disposition.FAILED;
         };
     }

@@ -113,7 +113,8 @@ class FreeSwitchCsvParserTest {
             "NO_USER_RESPONSE, NO_ANSWER",
             "ORIGINATOR_CANCEL, CANCEL",
             "NORMAL_CIRCUIT_CONGESTION, CONGESTION",
-            "CALL_REJECTED, FAILED",
+            "CALL_REJECTED, REJECTED", // issue 16: the called user refused; NER counts it as delivered
+            "DECLINE, REJECTED",
             "UNALLOCATED_NUMBER, FAILED"
     })
     @DisplayName("CDR-4: an unanswered call's hangup cause maps onto the disposition enum")

@@ -98,6 +98,30 @@ class ReportRunnerTest {
         }
     }
 
+    @Test
+    @DisplayName("issue 16: a FreeSWITCH call the called user refused (CALL_REJECTED) counts as delivered in NER, not in ASR")
+    void userRefusedCountsInNer() throws Exception {
+        // Four calls from one context: answered, busy, refused, a network failure: ASR 1/4, NER 3/4.
+        String[] causes = {"NORMAL_CLEARING", "USER_BUSY", "CALL_REJECTED", "NORMAL_TEMPORARY_FAILURE"};
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < causes.length; i++) {
+            boolean answered = i == 0;
+            b.append(String.join(",", q("Ann"), q("+14155550101"), q("+14155550199"), q("public"), q("2026-11-20 10:0" + i + ":00"),
+                    q(answered ? "2026-11-20 10:0" + i + ":05" : ""), q("2026-11-20 10:0" + i + ":30"), q("30"), q(answered ? "25" : "0"),
+                    q(causes[i]), q("uuid-" + i), q(""), q(""), q("PCMU"), q("PCMU"))).append('\n');
+        }
+        Path f = Files.writeString(dir.resolve("Master.csv"), b);
+        try (LocalStore store = LocalStore.open(dir.resolve("data"))) {
+            IngestSummary s = new IngestJob(new LocalCdrPipeline(store, CdrPipelineConfig.defaults()), Optional.of(CdrFormat.FREESWITCH),
+                    1000, 0, new IngestListener() { }).run(List.of(f));
+            assertThat(s.accepted()).isEqualTo(4);
+            ReportResult r = new ReportRunner(store).run("asr-acd", LocalDate.of(2026, 11, 20), LocalDate.of(2026, 11, 20), 0);
+            assertThat(r.rows()).hasSize(1);
+            assertThat(((Number) r.rows().get(0).get(r.columns().indexOf("asr_pct"))).doubleValue()).isEqualTo(25.0);
+            assertThat(((Number) r.rows().get(0).get(r.columns().indexOf("ner_pct"))).doubleValue()).isEqualTo(75.0);
+        }
+    }
+
     /** An Asterisk cdr_csv line on 2026-11-20, 60 s long; {@code answerDelay} < 0 for an unanswered call. */
     private static String call(int i, String dstChannel, String lastApp, String lastData, int answerDelay, String disposition) {
         String start = "2026-11-20 10:00:00";
