@@ -35,7 +35,7 @@ public final class KinesisBatch {
     public KinesisBatch(CdrBatchProcessor processor) {
         this.processor = processor;
         for (CdrFormat f : CdrFormat.values()) {
-            parsers.put(f, CdrParser.of(f));
+            parsers.put(f, processor.config().parser(f));
         }
     }
 

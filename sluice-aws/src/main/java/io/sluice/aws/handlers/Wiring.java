@@ -123,6 +123,10 @@ public record Wiring(CdrBatchProcessor processor, DeadLetters deadLetters, Input
         if (country != null && !country.isBlank()) {
             c = c.withDefaultCountry(country);
         }
+        String template = env.apply(FunctionEnvironment.FREESWITCH_TEMPLATE);
+        if (template != null && !template.isBlank()) {
+            c = c.withFreeSwitchTemplate(io.sluice.core.cdr.FreeSwitchTemplate.parse(template));
+        }
         return c;
     }
 

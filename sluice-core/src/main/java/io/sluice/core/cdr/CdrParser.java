@@ -12,9 +12,14 @@ public interface CdrParser {
     Parsed parse(RawRecord raw, String text);
 
     static CdrParser of(CdrFormat format) {
+        return of(format, null);
+    }
+
+    /** The parser of {@code format}, FreeSWITCH's with {@code freeSwitchTemplate} when one is configured (else null). */
+    static CdrParser of(CdrFormat format, FreeSwitchTemplate freeSwitchTemplate) {
         return switch (format) {
             case ASTERISK -> new AsteriskCsvParser();
-            case FREESWITCH -> new FreeSwitchCsvParser();
+            case FREESWITCH -> new FreeSwitchCsvParser(freeSwitchTemplate);
             case JSONL -> new JsonLinesCdrParser();
         };
     }

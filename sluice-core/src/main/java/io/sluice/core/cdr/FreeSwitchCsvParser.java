@@ -13,9 +13,24 @@ import java.util.Set;
  * <p>FreeSWITCH has no disposition column: a call with an answer stamp or billable seconds is answered;
  * otherwise the hangup cause decides. The cause must be one of the 82 names of {@code CAUSE_CHART} in
  * {@code src/switch_channel.c} (signalwire/freeswitch @cc93a683); anything else is an unknown disposition.
- * The route is the dialplan context, the only routing hint the default templates carry.
+ * The route is the dialplan context, the only routing hint the default templates carry; with a configured
+ * {@link FreeSwitchTemplate} that writes a gateway ({@code ${sip_gateway_name}} or {@code ${sip_gateway}}), the
+ * gateway, when the call had one (issue 16: a call's route is the trunk it left on).
  */
 public final class FreeSwitchCsvParser implements CdrParser {
+    private final FreeSwitchTemplate template;
+    private final java.util.Map<String, Integer> at;
+
+    /** The stock templates: {@code default} (13 fields) and {@code example} (15). */
+    public FreeSwitchCsvParser() {
+        this(null);
+    }
+
+    /** A configured template, or the stock ones when {@code template} is null. */
+    public FreeSwitchCsvParser(FreeSwitchTemplate template) {
+        this.template = template;
+        this.at = template == null ? null : template.positions();
+    }
 
     /** {@code CAUSE_CHART}, src/switch_channel.c, signalwire/freeswitch @cc93a683ca6e1f8f47c1d6e38bd2daf8fa6a7b1c. */
     static final Set<String> HANGUP_CAUSES = Set.of(
@@ -114,6 +129,9 @@ public final class FreeSwitchCsvParser implements CdrParser {
             return Rejection.of(raw, RejectReason.BROKEN_QUOTING, "the record is not valid CSV (unbalanced or stray quote)");
         }
         List<String> f = split.get();
+        if (template != null) {
+            return parseTemplated(raw, f);
+        }
         if (f.size() != 13 && f.size() != 15) {
             return Rejection.of(raw, RejectReason.WRONG_COLUMN_COUNT,
                     "expected 13 (default template) or 15 (example template) FreeSWITCH fields, found " + f.size());
@@ -128,6 +146,36 @@ public final class FreeSwitchCsvParser implements CdrParser {
         String uuid = f.get(10);
         return new CdrFields(f.get(1), f.get(2), f.get(3).isEmpty() ? "unknown" : f.get(3),
                 f.get(4), answer, f.get(6), f.get(7), billsec, disposition, f.get(12), uuid, uuid + ">" + f.get(11));
+    }
+
+    private Parsed parseTemplated(RawRecord raw, List<String> f) {
+        if (f.size() != template.variables().size()) {
+            return Rejection.of(raw, RejectReason.WRONG_COLUMN_COUNT, "expected " + template.variables().size()
+                    + " fields of the configured FreeSWITCH template, found " + f.size());
+        }
+        String cause = field(f, "hangup_cause");
+        if (!HANGUP_CAUSES.contains(cause)) {
+            return Rejection.of(raw, RejectReason.UNKNOWN_DISPOSITION, "hangup_cause '" + cause + "' is not a FreeSWITCH cause name");
+        }
+        String answer = field(f, "answer_stamp");
+        String billsec = field(f, "billsec");
+        Disposition disposition = !answer.isEmpty() || isPositive(billsec) ? Disposition.ANSWERED : fromCause(cause);
+        String gateway = field(f, "sip_gateway_name");
+        if (gateway.isEmpty()) {
+            gateway = field(f, "sip_gateway");
+        }
+        String context = field(f, "context");
+        String route = !gateway.isEmpty() ? gateway : !context.isEmpty() ? context : "unknown";
+        String uuid = field(f, "uuid");
+        return new CdrFields(field(f, "caller_id_number"), field(f, "destination_number"), route, field(f, "start_stamp"), answer,
+                field(f, "end_stamp"), field(f, "duration"), billsec, disposition, field(f, "accountcode"), uuid,
+                uuid + ">" + field(f, "bleg_uuid"));
+    }
+
+    /** The value of {@code variable} in a templated record, "" when the template does not write it. */
+    private String field(List<String> f, String variable) {
+        Integer i = at.get(variable);
+        return i == null ? "" : f.get(i);
     }
 
     static Disposition fromCause(String cause) {

@@ -16,6 +16,8 @@ public final class FunctionEnvironment {
     // Optional settings of the pipeline.
     public static final String SOURCE_ZONE = "SLUICE_SOURCE_ZONE";
     public static final String DEFAULT_COUNTRY = "SLUICE_DEFAULT_COUNTRY";
+    /** The columns of FreeSWITCH's mod_cdr_csv template when not a stock one (FreeSwitchTemplate.parse reads it). */
+    public static final String FREESWITCH_TEMPLATE = "SLUICE_FREESWITCH_TEMPLATE";
     public static final String MAX_OBJECT_BYTES = "SLUICE_MAX_OBJECT_BYTES";
     public static final String PROFILE_CACHE_SECONDS = "SLUICE_PROFILE_CACHE_SECONDS";
     // The operator functions' queues.

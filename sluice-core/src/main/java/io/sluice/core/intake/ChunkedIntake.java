@@ -79,7 +79,7 @@ public final class ChunkedIntake {
      */
     public Result run(InputStream in, String source, CdrFormat format, LongFunction<BatchId> ids, long resumeAfter,
                       Committer committer, Listener listener) throws IOException {
-        CdrParser parser = CdrParser.of(format);
+        CdrParser parser = processor.config().parser(format);
         Deque<Future<PreparedBatch>> inFlight = new ArrayDeque<>();
         long[] sums = new long[5];
         long framing = 0;

@@ -12,8 +12,15 @@ import java.util.List;
  * @param defaultCountry  ISO 3166 region used for numbers without a country code. Default US.
  * @param maxRecordBytes  longest accepted record in bytes (SEC-5). Default 65536.
  * @param numberCacheSize numbers that need libphonenumber's full parse kept in memory. Default 100000.
+ * @param freeSwitchTemplate the columns FreeSWITCH's mod_cdr_csv writes, when not a stock template; null for the stock
+ *                           {@code default} and {@code example} templates (issue 16)
  */
-public record CdrPipelineConfig(ZoneId sourceZone, String defaultCountry, int maxRecordBytes, long numberCacheSize) {
+public record CdrPipelineConfig(ZoneId sourceZone, String defaultCountry, int maxRecordBytes, long numberCacheSize,
+                                io.sluice.core.cdr.FreeSwitchTemplate freeSwitchTemplate) {
+
+    public CdrPipelineConfig(ZoneId sourceZone, String defaultCountry, int maxRecordBytes, long numberCacheSize) {
+        this(sourceZone, defaultCountry, maxRecordBytes, numberCacheSize, null);
+    }
 
     public static final ZoneId DEFAULT_SOURCE_ZONE = ZoneId.of("UTC");
     public static final String DEFAULT_COUNTRY = "US";
@@ -43,10 +50,19 @@ public record CdrPipelineConfig(ZoneId sourceZone, String defaultCountry, int ma
     }
 
     public CdrPipelineConfig withSourceZone(ZoneId zone) {
-        return new CdrPipelineConfig(zone, defaultCountry, maxRecordBytes, numberCacheSize);
+        return new CdrPipelineConfig(zone, defaultCountry, maxRecordBytes, numberCacheSize, freeSwitchTemplate);
     }
 
     public CdrPipelineConfig withDefaultCountry(String country) {
-        return new CdrPipelineConfig(sourceZone, country, maxRecordBytes, numberCacheSize);
+        return new CdrPipelineConfig(sourceZone, country, maxRecordBytes, numberCacheSize, freeSwitchTemplate);
+    }
+
+    public CdrPipelineConfig withFreeSwitchTemplate(io.sluice.core.cdr.FreeSwitchTemplate template) {
+        return new CdrPipelineConfig(sourceZone, defaultCountry, maxRecordBytes, numberCacheSize, template);
+    }
+
+    /** The parser of {@code format} under these settings. */
+    public io.sluice.core.cdr.CdrParser parser(io.sluice.core.cdr.CdrFormat format) {
+        return io.sluice.core.cdr.CdrParser.of(format, freeSwitchTemplate);
     }
 }

@@ -54,6 +54,13 @@ public final class SluiceCli implements Runnable {
                 throw new CommandLine.TypeConversionException("'" + s + "' is not a date: use YYYY-MM-DD, e.g. 2026-11-20");
             }
         });
+        cl.registerConverter(io.sluice.core.cdr.FreeSwitchTemplate.class, s -> {
+            try {
+                return io.sluice.core.cdr.FreeSwitchTemplate.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        });
         cl.registerConverter(java.time.ZoneId.class, s -> {
             try {
                 return java.time.ZoneId.of(s);

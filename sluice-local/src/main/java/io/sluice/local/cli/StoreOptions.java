@@ -20,6 +20,12 @@ public final class StoreOptions {
             description = "ISO 3166 country for numbers written without a country code, for E.164 normalization. Default: ${DEFAULT-VALUE}.")
     String defaultCountry;
 
+    @Option(names = "--freeswitch-template", paramLabel = "TEMPLATE",
+            description = "The columns of FreeSWITCH's mod_cdr_csv template when it is not a stock one (default, example): the template "
+                    + "as in cdr_csv.conf.xml (\"${caller_id_name}\",...) or variable names separated by commas. With "
+                    + "${sip_gateway_name} or ${sip_gateway} in it, a call's route is its gateway.")
+    io.sluice.core.cdr.FreeSwitchTemplate freeSwitchTemplate;
+
     /** The data dir, as {@code --data-dir} (or {@code SLUICE_DATA_DIR}) gives it. */
     public java.nio.file.Path dataDir() {
         return data.dataDir;
@@ -27,6 +33,7 @@ public final class StoreOptions {
 
     /** The pipeline's settings from {@code --source-zone} and {@code --default-country}. */
     public CdrPipelineConfig pipelineConfig() {
-        return CdrPipelineConfig.defaults().withSourceZone(sourceZone).withDefaultCountry(defaultCountry);
+        CdrPipelineConfig c = CdrPipelineConfig.defaults().withSourceZone(sourceZone).withDefaultCountry(defaultCountry);
+        return freeSwitchTemplate == null ? c : c.withFreeSwitchTemplate(freeSwitchTemplate);
     }
 }

@@ -338,8 +338,11 @@ final class TrafficModel {
             case ANSWERED -> NORMAL_CLEARING;
             case NO_ANSWER -> r < 40 ? NORMAL_CLEARING : r < 85 ? NO_ANSWER : NO_USER_RESPONSE;
             case BUSY -> USER_BUSY;
-            case FAILED -> r < 50 ? CALL_REJECTED : r < 75 ? UNALLOCATED_NUMBER : NORMAL_TEMPORARY_FAILURE;
+            // CALL_REJECTED is the called user's refusal (REJECTED), which Asterisk has no word for: a failed call is a
+            // network's failure in both formats, so that both give the same dispositions.
+            case FAILED -> r < 60 ? UNALLOCATED_NUMBER : NORMAL_TEMPORARY_FAILURE;
             case CONGESTION, CANCEL -> NORMAL_CIRCUIT_CONGESTION;
+            case REJECTED -> CALL_REJECTED;
         };
     }
 

@@ -1,7 +1,6 @@
 package io.sluice.local.ingest;
 
 import io.sluice.core.cdr.CdrFormat;
-import io.sluice.core.cdr.CdrParser;
 import io.sluice.core.cdr.RawRecord;
 import io.sluice.core.cdr.RejectReason;
 import io.sluice.core.intake.EntryRules;
@@ -86,7 +85,7 @@ public final class DeadLetterReplay {
                     for (DeadLetter d : e.getValue()) {
                         raws.add(new RawRecord(d.source(), d.line(), d.original(), d.original().length, false, false));
                     }
-                    BatchOutcome o = pipeline.processor().commit(pipeline.processor().prepare(id, CdrParser.of(e.getKey()), raws));
+                    BatchOutcome o = pipeline.processor().commit(pipeline.processor().prepare(id, pipeline.processor().config().parser(e.getKey()), raws));
                     n[1] += e.getValue().size();
                     n[4] += o.recordsIn();
                     n[5] += o.accepted();

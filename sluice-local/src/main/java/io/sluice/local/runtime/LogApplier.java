@@ -1,7 +1,6 @@
 package io.sluice.local.runtime;
 
 import io.sluice.core.cdr.CdrFormat;
-import io.sluice.core.cdr.CdrParser;
 import io.sluice.core.cdr.RawRecord;
 import io.sluice.core.intake.EntryRules;
 import io.sluice.core.pipeline.BatchId;
@@ -151,7 +150,7 @@ final class LogApplier {
         CdrFormat format = BodyFormat.decode(e.format());
         List<RawRecord> records = EntryRules.frameAll(e.body(), source(e.position()), format,
                 pipeline.processor().config().maxRecordBytes());
-        return pipeline.processor().prepare(id, CdrParser.of(format), records);
+        return pipeline.processor().prepare(id, pipeline.processor().config().parser(format), records);
     }
 
     /** The dead letters of an HTTP ingest name it as their source. */

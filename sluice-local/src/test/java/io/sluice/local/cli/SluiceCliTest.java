@@ -160,6 +160,36 @@ class SluiceCliTest {
     }
 
     @Test
+    @DisplayName("issue 16: --freeswitch-template reads a custom mod_cdr_csv template, and a call's route is its gateway")
+    void freeSwitchGatewayIsTheRoute() throws Exception {
+        String template = "\"${caller_id_name}\",\"${caller_id_number}\",\"${destination_number}\",\"${context}\",\"${start_stamp}\","
+                + "\"${answer_stamp}\",\"${end_stamp}\",\"${duration}\",\"${billsec}\",\"${hangup_cause}\",\"${uuid}\",\"${bleg_uuid}\","
+                + "\"${accountcode}\",\"${sip_gateway_name}\"";
+        StringBuilder b = new StringBuilder();
+        String[][] calls = {{"carrier-a", "NORMAL_CLEARING", "20"}, {"carrier-a", "USER_BUSY", "0"}, {"carrier-b", "NORMAL_TEMPORARY_FAILURE", "0"},
+            {"", "NORMAL_CLEARING", "10"}};
+        for (int i = 0; i < calls.length; i++) {
+            boolean answered = !calls[i][2].equals("0");
+            b.append(String.join(",", "\"Ann\"", "\"+14155550101\"", "\"+14155550199\"", "\"public\"", "\"2026-11-20 10:0" + i + ":00\"",
+                    answered ? "\"2026-11-20 10:0" + i + ":05\"" : "\"\"", "\"2026-11-20 10:0" + i + ":30\"", "\"30\"", "\"" + calls[i][2] + "\"",
+                    "\"" + calls[i][1] + "\"", "\"uuid-" + i + "\"", "\"\"", "\"\"", "\"" + calls[i][0] + "\"")).append('\n');
+        }
+        Path f = Files.writeString(dir.resolve("Master.csv"), b);
+        String data = dir.resolve("data").toString();
+        assertThat(run("ingest", "--data-dir", data, "--format", "freeswitch", "--freeswitch-template", template, f.toString()))
+                .as(stderr()).isZero();
+        assertThat(run("report", "asr-acd", "--data-dir", data, "--json")).isZero();
+        JsonNode rows = new ObjectMapper().readTree(stdout());
+        java.util.Map<String, Long> attempts = new java.util.TreeMap<>();
+        rows.forEach(r -> attempts.put(r.path("route").asText(), r.path("attempts").asLong()));
+        assertThat(attempts).containsExactly(java.util.Map.entry("carrier-a", 2L), java.util.Map.entry("carrier-b", 1L),
+                java.util.Map.entry("public", 1L));
+        assertThat(run("ingest", "--data-dir", data, "--freeswitch-template", "caller_id_number,uuid", f.toString()))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(stderr()).contains("The FreeSWITCH template lacks destination_number").doesNotContain("Exception");
+    }
+
+    @Test
     void cleanInputExitsZeroAndMissingInputExitsThreeWithOneLine() throws Exception {
         Path good = dir.resolve("good.csv");
         Files.writeString(good, "\"\",\"2125550100\",\"4155550199\",\"default\",\"\",\"SIP/a-1\",\"SIP/carrier-00000001\",\"Dial\",\"\","

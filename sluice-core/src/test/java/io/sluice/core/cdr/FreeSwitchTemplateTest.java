@@ -1,0 +1,59 @@
+package io.sluice.core.cdr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Issue 16 item 1: a configured FreeSWITCH template, and the gateway as a call's route where the template writes one. */
+class FreeSwitchTemplateTest {
+    /** The vanilla example template with the gateway appended, as an operator writes it in cdr_csv.conf.xml. */
+    static final String TEMPLATE = "\"${caller_id_name}\",\"${caller_id_number}\",\"${destination_number}\",\"${context}\","
+            + "\"${start_stamp}\",\"${answer_stamp}\",\"${end_stamp}\",\"${duration}\",\"${billsec}\",\"${hangup_cause}\","
+            + "\"${uuid}\",\"${bleg_uuid}\",\"${accountcode}\",\"${read_codec}\",\"${write_codec}\",\"${sip_gateway_name}\"\n";
+
+    static Parsed parse(FreeSwitchTemplate t, String line) {
+        RawRecord raw = RawRecord.of("Master.csv", 1, line.getBytes(StandardCharsets.UTF_8));
+        return new FreeSwitchCsvParser(t).parse(raw, line);
+    }
+
+    static String line(String context, String gateway, String cause) {
+        return "\"Ann\",\"+14155550101\",\"+442079460123\",\"" + context + "\",\"2026-11-20 10:00:00\",\"\",\"2026-11-20 10:00:30\","
+                + "\"30\",\"0\",\"" + cause + "\",\"uuid-1\",\"\",\"acme\",\"PCMU\",\"PCMU\",\"" + gateway + "\"";
+    }
+
+    @Test
+    @DisplayName("the template text of cdr_csv.conf.xml and a list of names read the same; a call's route is its gateway, else its context")
+    void gatewayIsTheRoute() {
+        FreeSwitchTemplate fromXml = FreeSwitchTemplate.parse(TEMPLATE);
+        assertThat(fromXml.variables()).hasSize(16).endsWith("sip_gateway_name");
+        assertThat(FreeSwitchTemplate.parse(fromXml.toString())).isEqualTo(fromXml);
+
+        CdrFields viaGateway = (CdrFields) parse(fromXml, line("public", "carrier-b", "NORMAL_TEMPORARY_FAILURE"));
+        assertThat(viaGateway.route()).isEqualTo("carrier-b");
+        assertThat(viaGateway.disposition()).isEqualTo(Disposition.FAILED);
+        assertThat(viaGateway.caller()).isEqualTo("+14155550101");
+        assertThat(viaGateway.account()).isEqualTo("acme");
+        CdrFields local = (CdrFields) parse(fromXml, line("public", "", "NORMAL_CLEARING"));
+        assertThat(local.route()).as("a call that left on no gateway").isEqualTo("public");
+        FreeSwitchTemplate sipGateway = FreeSwitchTemplate.parse(TEMPLATE.replace("sip_gateway_name", "sip_gateway"));
+        assertThat(((CdrFields) parse(sipGateway, line("public", "carrier-c", "USER_BUSY"))).route()).isEqualTo("carrier-c");
+    }
+
+    @Test
+    @DisplayName("a record of another width is a WRONG_COLUMN_COUNT dead letter; a template without what a CDR needs is refused")
+    void widthAndRequiredVariables() {
+        FreeSwitchTemplate t = FreeSwitchTemplate.parse(TEMPLATE);
+        String fifteen = line("public", "x", "NORMAL_CLEARING").replaceFirst(",\"x\"$", "");
+        assertThat(parse(t, fifteen)).isInstanceOfSatisfying(Rejection.class, r -> {
+            assertThat(r.reason()).isEqualTo(RejectReason.WRONG_COLUMN_COUNT);
+            assertThat(r.detail()).contains("expected 16 fields of the configured FreeSWITCH template, found 15");
+        });
+        assertThatThrownBy(() -> FreeSwitchTemplate.parse("caller_id_number,destination_number,start_stamp"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lacks end_stamp, duration, billsec, hangup_cause, uuid");
+        assertThatThrownBy(() -> FreeSwitchTemplate.parse("caller id,destination"))
+                .hasMessageContaining("'caller id' is not a channel variable name");
+    }
+}
