@@ -12,7 +12,13 @@ if [ -n "$reports" ]; then
     function unxml(s) { gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s); gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&amp;/, "\\&", s); return s }
     /<testsuite / { t += attr($0, "tests"); f += attr($0, "failures"); e += attr($0, "errors"); s += attr($0, "skipped") }
     /<testcase / { name = attr($0, "classname") "." attr($0, "name") }
-    /<skipped/ { why = attr($0, "message"); skipped[++n] = "  skipped " unxml(name) ": " (why == "" ? "(no reason given)" : unxml(why)) }
+    # JUnit 5 assumptions: surefire puts the reason in the element body (CDATA, "TestAbortedException: Assumption failed: ..."),
+    # not in a message attribute.
+    /<skipped/ {
+      why = attr($0, "message")
+      if (why == "" && match($0, /<!\[CDATA\[[^\]]*/)) { why = substr($0, RSTART + 9, RLENGTH - 9); sub(/^[A-Za-z0-9_.$]*Exception: /, "", why) }
+      skipped[++n] = "  skipped " unxml(name) ": " (why == "" ? "(no reason given)" : unxml(why))
+    }
     END {
       printf "tests: %d run, %d failed, %d errors, %d skipped\n", t, f, e, s
       for (i = 1; i <= n; i++) print skipped[i]
