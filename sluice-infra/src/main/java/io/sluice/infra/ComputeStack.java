@@ -98,6 +98,10 @@ public final class ComputeStack extends Stack {
                 "an IANA time zone such as Europe/London, or UTC", "Time zone of the CDR sources' local timestamps");
         CfnParameter defaultCountry = parameter("DefaultCountry", prod ? null : "US", "^[A-Z]{2}$",
                 "an ISO 3166 two-letter country code such as GB", "Country of CDR numbers written without a country code");
+        // FreeSWITCH's mod_cdr_csv template, when the sources write one of their own (issue 16; empty: the stock ones).
+        CfnParameter freeSwitchTemplate = parameter("FreeSwitchTemplate", "", "^[A-Za-z0-9_,${}\" ]*$",
+                "the template as in cdr_csv.conf.xml or channel variable names separated by commas, or empty",
+                "Columns of FreeSWITCH's mod_cdr_csv template when not a stock one (empty: default or example)");
         CfnCondition hasEmail = CfnCondition.Builder.create(this, "HasAlertEmail")
                 .expression(Fn.conditionNot(Fn.conditionEquals(alertEmail.getValueAsString(), ""))).build();
         CfnSubscription subscription = CfnSubscription.Builder.create(this, "AlertEmailSubscription").protocol("email")
@@ -132,6 +136,7 @@ public final class ComputeStack extends Stack {
         common.put(FunctionEnvironment.ARCHIVE_STREAM, analytics.deliveryStreamName());
         common.put(FunctionEnvironment.SOURCE_ZONE, sourceZone.getValueAsString());
         common.put(FunctionEnvironment.DEFAULT_COUNTRY, defaultCountry.getValueAsString());
+        common.put(FunctionEnvironment.FREESWITCH_TEMPLATE, freeSwitchTemplate.getValueAsString());
 
         Alias streamFn = functions.add(new SluiceFunctions.FunctionSpec("stream", STREAM_HANDLER, "Kinesis CDR batches: validate, enrich, count, archive",
                 env.streamMemoryMb(), env.streamTimeoutSeconds(), env.streamReservedConcurrency(), common,
@@ -303,8 +308,10 @@ public final class ComputeStack extends Stack {
         return b.build();
     }
 
-    /** The deploy-time parameters, by name; each may be given as context {@link #parameterContextKey}. */
+    /** The deploy-time parameters prod has no default for, by name; each may be given as context {@link #parameterContextKey}. */
     static final List<String> PARAMETERS = List.of("AlertEmail", "SourceZone", "DefaultCountry");
+    /** The deploy-time parameters with a default everywhere; each may be given as context too. */
+    static final List<String> OPTIONAL_PARAMETERS = List.of("FreeSwitchTemplate");
 
     /** The context key whose value becomes parameter {@code name}'s default in environment {@code suffix}. */
     static String parameterContextKey(String suffix, String name) {

@@ -116,7 +116,7 @@ public final class DeliveryPipeline extends Stack {
         }
         // A deploy action passes no parameter, so each deploy sets the template's default, not the stack's previous
         // value. Staging rehearses prod: unless told otherwise it reads CDRs in prod's zone and country.
-        for (String p : List.of("SourceZone", "DefaultCountry")) {
+        for (String p : List.of("SourceZone", "DefaultCountry", "FreeSwitchTemplate")) {
             if (app.getNode().tryGetContext(ComputeStack.parameterContextKey("staging", p)) == null) {
                 app.getNode().setContext(ComputeStack.parameterContextKey("staging", p),
                         app.getNode().tryGetContext(ComputeStack.parameterContextKey("prod", p)));
@@ -239,8 +239,10 @@ public final class DeliveryPipeline extends Stack {
                 values.put(key, v.toString());
             }
         }
+        List<String> parameters = new ArrayList<>(ComputeStack.PARAMETERS);
+        parameters.addAll(ComputeStack.OPTIONAL_PARAMETERS);
         for (String suffix : STAGES) {
-            for (String p : ComputeStack.PARAMETERS) {
+            for (String p : parameters) {
                 Object v = app.getNode().tryGetContext(ComputeStack.parameterContextKey(suffix, p));
                 if (v != null) {
                     values.put(ComputeStack.parameterContextKey(suffix, p), v.toString());

@@ -213,6 +213,17 @@ class ComputeStackTest {
     }
 
     @Test
+    void aFreeSwitchTemplateIsAnOptionalParameterEveryPipelineFunctionReads() { // issue 16
+        for (Template t : List.of(dev, prod)) {
+            assertThat(t.findParameters("FreeSwitchTemplate", Map.of("Default", ""))).hasSize(1);
+        }
+        for (String fn : List.of("sluice-stream-prod", "sluice-object-prod")) {
+            prod.hasResourceProperties("AWS::Lambda::Function", Map.of("FunctionName", fn, "Environment", Map.of(
+                    "Variables", Match.objectLike(Map.of("SLUICE_FREESWITCH_TEMPLATE", Map.of("Ref", "FreeSwitchTemplate"))))));
+        }
+    }
+
+    @Test
     void eachEnvironmentHasAMonthlyBudgetAlertingTheTopic() {
         dev.hasResourceProperties("AWS::Budgets::Budget", Map.of("Budget", Match.objectLike(Map.of(
                 "BudgetType", "COST", "TimeUnit", "MONTHLY", "BudgetLimit", Map.of("Amount", 50, "Unit", "USD"),

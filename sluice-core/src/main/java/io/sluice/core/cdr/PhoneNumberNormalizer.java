@@ -39,6 +39,8 @@ public final class PhoneNumberNormalizer {
     private final String internationalPrefix;
     private final String nationalPrefix;
     private final GenerationalCache<String, NormalizedNumber> cache;
+    /** Validity verdicts of fast-path numbers by country code and national number ({@link #possible}). */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<Verdict> verdicts;
     /** NANP regions by area code: +1 covers 25 countries, and libphonenumber tells them apart by pattern matching. */
     private final Map<Integer, String> nanpRegions = new ConcurrentHashMap<>();
     private final Map<Integer, String> nationalPrefixes = new ConcurrentHashMap<>();
@@ -56,6 +58,8 @@ public final class PhoneNumberNormalizer {
         String ndd = UTIL.getNddPrefixForRegion(region, true);
         this.nationalPrefix = ndd == null ? "" : ndd;
         this.cache = new GenerationalCache<>(cacheSize);
+        this.verdicts = new java.util.concurrent.atomic.AtomicReferenceArray<>(
+                Integer.highestOneBit((int) Math.max(1024, Math.min(cacheSize, 1 << 22))) * 2);
     }
 
     /** The digits a caller in {@code region} dials before a foreign country code ("011" in the US, "00" in most of Europe). */
@@ -185,15 +189,38 @@ public final class PhoneNumberNormalizer {
         if (nsn.length() < 7 || nsn.length() > 17) {
             return null; // short numbers may carry regional rewrite rules (Norfolk Island's leading 3): let parse decide
         }
-        PhoneNumber number = new PhoneNumber().setCountryCode(cc).setNationalNumber(Long.parseLong(nsn));
-        if (!UTIL.isPossibleNumber(number)) {
-            return null;
+        long national = Long.parseLong(nsn);
+        // cc and national number as one key: E.164 has at most 15 digits, so up to 15 national digits fit beside cc.
+        long key = nsn.length() <= 15 ? cc * 1_000_000_000_000_000L + national : -1;
+        String region;
+        Verdict known = key < 0 ? null : verdicts.get(slot(key));
+        if (known != null && known.key == key) {
+            region = known.region;
+        } else {
+            PhoneNumber number = new PhoneNumber().setCountryCode(cc).setNationalNumber(national);
+            region = UTIL.isPossibleNumber(number) ? validRegion(cc, nsn, number) : null;
+            if (key >= 0) {
+                verdicts.set(slot(key), new Verdict(key, region));
+            }
         }
-        String region = validRegion(cc, nsn, number);
         if (region == null) {
             return null; // not valid: the reference path says so too, and its answer is cached
         }
         return new NormalizedNumber("+" + cc + nsn, true, cc, region);
+    }
+
+    /**
+     * A number's validity, remembered: libphonenumber's pattern match costs about a microsecond a number (measured,
+     * docs/benchmarks.md, issue 16), and CDRs repeat their numbers (callers are subscribers). One immutable entry per slot
+     * of a direct-mapped table: a slot's entry is replaced whole, so a reader on another thread sees an old entry or a new
+     * one, never half of each; a collision costs one more check, never a wrong answer (the key is compared).
+     */
+    private record Verdict(long key, String region) {
+    }
+
+    private int slot(long key) {
+        long h = key * 0x9E3779B97F4A7C15L;
+        return (int) (h >>> 40) & (verdicts.length() - 1);
     }
 
     /**
