@@ -124,7 +124,8 @@ public final class CdrValidator {
      * time twice (a fall-back overlap); {@code earlier} (what {@link #epochSeconds} gave) otherwise.
      */
     private long laterOffset(String s, long earlier) {
-        if (utc || s.length() != 19 || s.charAt(10) != ' ' && s.charAt(10) != 'T') {
+        // Only the wall-clock shape yyyy-MM-dd HH:mm:ss has two readings: 2024-11-03T01:30-04 is 19 long too, with its offset.
+        if (utc || s.length() != 19 || s.charAt(10) != ' ' && s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':') {
             return earlier;
         }
         LocalDateTime local = LocalDateTime.ofEpochSecond(earlier, 0, rules.getOffset(java.time.Instant.ofEpochSecond(earlier)));

@@ -191,7 +191,7 @@ public final class PhoneNumberNormalizer {
         }
         long national = Long.parseLong(nsn);
         // cc and national number as one key: E.164 has at most 15 digits, so up to 15 national digits fit beside cc.
-        long key = nsn.length() <= 15 ? cc * 1_000_000_000_000_000L + national : -1;
+        long key = nsn.length() <= 15 ? cc * 1_000_000_000_000_000L / 1000 + national : -1;
         String region;
         Verdict known = key < 0 ? null : verdicts.get(slot(key));
         if (known != null && known.key == key) {

@@ -23,6 +23,11 @@ public record Rejection(String source, long line, RejectReason reason, String de
      * are 0, a range no call key uses.
      */
     public RecordKey contentKey() {
+        return contentKeyOf(original);
+    }
+
+    /** {@link #contentKey()} of rejected bytes {@code original}, whatever the reason they were rejected for. */
+    public static RecordKey contentKeyOf(byte[] original) {
         com.dynatrace.hash4j.hashing.HashValue128 v = com.dynatrace.hash4j.hashing.Hashing.xxh3_128().hashBytesTo128Bits(original);
         return RecordKey.of(0, v.getMostSignificantBits(), v.getLeastSignificantBits());
     }

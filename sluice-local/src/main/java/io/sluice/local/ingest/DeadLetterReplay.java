@@ -75,11 +75,11 @@ public final class DeadLetterReplay {
                 }
                 byFormat.computeIfAbsent(f.get(), k -> new ArrayList<>()).add(d);
             }
-            long first = page.get(0).id();
-            long last = after;
             pipeline.store().inTransaction(c -> {
                 for (var e : byFormat.entrySet()) {
-                    BatchId id = new BatchId("dlq-replay:" + first + "-" + last + ":" + e.getKey().cliName());
+                    // Named after the lowest dead letter it replays, which leaves the queue with it: no later replay has that
+                    // id again (a page's range would: the dead letters a replay leaves behind are replayed later).
+                    BatchId id = new BatchId("dlq-replay:" + e.getValue().get(0).id() + ":" + e.getKey().cliName());
                     letters.release(e.getValue(), id.value());
                     List<RawRecord> raws = new ArrayList<>(e.getValue().size());
                     for (DeadLetter d : e.getValue()) {

@@ -37,8 +37,7 @@ public final class DuckDbDeadLetters implements DeadLetters {
             }
             try (DuckDBAppender a = store.connection().createAppender("temp", "main", "released")) {
                 for (DeadLetterQueries.DeadLetter d : letters) {
-                    io.sluice.core.cdr.RecordKey k = new Rejection(d.source(), d.line(), io.sluice.core.cdr.RejectReason.valueOf(d.reason()),
-                            d.detail(), d.original()).contentKey();
+                    io.sluice.core.cdr.RecordKey k = Rejection.contentKeyOf(d.original());
                     a.beginRow().append(d.id()).append(k.hi()).append(k.lo()).append(DuckDbDedupStore.tag(new BatchId(d.batchId()))).endRow();
                 }
             }

@@ -112,6 +112,43 @@ class DeadLetterReplayTest {
     }
 
     @Test
+    @DisplayName("dead letters a replay left in the queue (no format recognised) are replayed later with --format, archived and "
+            + "counted: a later replay is a batch of its own")
+    void leftBehindThenReplayedIsArchived() throws Exception {
+        // Asterisk records whose times are written with a 'T': the format vote cannot place them, --format asterisk reads them.
+        java.util.function.IntFunction<String> tStamped = i -> String.join(",", "\"\"", "\"+14155550" + (100 + i) + "\"",
+                "\"+14155550199\"", "\"default\"", "\"\"", "\"SIP/a-" + i + "\"", "\"SIP/carrier-" + i + "\"", "\"Dial\"",
+                "\"SIP/carrier/+14155550199\"", "\"2026-11-20T10:0" + i + ":00\"", "\"2026-11-20T10:0" + i + ":05\"",
+                "\"2026-11-20T10:0" + i + ":40\"", "40", "35", "\"ANSWERED\"", "\"DOCUMENTATION\"", "\"1795860000." + i + "\"", "\"\"");
+        Path a = Files.writeString(dir.resolve("a.csv"), tStamped.apply(1) + "\n" + tStamped.apply(2) + "\n");
+        Path c = Files.writeString(dir.resolve("c.csv"), tStamped.apply(3) + "\n");
+        try (LocalStore s = LocalStore.open(dir.resolve("data"))) {
+            LocalCdrPipeline p = new LocalCdrPipeline(s, CdrPipelineConfig.defaults());
+            // Dead letter ids in the order X, Y..., X: a, then the generated file, then c, all under the wrong format.
+            ingest(p, Optional.of(CdrFormat.FREESWITCH), a);
+            // Y: two ordinary Asterisk records (the format vote places them), no invalid one, so the first replay adds no
+            // dead letter and the second replay's page spans the same ids as the first's.
+            Path yFile = Files.writeString(dir.resolve("y.csv"), tStamped.apply(4).replace('T', ' ').replace("SIP/a-4", "SIP/aT-4") + "\n"
+                    + tStamped.apply(5).replace('T', ' ') + "\n");
+            IngestSummary y = ingest(p, Optional.of(CdrFormat.FREESWITCH), yFile);
+            ingest(p, Optional.of(CdrFormat.FREESWITCH), c);
+            DeadLetterReplay.Result first = new DeadLetterReplay(p, Optional.empty(), 100_000).run(Optional.empty(), Optional.empty());
+            p.flush();
+            assertThat(first.leftUnknownFormat()).as(first.toString()).isEqualTo(3);
+            DeadLetterReplay.Result second = new DeadLetterReplay(p, Optional.of(CdrFormat.ASTERISK), 100_000)
+                    .run(Optional.empty(), Optional.empty());
+            p.flush();
+            assertThat(first.accepted()).isEqualTo(2);
+            assertThat(second.replayed()).isEqualTo(3);
+            assertThat(second.accepted()).isEqualTo(3);
+            long archived = ReprocessTest.rows(s, "SELECT record_key FROM read_parquet('" + s.archiveDir() + "/dt=*/*.parquet')").size();
+            assertThat(archived).as("every accepted record archived, the late three too").isEqualTo(first.accepted() + 3);
+            assertThat(ReprocessTest.LocalStoreRows.count(s, "SELECT sum(calls) FROM usage_daily")).isEqualTo(first.accepted() + 3);
+            assertThat(y.rejected()).isEqualTo(2);
+        }
+    }
+
+    @Test
     @DisplayName("--dry-run counts what the replay will count and keeps nothing")
     void dryRunKeepsNothing() throws Exception {
         try (LocalStore s = LocalStore.open(dir.resolve("data"))) {
