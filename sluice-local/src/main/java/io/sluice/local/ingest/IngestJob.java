@@ -60,6 +60,11 @@ public final class IngestJob {
     /** Inside a transaction the caller rolls back: no Parquet is written, nothing outlives the run. */
     private boolean dryRun;
     private final List<Reprocessed> reprocessed = new ArrayList<>();
+    /** Contents this --reprocess run has taken (again or as new): met again, they are skipped, not withdrawn twice. */
+    private final java.util.Set<String> takenThisRun = new java.util.HashSet<>();
+    /** The file being taken again: its earlier entry, and what its withdrawal took back (null until it is done). */
+    private InputManifest.Entry earlier;
+    private SourceRetraction.Withdrawn withdrawn;
 
     /**
      * One file taken again: what its earlier ingest counted ({@code null} when there was none), what this run counted,
@@ -250,12 +255,16 @@ public final class IngestJob {
         }
         InputManifest manifest = pipeline.manifest();
         Optional<InputManifest.Entry> entry = manifest.find(hash);
-        InputManifest.Progress before = null;
-        SourceRetraction.Withdrawn withdrawn = SourceRetraction.Withdrawn.NOTHING;
-        if (reprocess && entry.isPresent()) {
-            before = entry.get().progress();
-            withdrawn = withdraw(hash, name, entry.get());
+        // --reprocess: the earlier ingest is withdrawn only once the file is known to be readable (ingestStream), and the
+        // same content met again in this run is the run's own ingest, skipped as usual.
+        earlier = null;
+        withdrawn = null;
+        if (reprocess && entry.isPresent() && !takenThisRun.contains(hash)) {
+            earlier = entry.get();
             entry = Optional.empty();
+        }
+        if (reprocess) {
+            takenThisRun.add(hash);
         }
         if (entry.isPresent() && entry.get().status() == InputManifest.Status.PROCESSED) {
             long n = entry.get().progress().recordsIn();
@@ -280,9 +289,10 @@ public final class IngestJob {
         } catch (IOException e) {
             // closing a file we only read: nothing to lose
         }
-        if (reprocess) {
+        if (reprocess && (earlier == null || withdrawn != null)) {
             InputManifest.Progress after = manifest.find(hash).map(InputManifest.Entry::progress).orElse(InputManifest.Progress.NONE);
-            Reprocessed r = new Reprocessed(name, before, after, withdrawn);
+            Reprocessed r = new Reprocessed(name, earlier == null ? null : earlier.progress(), after,
+                    withdrawn == null ? SourceRetraction.Withdrawn.NOTHING : withdrawn);
             reprocessed.add(r);
             listener.fileReprocessed(r, dryRun);
         }
@@ -316,6 +326,11 @@ public final class IngestJob {
                               ExecutorService preparer) {
         int maxBytes = pipeline.processor().config().maxRecordBytes();
         EntryRules.Screening screening = EntryRules.screen(head, format, maxBytes);
+        if (earlier != null && earlier.format() != null && screening instanceof EntryRules.Refuse r
+                && r.kind() == EntryRules.Refusal.UNKNOWN_FORMAT) {
+            // Taken again without --format: in the format it was taken in before (a custom FreeSWITCH template never sniffs).
+            screening = new EntryRules.Take(CdrFormat.valueOf(earlier.format().toUpperCase(java.util.Locale.ROOT)));
+        }
         if (screening instanceof EntryRules.Refuse refuse) {
             if (refuse.kind() == EntryRules.Refusal.EMPTY) {
                 empty(name);
@@ -332,6 +347,9 @@ public final class IngestJob {
             return;
         }
         CdrFormat fmt = ((EntryRules.Take) screening).format();
+        if (earlier != null) {
+            withdrawn = withdraw(hash, name, earlier);
+        }
         InputManifest.Input input = new InputManifest.Input(hash, name, size);
         // One writer owns the store, so an attempt still in progress was interrupted: lease 0 takes it over.
         InputManifest.Start start = manifest.begin(input, fmt.cliName(), java.time.Instant.now(), 0);

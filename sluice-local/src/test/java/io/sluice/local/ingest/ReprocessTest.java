@@ -207,6 +207,41 @@ class ReprocessTest {
         }
     }
 
+    @Test
+    @DisplayName("reprocess without --format takes a file in the format it went in with when the vote cannot place it (before, it "
+            + "withdrew the file and then refused it); the same content twice in one run is taken once (dry run too)")
+    void reprocessKeepsWhatItCannotRetake() throws Exception {
+        // Asterisk records with 'T' in their times: --format asterisk reads them, the format vote cannot place them.
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= 3; i++) {
+            b.append(String.join(",", "\"\"", "\"+14155550" + (100 + i) + "\"", "\"+14155550199\"", "\"default\"", "\"\"",
+                    "\"SIP/a-" + i + "\"", "\"SIP/carrier-" + i + "\"", "\"Dial\"", "\"SIP/carrier/+14155550199\"",
+                    "\"2026-11-20T10:0" + i + ":00\"", "\"2026-11-20T10:0" + i + ":05\"", "\"2026-11-20T10:0" + i + ":40\"", "40", "35",
+                    "\"ANSWERED\"", "\"DOCUMENTATION\"", "\"1795860000." + i + "\"", "\"\"")).append('\n');
+        }
+        Path t = Files.writeString(dir.resolve("t.csv"), b);
+        try (LocalStore store = LocalStore.open(dir.resolve("data"))) {
+            assertThat(job(new LocalCdrPipeline(store, UTC), Optional.of(CdrFormat.ASTERISK)).run(List.of(t)).accepted()).isEqualTo(3);
+            IngestJob redo = job(new LocalCdrPipeline(store, TOKYO), Optional.empty()).reprocess();
+            IngestSummary again = redo.run(List.of(t));
+            assertThat(again.accepted()).as("taken again as asterisk, its earlier format").isEqualTo(3);
+            assertThat(snapshot(store).get("archive")).hasSize(3);
+            assertThat(snapshot(store).get("archive").get(0)).contains("2026-11-20 01:0"); // 10:0x Tokyo is 01:0x UTC
+
+            // The same content twice in one run, for real and as a dry run: taken once, the second skipped.
+            Path twin = Files.copy(files.get(0), dir.resolve("twin.csv"));
+            job(new LocalCdrPipeline(store, UTC), Optional.empty()).run(List.of(files.get(0)));
+            Map<String, List<String>> before = snapshot(store);
+            IngestJob dry = job(new LocalCdrPipeline(store, UTC), Optional.empty()).reprocess().dryRun();
+            IngestSummary would = store.rolledBack(c -> dry.run(List.of(files.get(0), twin)));
+            assertThat(would.filesSkipped()).isEqualTo(1);
+            assertThat(snapshot(store)).isEqualTo(before);
+            IngestSummary did = job(new LocalCdrPipeline(store, UTC), Optional.empty()).reprocess().run(List.of(files.get(0), twin));
+            assertThat(did.filesSkipped()).isEqualTo(1);
+            assertThat(snapshot(store).get("archive")).isEqualTo(before.get("archive"));
+        }
+    }
+
     /** Small queries on a store. */
     static final class LocalStoreRows {
         static long count(LocalStore store, String sql) throws SQLException {
