@@ -107,7 +107,7 @@ public final class KinesisBatch {
             byte[] d = data.get(i);
             binary.add(d == null || undecompressable.get(i) != null ? null : EntryRules.binaryRefusal(d).orElse(null));
             CdrFormat f = d == null || undecompressable.get(i) != null || binary.get(i) != null ? null
-                    : EntryRules.sniff(d, max).orElse(null);
+                    : EntryRules.sniff(d, max, processor.config().freeSwitchTemplate()).orElse(null);
             own.add(f);
             if (f != null) {
                 votes.merge(f, 1, Integer::sum);

@@ -84,8 +84,7 @@ public final class ObjectIngest {
         // A gzip object (most S3 CDR drops) is read through (Compression, issue 22), bounded by the bomb ratio.
         try (BufferedInputStream stream = Compression.text(new BufferedInputStream(source.open(o), EntryRules.SNIFF_BYTES + 1),
                 Long.MAX_VALUE)) {
-            EntryRules.Screening screening = EntryRules.screen(EntryRules.head(stream), Optional.empty(),
-                    processor.config().maxRecordBytes());
+            EntryRules.Screening screening = EntryRules.screen(EntryRules.head(stream), Optional.empty(), processor.config());
             if (screening instanceof EntryRules.Refuse refuse && refuse.kind() == EntryRules.Refusal.EMPTY) {
                 // An empty object is not a failure: 0 records, processed (issue 22).
                 manifests.finish(input, InputManifest.Status.PROCESSED, null, clock.instant());

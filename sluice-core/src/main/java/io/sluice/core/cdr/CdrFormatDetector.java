@@ -19,9 +19,14 @@ public final class CdrFormatDetector {
      * none of them looks like any format.
      */
     public static Optional<CdrFormat> detect(List<byte[]> sample) {
+        return detect(sample, null);
+    }
+
+    /** {@link #detect(List)} knowing a configured FreeSWITCH template (its width and where its times are), or null. */
+    public static Optional<CdrFormat> detect(List<byte[]> sample, FreeSwitchTemplate template) {
         int[] votes = new int[CdrFormat.values().length];
         for (byte[] record : sample) {
-            detect(record).ifPresent(f -> votes[f.ordinal()]++);
+            detect(record, template).ifPresent(f -> votes[f.ordinal()]++);
         }
         int best = -1;
         for (int i = 0; i < votes.length; i++) {
@@ -34,6 +39,11 @@ public final class CdrFormatDetector {
 
     /** The format one record looks like. */
     public static Optional<CdrFormat> detect(byte[] record) {
+        return detect(record, null);
+    }
+
+    /** The format one record looks like, a configured FreeSWITCH template's records included. */
+    public static Optional<CdrFormat> detect(byte[] record, FreeSwitchTemplate template) {
         String text = new String(record, StandardCharsets.UTF_8).strip();
         if (text.startsWith("{")) {
             return Optional.of(CdrFormat.JSONL);
@@ -43,7 +53,7 @@ public final class CdrFormatDetector {
             return Optional.of(CdrFormat.ASTERISK);
         }
         Optional<List<String>> fs = CsvFields.freeSwitch(text);
-        if (fs.isPresent() && looksFreeSwitch(fs.get())) {
+        if (fs.isPresent() && (looksFreeSwitch(fs.get()) || template != null && looksLike(fs.get(), template))) {
             return Optional.of(CdrFormat.FREESWITCH);
         }
         return Optional.empty();
@@ -56,6 +66,11 @@ public final class CdrFormatDetector {
 
     private static boolean looksFreeSwitch(List<String> f) {
         return (f.size() == 13 || f.size() == 15) && isStamp(f.get(4)) && isStamp(f.get(6));
+    }
+
+    private static boolean looksLike(List<String> f, FreeSwitchTemplate t) {
+        return f.size() == t.variables().size() && isStamp(f.get(t.variables().indexOf("start_stamp")))
+                && isStamp(f.get(t.variables().indexOf("end_stamp")));
     }
 
     private static boolean isStamp(String s) {

@@ -148,6 +148,11 @@ public final class EntryRules {
      * {@link #SNIFF_RECORDS} records framed with {@code maxRecordBytes}; empty when none looks like any format.
      */
     public static Optional<CdrFormat> sniff(byte[] head, int maxRecordBytes) {
+        return sniff(head, maxRecordBytes, null);
+    }
+
+    /** {@link #sniff(byte[], int)} knowing a configured FreeSWITCH template (null: the stock ones only), issue 16. */
+    public static Optional<CdrFormat> sniff(byte[] head, int maxRecordBytes, io.sluice.core.cdr.FreeSwitchTemplate template) {
         int n = Math.min(head.length, SNIFF_BYTES);
         List<byte[]> sample = new ArrayList<>(SNIFF_RECORDS);
         try (RecordFramer framer = new RecordFramer(new ByteArrayInputStream(head, 0, n), "sniff", true, maxRecordBytes, n + 1)) {
@@ -160,7 +165,7 @@ public final class EntryRules {
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a byte array does not fail to read
         }
-        return CdrFormatDetector.detect(sample);
+        return CdrFormatDetector.detect(sample, template);
     }
 
     /** Why a whole input is refused: the entry maps it to its own answer (a failed file, a 400 or 415, a manifest item). */
@@ -183,6 +188,16 @@ public final class EntryRules {
      * the {@code forced} format, else in the sniffed one, else refused for its unknown format.
      */
     public static Screening screen(byte[] head, java.util.Optional<CdrFormat> forced, int maxRecordBytes) {
+        return screen(head, forced, maxRecordBytes, null);
+    }
+
+    /** {@link #screen(byte[], Optional, int)} under a pipeline's settings: its record limit and FreeSWITCH template. */
+    public static Screening screen(byte[] head, java.util.Optional<CdrFormat> forced, io.sluice.core.pipeline.CdrPipelineConfig config) {
+        return screen(head, forced, config.maxRecordBytes(), config.freeSwitchTemplate());
+    }
+
+    private static Screening screen(byte[] head, java.util.Optional<CdrFormat> forced, int maxRecordBytes,
+                                    io.sluice.core.cdr.FreeSwitchTemplate template) {
         if (blank(head)) {
             return new Refuse(Refusal.EMPTY, "the input is empty: no records");
         }
@@ -193,7 +208,7 @@ public final class EntryRules {
         if (forced.isPresent()) {
             return new Take(forced.get());
         }
-        Optional<CdrFormat> sniffed = sniff(head, maxRecordBytes);
+        Optional<CdrFormat> sniffed = sniff(head, maxRecordBytes, template);
         return sniffed.<Screening>map(Take::new).orElseGet(() -> new Refuse(Refusal.UNKNOWN_FORMAT,
                 "cannot tell the format from its first " + SNIFF_RECORDS + " records"));
     }

@@ -56,4 +56,17 @@ class FreeSwitchTemplateTest {
         assertThatThrownBy(() -> FreeSwitchTemplate.parse("caller id,destination"))
                 .hasMessageContaining("'caller id' is not a channel variable name");
     }
+
+    @Test
+    @DisplayName("the format vote knows a configured template's width and where its times are; without it the records read as nothing")
+    void theVoteKnowsTheTemplate() {
+        byte[] head = (line("public", "carrier-b", "NORMAL_CLEARING") + "\n" + line("public", "", "USER_BUSY") + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        FreeSwitchTemplate t = FreeSwitchTemplate.parse(TEMPLATE);
+        assertThat(io.sluice.core.intake.EntryRules.sniff(head, 65536)).isEmpty();
+        assertThat(io.sluice.core.intake.EntryRules.sniff(head, 65536, t)).contains(CdrFormat.FREESWITCH);
+        assertThat(io.sluice.core.intake.EntryRules.screen(head, java.util.Optional.empty(),
+                io.sluice.core.pipeline.CdrPipelineConfig.defaults().withFreeSwitchTemplate(t)))
+                .isEqualTo(new io.sluice.core.intake.EntryRules.Take(CdrFormat.FREESWITCH));
+    }
 }

@@ -68,7 +68,8 @@ public final class DeadLetterReplay {
                     continue;
                 }
                 Optional<CdrFormat> f = format.isPresent() ? format
-                        : sniffed.computeIfAbsent(d.source(), s -> EntryRules.sniff(sample(queries, reason, s, upTo), maxBytes));
+                        : sniffed.computeIfAbsent(d.source(), s -> EntryRules.sniff(sample(queries, reason, s, upTo), maxBytes,
+                                pipeline.processor().config().freeSwitchTemplate()));
                 if (f.isEmpty()) {
                     n[3]++;
                     continue;

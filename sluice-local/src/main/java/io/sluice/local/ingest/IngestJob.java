@@ -324,8 +324,7 @@ public final class IngestJob {
 
     private void ingestStream(Path path, String name, long size, String hash, InputStream in, byte[] head, InputManifest manifest,
                               ExecutorService preparer) {
-        int maxBytes = pipeline.processor().config().maxRecordBytes();
-        EntryRules.Screening screening = EntryRules.screen(head, format, maxBytes);
+        EntryRules.Screening screening = EntryRules.screen(head, format, pipeline.processor().config());
         if (earlier != null && earlier.format() != null && screening instanceof EntryRules.Refuse r
                 && r.kind() == EntryRules.Refusal.UNKNOWN_FORMAT) {
             // Taken again without --format: in the format it was taken in before (a custom FreeSWITCH template never sniffs).
@@ -416,7 +415,7 @@ public final class IngestJob {
         if (p.recordsIn() == 0 || p.rejected() * 2 <= p.recordsIn()) {
             return;
         }
-        EntryRules.Screening guess = EntryRules.screen(head, Optional.empty(), pipeline.processor().config().maxRecordBytes());
+        EntryRules.Screening guess = EntryRules.screen(head, Optional.empty(), pipeline.processor().config());
         if (guess instanceof EntryRules.Take take && take.format() != forced) {
             listener.hint(name, p.rejected() + " of " + p.recordsIn() + " records were rejected under --format " + forced.cliName()
                     + ", and the file looks like " + take.format().cliName() + ": take it again with 'sluice ingest --reprocess --format "

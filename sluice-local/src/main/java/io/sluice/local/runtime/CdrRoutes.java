@@ -115,7 +115,7 @@ final class CdrRoutes {
             return;
         }
         // The rules every entry applies (EntryRules): an empty or unreadable body is refused whole, like a file.
-        EntryRules.Screening screening = EntryRules.screen(body, declared, cfg.pipeline().maxRecordBytes());
+        EntryRules.Screening screening = EntryRules.screen(body, declared, cfg.pipeline());
         if (screening instanceof EntryRules.Refuse refuse) {
             switch (refuse.kind()) {
                 case EMPTY -> refuse(ctx, 400, "empty body: no records");
