@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 public record FreeSwitchTemplate(List<String> variables) {
     static final List<String> REQUIRED = List.of("caller_id_number", "destination_number", "start_stamp", "end_stamp", "duration",
             "billsec", "hangup_cause", "uuid");
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z0-9_.-]+)}");
 
     public FreeSwitchTemplate {
         List<String> given = List.copyOf(variables);
@@ -34,17 +34,32 @@ public record FreeSwitchTemplate(List<String> variables) {
         variables = given;
     }
 
-    /** A template from its text in cdr_csv.conf.xml, or from variable names separated by commas. */
+    /**
+     * A template from its text in cdr_csv.conf.xml, or from variable names separated by commas. In the template text each
+     * field (the commas outside quotes part them) is one variable; a field without one (literal text, a function such as
+     * {@code ${strftime(...)}}) is read and ignored; a field with two variables cannot be told apart and is refused.
+     */
     public static FreeSwitchTemplate parse(String text) {
         List<String> names = new ArrayList<>();
-        Matcher m = VARIABLE.matcher(text);
-        while (m.find()) {
-            names.add(m.group(1).toLowerCase(Locale.ROOT));
+        if (text.contains("${")) {
+            String[] fields = text.strip().split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1);
+            for (int i = 0; i < fields.length; i++) {
+                Matcher m = VARIABLE.matcher(fields[i]);
+                List<String> in = new ArrayList<>();
+                while (m.find()) {
+                    in.add(m.group(1).toLowerCase(Locale.ROOT));
+                }
+                if (in.size() > 1) {
+                    throw new IllegalArgumentException("field " + (i + 1) + " of the FreeSWITCH template (" + fields[i].strip()
+                            + ") holds " + in.size() + " variables: Sluice reads one variable per field");
+                }
+                names.add(in.isEmpty() ? "ignored_" + (i + 1) : in.get(0));
+            }
         }
         if (names.isEmpty()) {
             for (String part : text.split(",")) {
                 String name = part.strip().replaceAll("^\"|\"$", "").toLowerCase(Locale.ROOT);
-                if (!name.matches("[a-z0-9_]+")) {
+                if (!name.matches("[a-z0-9_.-]+")) {
                     throw new IllegalArgumentException("'" + part.strip() + "' is not a channel variable name: give the template as "
                             + "written in cdr_csv.conf.xml (\"${caller_id_name}\",...) or as names separated by commas");
                 }

@@ -69,4 +69,17 @@ class FreeSwitchTemplateTest {
                 io.sluice.core.pipeline.CdrPipelineConfig.defaults().withFreeSwitchTemplate(t)))
                 .isEqualTo(new io.sluice.core.intake.EntryRules.Take(CdrFormat.FREESWITCH));
     }
+
+    @Test
+    @DisplayName("template fields without a variable (literal text, a function) are read and ignored; two variables in one field are refused")
+    void literalAndFunctionFields() {
+        FreeSwitchTemplate t = FreeSwitchTemplate.parse(TEMPLATE.replace("\"${read_codec}\"", "\"fixed\"")
+                .replace("\"${write_codec}\"", "\"${strftime(%Y-%m-%d)}\""));
+        assertThat(t.variables()).hasSize(16).contains("ignored_14", "ignored_15").endsWith("sip_gateway_name");
+        assertThat(((CdrFields) parse(t, line("public", "carrier-b", "NORMAL_CLEARING"))).route()).isEqualTo("carrier-b");
+        assertThat(FreeSwitchTemplate.parse(TEMPLATE.replace("\"${read_codec}\"", "\"${sip_h_X-Carrier}\"")).variables())
+                .contains("sip_h_x-carrier");
+        assertThatThrownBy(() -> FreeSwitchTemplate.parse(TEMPLATE.replace("\"${read_codec}\"", "\"${read_codec}/${write_codec}\"")))
+                .hasMessageContaining("field 14 of the FreeSWITCH template").hasMessageContaining("holds 2 variables");
+    }
 }
