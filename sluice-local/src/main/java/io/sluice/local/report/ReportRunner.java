@@ -39,9 +39,14 @@ public final class ReportRunner {
      * @param limit at most this many rows (0 for all); applied around the report's own SQL
      */
     public ReportResult run(String name, LocalDate from, LocalDate to, int limit) {
+        return held(name, sink -> stream(name, from, to, limit, sink));
+    }
+
+    /** The rows {@code query} hands its sink, held in memory as one result. */
+    private static ReportResult held(String name, java.util.function.ToDoubleFunction<Rows> query) {
         List<String> columns = new ArrayList<>();
         List<List<Object>> rows = new ArrayList<>();
-        double seconds = stream(name, from, to, limit, new Rows() {
+        double seconds = query.applyAsDouble(new Rows() {
             @Override
             public void columns(List<String> c) {
                 columns.addAll(c);
@@ -107,20 +112,7 @@ public final class ReportRunner {
 
     /** {@link #records(RecordFilter, int, Rows)} held in memory: for a bounded {@code limit}. */
     public ReportResult records(RecordFilter filter, int limit) {
-        List<String> columns = new ArrayList<>();
-        List<List<Object>> rows = new ArrayList<>();
-        double seconds = records(filter, limit, new Rows() {
-            @Override
-            public void columns(List<String> c) {
-                columns.addAll(c);
-            }
-
-            @Override
-            public void row(List<Object> r) {
-                rows.add(r);
-            }
-        });
-        return new ReportResult("records", columns, rows, seconds);
+        return held("records", sink -> records(filter, limit, sink));
     }
 
     /** The temp view {@code cdr}: the Parquet archive and the staged rows, as the report SQL reads them. */
