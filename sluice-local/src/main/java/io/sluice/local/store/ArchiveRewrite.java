@@ -19,8 +19,9 @@ import java.util.stream.Stream;
  * files are not edited in place: each partition that holds such rows is written again without them, into a folder
  * beside the archive, and then swapped in. A journal row ({@code archive_rewrites}) makes it safe to kill at any
  * point: {@code pending} means the new files may be incomplete (they are written again from the old ones, which are
- * untouched); {@code written} means they are complete, and the swap (delete the partition's other files, move the
- * new ones in) is repeated until done, which is idempotent because the new files carry the rewrite's name.
+ * untouched); {@code written} means they are complete and forced to disk, and the swap (delete the partition's other
+ * files, move the new ones in, force the folders) is repeated until done, which is idempotent because the new files
+ * carry the rewrite's name.
  */
 final class ArchiveRewrite {
     private final LocalStore store;
@@ -35,6 +36,8 @@ final class ArchiveRewrite {
             for (long[] r : open()) {
                 if (r[1] == 0) {
                     write(r[0]);
+                    // On disk before the journal says so: after 'written' the old files are deleted.
+                    syncTree(scratch(r[0]));
                     setStatus(r[0], "written");
                 }
                 swap(r[0]);
@@ -134,7 +137,11 @@ final class ArchiveRewrite {
                     }
                 }
             }
+            if (Files.isDirectory(partition)) {
+                sync(partition); // the moves in, before the journal says 'done' and the scratch folder goes
+            }
         }
+        sync(store.archiveDir());
         deleteTree(scratch);
     }
 
@@ -155,6 +162,29 @@ final class ArchiveRewrite {
         }
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted().toList();
+        }
+    }
+
+    /** Forces every file under {@code dir} and the folders themselves (their entries) to disk. */
+    private static void syncTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.toList()) {
+                sync(p);
+            }
+        }
+    }
+
+    private static void sync(Path p) throws IOException {
+        // A folder opened for reading can be forced on Linux, which makes its entries (renames, new files) durable.
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            if (!Files.isDirectory(p)) {
+                throw e; // some platforms cannot open a folder; a file must sync
+            }
         }
     }
 
