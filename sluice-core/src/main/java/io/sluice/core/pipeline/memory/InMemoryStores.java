@@ -51,6 +51,18 @@ public final class InMemoryStores implements ProfileStore, DedupStore, UsageStor
         this(true);
     }
 
+    /** Forgets every mark, counter, archived record and dead letter; profiles stay (a benchmark's next batch). */
+    public synchronized void clearState() {
+        seen.clear();
+        appliedBatches.clear();
+        archivedBatches.clear();
+        deadLetterBatches.clear();
+        usage.clear();
+        routes.clear();
+        archived.clear();
+        deadLetters.clear();
+    }
+
     public void putProfile(SubscriberProfile p) {
         profiles.put(p.msisdn(), p);
     }
