@@ -69,15 +69,7 @@ final class ReportRoutes {
             return;
         }
         // csv and json stream: rows go to the client as the database returns them, one in memory at a time (issue 17).
-        ctx.status(200).contentType(format == io.sluice.local.report.ReportPrinter.Format.json ? "application/json"
-                : "text/csv; charset=utf-8");
-        try (java.sql.Connection c = rt.newReader();
-             java.io.PrintStream out = new java.io.PrintStream(new java.io.BufferedOutputStream(ctx.outputStream(), 1 << 16), false,
-                     java.nio.charset.StandardCharsets.UTF_8)) {
-            io.sluice.local.report.ReportPrinter.Closing sink = io.sluice.local.report.ReportPrinter.streaming(format, out);
-            new io.sluice.local.report.ReportRunner(rt.archive(), c).stream(name, from, to, limit, sink);
-            sink.end();
-        }
+        streamRows(ctx, format, (runner, sink) -> runner.stream(name, from, to, limit, sink));
     }
 
     /** The most records one {@code GET /v1/records} answers. */
@@ -105,13 +97,20 @@ final class ReportRoutes {
             return;
         }
         Answers.mark(ctx);
+        streamRows(ctx, format, (runner, sink) -> runner.records(filter, limit, sink));
+    }
+
+    /** Answers 200 with the rows {@code query} hands its sink, as csv or json, streamed from a reading connection. */
+    private void streamRows(Context ctx, io.sluice.local.report.ReportPrinter.Format format,
+                            java.util.function.BiConsumer<io.sluice.local.report.ReportRunner, io.sluice.local.report.ReportRunner.Rows> query)
+            throws Exception {
         ctx.status(200).contentType(format == io.sluice.local.report.ReportPrinter.Format.json ? "application/json"
                 : "text/csv; charset=utf-8");
         try (java.sql.Connection c = rt.newReader();
              java.io.PrintStream out = new java.io.PrintStream(new java.io.BufferedOutputStream(ctx.outputStream(), 1 << 16), false,
                      java.nio.charset.StandardCharsets.UTF_8)) {
             io.sluice.local.report.ReportPrinter.Closing sink = io.sluice.local.report.ReportPrinter.streaming(format, out);
-            new io.sluice.local.report.ReportRunner(rt.archive(), c).records(filter, limit, sink);
+            query.accept(new io.sluice.local.report.ReportRunner(rt.archive(), c), sink);
             sink.end();
         }
     }
