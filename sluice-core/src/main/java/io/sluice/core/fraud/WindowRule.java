@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * A rule over one subscriber's calls in a sliding event-time window (CDR-10): it holds at a call when the calls that
- * qualify within the window ending there (inclusive, {@code windowSeconds} back) reach {@code minCalls} and go to at
+ * qualify within the window ending there, {@code (t - windowSeconds, t]}, reach {@code minCalls} and go to at
  * least {@code minDistinct} destinations. A qualifying call to a number starting with one of {@code doubleWeightPrefixes}
  * (high-risk ranges, E.164 with '+') counts twice.
  *
