@@ -37,10 +37,15 @@ public record CallEvent(String subscriber, long start, String callee, long bills
      * non-E.164 caller: an internal extension is no subscriber to alert on).
      */
     public static CallEvent of(Cdr c) {
+        return of(c, c.international());
+    }
+
+    /** As {@link #of(Cdr)}, with {@code international} decided by the caller (from the subscriber's profile). */
+    public static CallEvent of(Cdr c, boolean international) {
         if (!c.caller().e164() || c.caller().text().isEmpty()) {
             return null;
         }
         long billsec = c.disposition() == Disposition.ANSWERED ? c.times().billsec() : 0;
-        return new CallEvent(c.caller().text(), c.times().start(), c.callee().text(), billsec, c.international(), c.key().hex());
+        return new CallEvent(c.caller().text(), c.times().start(), c.callee().text(), billsec, international, c.key().hex());
     }
 }

@@ -42,6 +42,16 @@ class InMemoryStoresContractTest {
     }
 
     @Nested
+    class Fraud extends FraudStateContract {
+        private final io.sluice.core.pipeline.memory.InMemoryFraudState state = new io.sluice.core.pipeline.memory.InMemoryFraudState();
+
+        @Override
+        protected io.sluice.core.fraud.FraudState state() {
+            return state;
+        }
+    }
+
+    @Nested
     class Manifest extends InputManifestContract {
         private final io.sluice.core.pipeline.memory.InMemoryInputManifest manifest =
                 new io.sluice.core.pipeline.memory.InMemoryInputManifest();

@@ -1,0 +1,355 @@
+package io.sluice.core.fraud;
+
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import io.sluice.core.cdr.Cdr;
+import io.sluice.core.fraud.FraudState.DayUsage;
+import io.sluice.core.fraud.FraudState.SubscriberDay;
+import io.sluice.core.pipeline.BatchId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The fraud rules of CDR-10 over the accepted, de-duplicated records of one batch, with their state behind
+ * {@link FraudState}. Both homes call it from the one ingestion path, in the batch's transaction where they have one,
+ * with the records the batch accepted (a duplicate is never passed, so a record is seen once however often it
+ * arrives, and a replayed batch, accepting nothing, raises nothing).
+ *
+ * <p>Event time: a batch's calls are kept, then every point whose window holds one of them is evaluated again over the
+ * kept calls around it ({@link WindowRules}); what it finds joins the stored alerts of the same subscriber and rule
+ * that lie within the cooldown of it. A joined alert keeps the identity, window and evidence of its earliest holding,
+ * so the alerts depend on which calls exist, not on the order they came in. An alert is cleared once event time (the
+ * latest call start a batch carries) passes its {@link FraudAlert#closesAt}; a late call that would have held within
+ * the cooldown of a cleared alert joins it and raises nothing.
+ *
+ * <p>Alerts are not withdrawn when their calls are (a source taken again): an alert is a fact that was sent.
+ */
+public final class FraudDetector {
+    private static final long DAY = 86_400;
+
+    private final FraudRules rules;
+    private final FraudState state;
+
+    public FraudDetector(FraudRules rules, FraudState state) {
+        this.rules = java.util.Objects.requireNonNull(rules, "rules");
+        this.state = java.util.Objects.requireNonNull(state, "state");
+    }
+
+    public FraudRules rules() {
+        return rules;
+    }
+
+    public FraudState state() {
+        return state;
+    }
+
+    /** What one evaluation changed: alerts raised (new) and cleared. */
+    public record Result(int raised, int cleared) {
+        public static final Result NONE = new Result(0, 0);
+    }
+
+    /** Keeps the batch's calls and evaluates every rule they could make hold. */
+    public Result evaluate(BatchId batch, List<Cdr> accepted) {
+        if (accepted.isEmpty() || !rules.any()) {
+            return Result.NONE;
+        }
+        List<CallEvent> kept = new ArrayList<>();
+        Map<SubscriberDay, DayUsage> usage = new HashMap<>();
+        Map<SubscriberDay, List<CallEvent>> dayCalls = new HashMap<>();
+        long watermark = Long.MIN_VALUE;
+        for (Cdr c : accepted) {
+            watermark = Math.max(watermark, c.times().start());
+            CallEvent e = CallEvent.of(c, international(c));
+            if (e == null) {
+                continue;
+            }
+            SubscriberDay sd = new SubscriberDay(e.subscriber(), (int) Math.floorDiv(e.start(), DAY));
+            usage.merge(sd, DayUsage.of(e), DayUsage::plus);
+            if (rules.spike() != null) {
+                dayCalls.computeIfAbsent(sd, k -> new ArrayList<>()).add(e);
+            }
+            if (rules.keeps(e)) {
+                kept.add(e);
+            }
+        }
+        if (kept.isEmpty() && usage.isEmpty()) {
+            return Result.NONE;
+        }
+        state.record(batch, kept, usage);
+
+        Changes changes = new Changes();
+        if (!kept.isEmpty() && !rules.windows().isEmpty()) {
+            evaluateWindows(kept, changes);
+        }
+        if (rules.spike() != null && !usage.isEmpty()) {
+            evaluateSpikes(usage.keySet(), dayCalls, changes);
+        }
+        if (!changes.deleted.isEmpty()) {
+            state.delete(changes.deleted);
+        }
+        if (!changes.saved.isEmpty()) {
+            state.save(changes.saved.values());
+        }
+        List<FraudAlert> closing = state.closingBy(watermark);
+        if (!closing.isEmpty()) {
+            state.save(closing.stream().map(FraudAlert::withCleared).toList());
+        }
+        return new Result(changes.raised, closing.size());
+    }
+
+    /**
+     * The callee is abroad: in another country than the caller's home country when its profile names one, else than
+     * the caller's number's country (what the normalizer decided).
+     */
+    static boolean international(Cdr c) {
+        String home = c.subscriber().homeCountry();
+        if (home == null || home.length() != 2 || !c.callee().e164()) {
+            return c.international();
+        }
+        String region = c.callee().region();
+        if (!region.isEmpty()) {
+            return !region.equalsIgnoreCase(home);
+        }
+        int code = PhoneNumberUtil.getInstance().getCountryCodeForRegion(home.toUpperCase(Locale.ROOT));
+        return code == 0 ? c.international() : c.callee().countryCode() != code;
+    }
+
+    private static final class Changes {
+        final Map<String, FraudAlert> saved = new LinkedHashMap<>();
+        final Set<String> deleted = new HashSet<>();
+        int raised;
+    }
+
+    private void evaluateWindows(List<CallEvent> kept, Changes changes) {
+        // The span of new qualifying calls per rule and subscriber; one load of the kept calls around all of them.
+        Map<WindowRule, Map<String, long[]>> spans = new LinkedHashMap<>();
+        long from = Long.MAX_VALUE;
+        long to = Long.MIN_VALUE;
+        Set<String> subscribers = new HashSet<>();
+        for (WindowRule r : rules.windows()) {
+            Map<String, long[]> bySub = new HashMap<>();
+            for (CallEvent e : kept) {
+                if (r.qualifies(e)) {
+                    bySub.merge(e.subscriber(), new long[] {e.start(), e.start()},
+                            (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+                    from = Math.min(from, e.start() - r.windowSeconds());
+                    to = Math.max(to, e.start() + r.windowSeconds());
+                }
+            }
+            if (!bySub.isEmpty()) {
+                spans.put(r, bySub);
+                subscribers.addAll(bySub.keySet());
+            }
+        }
+        if (spans.isEmpty()) {
+            return;
+        }
+        Map<String, List<CallEvent>> calls = new HashMap<>();
+        for (CallEvent e : state.calls(subscribers, from, to)) {
+            calls.computeIfAbsent(e.subscriber(), k -> new ArrayList<>()).add(e);
+        }
+        for (var entry : spans.entrySet()) {
+            WindowRule r = entry.getKey();
+            long span = Math.max(r.windowSeconds(), rules.cooldown());
+            Map<String, List<FraudAlert>> found = new HashMap<>();
+            for (var sub : entry.getValue().entrySet()) {
+                long lo = sub.getValue()[0];
+                long hi = sub.getValue()[1] + r.windowSeconds();
+                List<CallEvent> mine = new ArrayList<>();
+                for (CallEvent e : calls.getOrDefault(sub.getKey(), List.of())) {
+                    if (e.start() > lo - r.windowSeconds() && e.start() <= hi) {
+                        mine.add(e);
+                    }
+                }
+                for (Episode ep : WindowRules.episodes(mine, r, rules.cooldown())) {
+                    if (ep.lastHeld() < lo) {
+                        continue; // held before any new call: already judged when its own calls came
+                    }
+                    FraudAlert.Evidence ev = new FraudAlert.Evidence(ep.calls(), 0, ep.destinations(), ep.topDestinations(),
+                            ep.firstKey(), ep.lastKey(), ep.peakCalls(), 0, 0, 0);
+                    found.computeIfAbsent(ep.subscriber(), k -> new ArrayList<>()).add(new FraudAlert(
+                            id(ep.subscriber(), r.name(), ep.firstHeld()), ep.subscriber(), r.name(), ep.windowStart(),
+                            ep.firstHeld(), ep.firstHeld(), ep.lastHeld(), ep.lastHeld() + span, ev, false, false, false));
+                }
+            }
+            join(r.name(), found, changes);
+        }
+    }
+
+    private void evaluateSpikes(Set<SubscriberDay> touched, Map<SubscriberDay, List<CallEvent>> dayCalls, Changes changes) {
+        SpikeRule s = rules.spike();
+        Set<String> subscribers = new HashSet<>();
+        int minDay = Integer.MAX_VALUE;
+        int maxDay = Integer.MIN_VALUE;
+        for (SubscriberDay sd : touched) {
+            subscribers.add(sd.subscriber());
+            minDay = Math.min(minDay, sd.day());
+            maxDay = Math.max(maxDay, sd.day());
+        }
+        Map<SubscriberDay, DayUsage> usage = state.dailyUsage(subscribers, minDay - s.historyDays(), maxDay + s.historyDays());
+        // A day is judged again when its own calls or those of a day in its history changed.
+        Map<String, Set<Integer>> days = new HashMap<>();
+        for (SubscriberDay sd : touched) {
+            for (int d = sd.day(); d <= sd.day() + s.historyDays(); d++) {
+                if (usage.containsKey(new SubscriberDay(sd.subscriber(), d))) {
+                    days.computeIfAbsent(sd.subscriber(), k -> new java.util.TreeSet<>()).add(d);
+                }
+            }
+        }
+        long span = Math.max(DAY, rules.cooldown());
+        Map<String, List<FraudAlert>> found = new HashMap<>();
+        for (var entry : days.entrySet()) {
+            String sub = entry.getKey();
+            for (int day : entry.getValue()) {
+                DayUsage today = usage.get(new SubscriberDay(sub, day));
+                if (today.calls() < s.minCalls()) {
+                    continue;
+                }
+                List<Long> calls = new ArrayList<>();
+                List<Long> seconds = new ArrayList<>();
+                for (int d = day - s.historyDays(); d < day; d++) {
+                    DayUsage u = usage.get(new SubscriberDay(sub, d));
+                    if (u != null && u.calls() > 0) {
+                        calls.add(u.calls());
+                        seconds.add(u.seconds());
+                    }
+                }
+                if (calls.size() < s.minHistoryDays()) {
+                    continue;
+                }
+                double medianCalls = median(calls);
+                double medianSeconds = median(seconds);
+                boolean holds = today.calls() >= s.multiplier() * medianCalls
+                        || (medianSeconds > 0 && today.seconds() >= s.multiplier() * medianSeconds);
+                if (!holds) {
+                    continue;
+                }
+                long start = day * DAY;
+                List<String> top = topDestinations(dayCalls.getOrDefault(new SubscriberDay(sub, day), List.of()));
+                FraudAlert.Evidence ev = new FraudAlert.Evidence(today.calls(), today.seconds(), 0, top, today.firstKey(),
+                        today.lastKey(), today.calls(), medianCalls, medianSeconds, calls.size());
+                found.computeIfAbsent(sub, k -> new ArrayList<>()).add(new FraudAlert(id(sub, s.name(), start), sub, s.name(),
+                        start, start + DAY, start, start + DAY - 1, start + DAY - 1 + span, ev, false, false, false));
+            }
+        }
+        join(s.name(), found, changes);
+    }
+
+    /**
+     * Joins what was found with the stored alerts of the same subscriber and rule within the cooldown of it: one alert
+     * per stretch of holding, with the identity and evidence of its earliest holding.
+     */
+    private void join(String rule, Map<String, List<FraudAlert>> found, Changes changes) {
+        if (found.isEmpty()) {
+            return;
+        }
+        long from = Long.MAX_VALUE;
+        long to = Long.MIN_VALUE;
+        for (List<FraudAlert> list : found.values()) {
+            for (FraudAlert a : list) {
+                from = Math.min(from, a.firstHeld());
+                to = Math.max(to, a.heldUntil());
+            }
+        }
+        long cooldown = rules.cooldown();
+        Map<String, List<FraudAlert>> stored = new HashMap<>();
+        for (FraudAlert a : state.alerts(found.keySet(), rule, from - cooldown, to + cooldown)) {
+            stored.computeIfAbsent(a.subscriber(), k -> new ArrayList<>()).add(a);
+        }
+        for (var entry : found.entrySet()) {
+            List<FraudAlert> storedHere = stored.getOrDefault(entry.getKey(), List.of());
+            Set<String> storedIds = new HashSet<>();
+            List<FraudAlert> all = new ArrayList<>();
+            for (FraudAlert a : storedHere) {
+                // What this evaluation already changed stands for what the state still holds.
+                FraudAlert current = changes.saved.getOrDefault(a.id(), a);
+                if (!changes.deleted.contains(a.id())) {
+                    all.add(current);
+                    storedIds.add(a.id());
+                }
+            }
+            all.addAll(entry.getValue());
+            all.sort(Comparator.comparingLong(FraudAlert::firstHeld)
+                    .thenComparing(a -> storedIds.contains(a.id()) ? 0 : 1)
+                    .thenComparing(FraudAlert::id));
+            List<FraudAlert> group = new ArrayList<>();
+            long groupUntil = Long.MIN_VALUE;
+            for (FraudAlert a : all) {
+                if (!group.isEmpty() && a.firstHeld() - groupUntil > cooldown) {
+                    settle(group, storedIds, changes);
+                    group.clear();
+                }
+                group.add(a);
+                groupUntil = group.size() == 1 ? a.heldUntil() : Math.max(groupUntil, a.heldUntil());
+            }
+            settle(group, storedIds, changes);
+        }
+    }
+
+    private static void settle(List<FraudAlert> group, Set<String> storedIds, Changes changes) {
+        FraudAlert keeper = group.get(0);
+        long heldUntil = keeper.heldUntil();
+        long closesAt = keeper.closesAt();
+        long peak = keeper.evidence().peakCalls();
+        boolean raiseSent = false;
+        boolean cleared = false;
+        boolean clearSent = false;
+        boolean anyStored = false;
+        for (FraudAlert a : group) {
+            heldUntil = Math.max(heldUntil, a.heldUntil());
+            closesAt = Math.max(closesAt, a.closesAt());
+            peak = Math.max(peak, a.evidence().peakCalls());
+            if (storedIds.contains(a.id())) {
+                anyStored = true;
+                raiseSent |= a.raiseSent();
+                cleared |= a.cleared();
+                clearSent |= a.clearSent();
+            }
+        }
+        FraudAlert merged = new FraudAlert(keeper.id(), keeper.subscriber(), keeper.rule(), keeper.windowStart(), keeper.windowEnd(),
+                keeper.firstHeld(), heldUntil, closesAt, keeper.evidence().withPeak(peak), cleared, raiseSent, clearSent);
+        for (FraudAlert a : group) {
+            if (storedIds.contains(a.id()) && !a.id().equals(merged.id())) {
+                changes.deleted.add(a.id());
+                changes.saved.remove(a.id());
+            }
+        }
+        boolean unchanged = storedIds.contains(keeper.id()) && keeper.equals(merged);
+        if (!unchanged) {
+            changes.saved.put(merged.id(), merged);
+            changes.deleted.remove(merged.id());
+        }
+        if (!anyStored) {
+            changes.raised++;
+        }
+    }
+
+    /** An alert's identity: subscriber, rule and when it first held (epoch seconds). */
+    static String id(String subscriber, String rule, long firstHeld) {
+        return subscriber + "|" + rule + "|" + firstHeld;
+    }
+
+    private static double median(List<Long> values) {
+        List<Long> v = new ArrayList<>(values);
+        v.sort(null);
+        int n = v.size();
+        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2.0;
+    }
+
+    private static List<String> topDestinations(List<CallEvent> calls) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (CallEvent e : calls) {
+            counts.merge(e.callee(), 1, Integer::sum);
+        }
+        return counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
+                .limit(3).map(Map.Entry::getKey).toList();
+    }
+}
