@@ -1,5 +1,6 @@
 package io.sluice.core.pipeline;
 
+import io.sluice.core.fraud.FraudDetector;
 import io.sluice.core.cdr.CallTimes;
 import io.sluice.core.cdr.Cdr;
 import io.sluice.core.cdr.CdrFields;
@@ -46,6 +47,7 @@ public final class CdrBatchProcessor {
     private final CommitStrategy strategy;
     private final Archive archive;
     private final DeadLetters deadLetters;
+    private final FraudDetector fraud;
 
     /** A processor for a store that commits a whole batch at once: {@link CommitStrategy.ClaimThenApply}. */
     public CdrBatchProcessor(CdrPipelineConfig config, ProfileStore profiles, DedupStore dedup, UsageStore usage,
@@ -61,6 +63,16 @@ public final class CdrBatchProcessor {
 
     public CdrBatchProcessor(CdrPipelineConfig config, ProfileStore profiles, CommitStrategy strategy, Archive archive,
                              DeadLetters deadLetters) {
+        this(config, profiles, strategy, archive, deadLetters, null);
+    }
+
+    /**
+     * As above, with the fraud rules of CDR-10 ({@code fraud}, or null for none) run on the records each batch accepts,
+     * in the batch's commit: a duplicate is never shown to them, and a replayed batch adds nothing they count.
+     */
+    public CdrBatchProcessor(CdrPipelineConfig config, ProfileStore profiles, CommitStrategy strategy, Archive archive,
+                             DeadLetters deadLetters, FraudDetector fraud) {
+        this.fraud = fraud;
         this.config = config;
         this.validator = new CdrValidator(config.sourceZone());
         this.normalizer = new CdrNormalizer(new PhoneNumberNormalizer(config.defaultCountry(), config.numberCacheSize()));
@@ -72,6 +84,16 @@ public final class CdrBatchProcessor {
 
     public CdrPipelineConfig config() {
         return config;
+    }
+
+    /** The fraud rules this processor runs, or null. */
+    public FraudDetector fraud() {
+        return fraud;
+    }
+
+    /** The same processor with these fraud rules (null: none). */
+    public CdrBatchProcessor withFraud(FraudDetector detector) {
+        return new CdrBatchProcessor(config, profiles, strategy, archive, deadLetters, detector);
     }
 
     public BatchOutcome process(BatchId id, CdrParser parser, List<RawRecord> records) {
@@ -265,6 +287,9 @@ public final class CdrBatchProcessor {
         if (!allAccepted.isEmpty()) {
             usage.apply(id, aggregator.aggregate(allAccepted));
             archive.append(id, allAccepted);
+            if (fraud != null) {
+                fraud.evaluate(id, allAccepted);
+            }
         }
         if (!allRejected.isEmpty()) {
             deadLetters.store(id, allRejected);
@@ -328,6 +353,16 @@ public final class CdrBatchProcessor {
         }
         Set<RecordKey> owned = toArchive.isEmpty() && rejectedKeys.isEmpty() ? new HashSet<>()
                 : new HashSet<>(ledger.claimAndCount(id, toArchive, rejectedKeys));
+        if (fraud != null && !owned.isEmpty()) {
+            // The records this batch owns (on a replay of it, the same ones: the rules' state is idempotent by key and batch).
+            List<Cdr> ownedAccepted = new ArrayList<>(toArchive.size());
+            for (Cdr c : toArchive) {
+                if (owned.contains(c.key())) {
+                    ownedAccepted.add(c);
+                }
+            }
+            fraud.evaluate(id, ownedAccepted);
+        }
 
         List<BatchOutcome> outcomes = new ArrayList<>(parts.size());
         for (PreparedBatch part : parts) {
