@@ -31,6 +31,11 @@ public record FraudRules(List<WindowRule> windows, SpikeRule spike, long cooldow
                 SpikeRule.usageSpike(), DEFAULT_COOLDOWN);
     }
 
+    /** No rule at all: nothing is kept, nothing is raised. */
+    public static FraudRules none() {
+        return new FraudRules(List.of(), null, DEFAULT_COOLDOWN);
+    }
+
     public boolean any() {
         return !windows.isEmpty() || spike != null;
     }

@@ -1,6 +1,7 @@
 package io.sluice.core.pipeline;
 
 import io.sluice.core.cdr.RecordFramer;
+import io.sluice.core.fraud.FraudRules;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,12 +15,14 @@ import java.util.List;
  * @param numberCacheSize numbers that need libphonenumber's full parse kept in memory. Default 100000.
  * @param freeSwitchTemplate the columns FreeSWITCH's mod_cdr_csv writes, when not a stock template; null for the stock
  *                           {@code default} and {@code example} templates (issue 16)
+ * @param fraudRules      the fraud rules of CDR-10 a home runs on accepted records (with a {@code FraudState} of its
+ *                        own). Default {@link FraudRules#defaults()}.
  */
 public record CdrPipelineConfig(ZoneId sourceZone, String defaultCountry, int maxRecordBytes, long numberCacheSize,
-                                io.sluice.core.cdr.FreeSwitchTemplate freeSwitchTemplate) {
+                                io.sluice.core.cdr.FreeSwitchTemplate freeSwitchTemplate, FraudRules fraudRules) {
 
     public CdrPipelineConfig(ZoneId sourceZone, String defaultCountry, int maxRecordBytes, long numberCacheSize) {
-        this(sourceZone, defaultCountry, maxRecordBytes, numberCacheSize, null);
+        this(sourceZone, defaultCountry, maxRecordBytes, numberCacheSize, null, FraudRules.defaults());
     }
 
     public static final ZoneId DEFAULT_SOURCE_ZONE = ZoneId.of("UTC");
@@ -40,6 +43,9 @@ public record CdrPipelineConfig(ZoneId sourceZone, String defaultCountry, int ma
         if (numberCacheSize < 0) {
             problems.add("The 'numberCacheSize' value '" + numberCacheSize + "' is invalid: it must not be negative");
         }
+        if (fraudRules == null) {
+            problems.add("The 'fraudRules' value is missing: FraudRules.defaults(), or FraudRules.none() for no rules");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
@@ -50,18 +56,23 @@ public record CdrPipelineConfig(ZoneId sourceZone, String defaultCountry, int ma
     }
 
     public CdrPipelineConfig withSourceZone(ZoneId zone) {
-        return new CdrPipelineConfig(zone, defaultCountry, maxRecordBytes, numberCacheSize, freeSwitchTemplate);
+        return new CdrPipelineConfig(zone, defaultCountry, maxRecordBytes, numberCacheSize, freeSwitchTemplate, fraudRules);
     }
 
     public CdrPipelineConfig withDefaultCountry(String country) {
-        return new CdrPipelineConfig(sourceZone, country, maxRecordBytes, numberCacheSize, freeSwitchTemplate);
+        return new CdrPipelineConfig(sourceZone, country, maxRecordBytes, numberCacheSize, freeSwitchTemplate, fraudRules);
     }
 
     public CdrPipelineConfig withFreeSwitchTemplate(io.sluice.core.cdr.FreeSwitchTemplate template) {
-        return new CdrPipelineConfig(sourceZone, defaultCountry, maxRecordBytes, numberCacheSize, template);
+        return new CdrPipelineConfig(sourceZone, defaultCountry, maxRecordBytes, numberCacheSize, template, fraudRules);
     }
 
     /** The parser of {@code format} under these settings. */
+    /** The same settings with these fraud rules (CDR-10); {@link FraudRules#none()} runs none. */
+    public CdrPipelineConfig withFraudRules(FraudRules rules) {
+        return new CdrPipelineConfig(sourceZone, defaultCountry, maxRecordBytes, numberCacheSize, freeSwitchTemplate, rules);
+    }
+
     public io.sluice.core.cdr.CdrParser parser(io.sluice.core.cdr.CdrFormat format) {
         return io.sluice.core.cdr.CdrParser.of(format, freeSwitchTemplate);
     }

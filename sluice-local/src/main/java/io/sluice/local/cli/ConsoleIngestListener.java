@@ -66,6 +66,11 @@ final class ConsoleIngestListener implements IngestListener {
     }
 
     @Override
+    public void alertDeliveryFailed(String why) {
+        line("sluice: fraud alerts not sent (" + why + "); they are stored (sluice alerts list) and sent with the next delivery");
+    }
+
+    @Override
     public void hint(String path, String text) {
         line("sluice: " + path + ": hint: " + text);
     }
@@ -108,7 +113,8 @@ final class ConsoleIngestListener implements IngestListener {
         }
     }
 
-    private void line(String text) {
+    /** A line of its own, above the progress bar. */
+    void line(String text) {
         if (bar != null) {
             err.print("\r\033[K");
         }

@@ -155,8 +155,8 @@ final class IngestCommand implements Callable<Integer> {
     private IngestSummary ingest(Optional<CdrFormat> fmt) {
         IngestSummary s;
         try (LocalStore localStore = LocalStore.open(store.data.dataDir)) {
-            LocalCdrPipeline pipeline = new LocalCdrPipeline(localStore, store.pipelineConfig());
             ConsoleIngestListener listener = new ConsoleIngestListener(System.err, !json && System.console() != null);
+            LocalCdrPipeline pipeline = new LocalCdrPipeline(localStore, store.pipelineConfig(), store.notifier(listener::line));
             IngestJob job = new IngestJob(pipeline, fmt, chunkRecords, IngestJob.DEFAULT_EXPORT_ROWS, listener);
             if (reprocess) {
                 job.reprocess();

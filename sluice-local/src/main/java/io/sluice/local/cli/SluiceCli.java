@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         },
         subcommands = {
             DemoCommand.class, UpCommand.class, StatusCommand.class, DoctorCommand.class, GenerateCommand.class, IngestCommand.class, ProfilesCommand.class, ReportCommand.class,
-            RecordsCommand.class, DlqCommand.class
+            RecordsCommand.class, DlqCommand.class, AlertsCommand.class
             // then the extensions' commands (the AWS developer tools: invoke, redrive), then help: see commandLine()
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -57,6 +57,13 @@ public final class SluiceCli implements Runnable {
         cl.registerConverter(io.sluice.core.cdr.FreeSwitchTemplate.class, s -> {
             try {
                 return io.sluice.core.cdr.FreeSwitchTemplate.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        });
+        cl.registerConverter(io.sluice.core.fraud.FraudRules.class, s -> {
+            try {
+                return io.sluice.local.alerts.RulesFile.read(java.nio.file.Path.of(s));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }

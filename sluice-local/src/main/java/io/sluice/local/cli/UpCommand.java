@@ -181,7 +181,7 @@ final class UpCommand implements Callable<Integer> {
         }
         CountDownLatch stop = new CountDownLatch(1);
         boolean signals = installSignalHandlers(stop);
-        LocalRuntime rt = LocalRuntime.start(config, err::println);
+        LocalRuntime rt = LocalRuntime.start(config, err::println, store.notifier(err::println));
         if (!signals) {
             Runtime.getRuntime().addShutdownHook(new Thread(rt::stop, "sluice-stop"));
         }

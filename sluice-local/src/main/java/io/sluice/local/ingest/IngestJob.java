@@ -387,11 +387,17 @@ public final class IngestJob {
         };
         try {
             ChunkedIntake.Result r = intake.run(in, name, fmt, chunk -> BatchId.ofFileChunk(hash, chunk), resumeAfter,
-                    (chunk, prepared) -> pipeline.store().inTransaction(c -> {
-                        BatchOutcome o = pipeline.processor().commit(prepared);
-                        manifest.chunkDone(input, o);
+                    (chunk, prepared) -> {
+                        BatchOutcome o = pipeline.store().inTransaction(c -> {
+                            BatchOutcome done = pipeline.processor().commit(prepared);
+                            manifest.chunkDone(input, done);
+                            return done;
+                        });
+                        if (!dryRun) {
+                            deliverAlerts(); // committed: what it raised is stored, so it may be sent
+                        }
                         return o;
-                    }), progress);
+                    }, progress);
             framingNanos += r.framingNanos();
             waitingNanos += r.waitingNanos();
             commitNanos += r.commitNanos();
@@ -401,6 +407,24 @@ public final class IngestJob {
             manifest.finish(input, InputManifest.Status.FAILED, e.getMessage(), java.time.Instant.now());
             fail(path, "read error: " + e.getMessage());
         }
+    }
+
+    /** Sends the fraud alerts owed (CDR-10); a notifier down is told to the listener and retried after the next chunk. */
+    private void deliverAlerts() {
+        io.sluice.core.fraud.FraudAlerts.Delivery d = pipeline.deliverAlerts();
+        alertsSent += d.sent();
+        if (d.failure() != null && !alertFailureTold) {
+            alertFailureTold = true;
+            listener.alertDeliveryFailed(String.valueOf(d.failure().getMessage()));
+        }
+    }
+
+    private long alertsSent;
+    private boolean alertFailureTold;
+
+    /** Alert notifications this job sent (raises and clears). */
+    public long alertsSent() {
+        return alertsSent;
     }
 
     /**

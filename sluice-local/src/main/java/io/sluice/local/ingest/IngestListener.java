@@ -35,6 +35,10 @@ public interface IngestListener {
     default void fileReprocessed(IngestJob.Reprocessed r, boolean dryRun) {
     }
 
+    /** Fraud alerts could not be sent (the webhook down): they stay stored and owed, and go with a later delivery. */
+    default void alertDeliveryFailed(String why) {
+    }
+
     default void rejected(Rejection rejection) {
     }
 

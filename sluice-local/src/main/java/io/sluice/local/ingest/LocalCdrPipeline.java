@@ -2,7 +2,13 @@ package io.sluice.local.ingest;
 
 import io.sluice.core.pipeline.CachingProfileStore;
 import io.sluice.core.pipeline.CdrBatchProcessor;
+import io.sluice.core.fraud.FraudAlerts;
+import io.sluice.core.fraud.FraudDetector;
 import io.sluice.core.pipeline.CdrPipelineConfig;
+import io.sluice.core.pipeline.CommitStrategy;
+import io.sluice.core.pipeline.Notifier;
+import io.sluice.local.alerts.ConsoleNotifier;
+import io.sluice.local.store.DuckDbFraudState;
 import io.sluice.local.store.DuckDbDeadLetters;
 import io.sluice.local.store.DuckDbDedupStore;
 import io.sluice.local.store.DuckDbProfileStore;
@@ -20,16 +26,44 @@ public final class LocalCdrPipeline {
     private final CdrBatchProcessor processor;
     private final DuckDbUsageStore usage;
     private final CachingProfileStore profiles;
+    private final DuckDbFraudState fraudState;
+    private final Notifier notifier;
 
+    /** With alerts on the console (stderr). */
     public LocalCdrPipeline(LocalStore store, CdrPipelineConfig config) {
+        this(store, config, new ConsoleNotifier(System.err::println));
+    }
+
+    /** The pipeline, with the fraud rules of {@code config} (CDR-10) sending their alerts to {@code notifier}. */
+    public LocalCdrPipeline(LocalStore store, CdrPipelineConfig config, Notifier notifier) {
         this.store = store;
         this.archive = new ParquetArchive(store);
         this.manifest = new DuckDbInputManifest(store);
         archive.deleteOrphans();
         archive.recover();
+        this.fraudState = new DuckDbFraudState(store);
         this.processor = new CdrBatchProcessor(config,
                 profiles = new CachingProfileStore(new DuckDbProfileStore(store), 1_000_000, Duration.ofMinutes(5)),
-                new DuckDbDedupStore(store), usage = new DuckDbUsageStore(store), archive, new DuckDbDeadLetters(store));
+                new CommitStrategy.ClaimThenApply(new DuckDbDedupStore(store), usage = new DuckDbUsageStore(store)), archive,
+                new DuckDbDeadLetters(store),
+                config.fraudRules().any() ? new FraudDetector(config.fraudRules(), fraudState) : null);
+        this.notifier = java.util.Objects.requireNonNull(notifier, "notifier");
+    }
+
+    /** The fraud rules' state: the stored alerts ({@code sluice alerts list}, {@code GET /v1/alerts}). */
+    public DuckDbFraudState fraudState() {
+        return fraudState;
+    }
+
+    /**
+     * Sends the alerts that committed batches raised or cleared and that are still owed (CDR-10). Call it after a
+     * commit, outside the transaction; a notifier that fails leaves them owed for the next call.
+     */
+    public FraudAlerts.Delivery deliverAlerts() {
+        if (processor.fraud() == null) {
+            return new FraudAlerts.Delivery(0, null);
+        }
+        return FraudAlerts.deliver(fraudState, notifier);
     }
 
     public LocalStore store() {

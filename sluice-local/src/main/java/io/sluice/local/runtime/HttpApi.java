@@ -17,7 +17,7 @@ import java.util.Map;
  *   <li>{@code GET /healthz}, {@code GET /v1/status}, {@code GET /v1/files} (the inbox manifest).
  * </ul>
  * Each resource's routes are a class of their own ({@link CdrRoutes}, {@link RuntimeRoutes}, {@link ReportRoutes},
- * {@link DeadLetterRoutes}, {@link ProfileRoutes}); this class only listens and routes.
+ * {@link DeadLetterRoutes}, {@link ProfileRoutes}, {@link AlertRoutes}); this class only listens and routes.
  */
 final class HttpApi {
     static final int MAX_HEADER_BYTES = 16 * 1024;
@@ -36,6 +36,7 @@ final class HttpApi {
         ReportRoutes reports = new ReportRoutes(rt);
         DeadLetterRoutes deadLetters = new DeadLetterRoutes(rt);
         ProfileRoutes profiles = new ProfileRoutes(rt);
+        AlertRoutes alerts = new AlertRoutes(rt);
         ApiGuard guard = new ApiGuard(rt, rt.token());
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -77,7 +78,7 @@ final class HttpApi {
             });
             config.routes.before(guard::check);
             config.routes.get("/", ctx -> Answers.json(ctx, 200, Map.of("sluice", "up", "signed_in", true,
-                    "endpoints", "POST /v1/cdrs, GET /v1/ingests/{id}, /v1/status, /v1/files, /v1/reports/{name}, /v1/records, /v1/dead-letters")));
+                    "endpoints", "POST /v1/cdrs, GET /v1/ingests/{id}, /v1/status, /v1/files, /v1/reports/{name}, /v1/records, /v1/dead-letters, /v1/alerts")));
             config.routes.post("/v1/cdrs", cdrs::postCdrs);
             config.routes.get("/v1/ingests/{id}", cdrs::getIngest);
             config.routes.get("/healthz", runtime::health);
@@ -87,6 +88,7 @@ final class HttpApi {
             config.routes.get("/v1/records", reports::records);
             config.routes.post("/v1/profiles", profiles::importProfiles);
             config.routes.get("/v1/dead-letters", deadLetters::deadLetters);
+            config.routes.get("/v1/alerts", alerts::alerts);
             config.routes.get("/v1/dead-letters/{id}", deadLetters::deadLetter);
             config.routes.exception(Exception.class, (e, ctx) -> {
                 ClientFault fault = clientFault(e);

@@ -187,6 +187,11 @@ final class Inbox {
                     public void fileFailed(String path, String reason) {
                         failure[0] = reason;
                     }
+
+                    @Override
+                    public void alertDeliveryFailed(String why) {
+                        stats.error("alerts", "fraud alerts not sent: " + why);
+                    }
                 }).afterEachChunk(betweenChunks).flushAtEnd(false).withKnownHash(file, hash).run(List.of(file));
         if (failure[0] != null) {
             finish(file, size, hash, FAILED, summary, detected, started,

@@ -52,14 +52,16 @@ public final class LocalRuntime implements AutoCloseable {
     private boolean dirty;
     private long lastWork = System.nanoTime();
 
-    private LocalRuntime(UpConfig config, Consumer<String> say, WorkerHooks hooks) throws IOException, SQLException {
+    private LocalRuntime(UpConfig config, Consumer<String> say, WorkerHooks hooks, io.sluice.core.pipeline.Notifier notifier)
+            throws IOException, SQLException {
         this.config = config;
         this.say = say;
         this.hooks = hooks;
         this.token = ApiToken.loadOrCreate(config.dataDir(), false);
         this.store = LocalStore.open(config.dataDir());
         try {
-            this.pipeline = new LocalCdrPipeline(store, config.pipeline());
+            this.pipeline = new LocalCdrPipeline(store, config.pipeline(),
+                    notifier != null ? notifier : new io.sluice.local.alerts.ConsoleNotifier(say));
             long consumed = LogApplier.consumedPosition(store);
             this.log = IngestLog.open(config.logDir(), consumed, IngestLog.DEFAULT_SEGMENT_BYTES);
             this.applier = new LogApplier(pipeline, log, stats, consumed, APPLY_BATCH_BYTES, 2);
@@ -74,11 +76,22 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** Opens the store, recovers, starts the worker and the HTTP API, and writes sluice-up.json. */
     public static LocalRuntime start(UpConfig config, Consumer<String> say) throws IOException, SQLException {
-        return start(config, say, WorkerHooks.NONE);
+        return start(config, say, WorkerHooks.NONE, null);
+    }
+
+    /** As above, with fraud alerts (CDR-10) sent to {@code notifier} (null: one line each through {@code say}). */
+    public static LocalRuntime start(UpConfig config, Consumer<String> say, io.sluice.core.pipeline.Notifier notifier)
+            throws IOException, SQLException {
+        return start(config, say, WorkerHooks.NONE, notifier);
     }
 
     static LocalRuntime start(UpConfig config, Consumer<String> say, WorkerHooks hooks) throws IOException, SQLException {
-        LocalRuntime rt = new LocalRuntime(config, say, hooks);
+        return start(config, say, hooks, null);
+    }
+
+    static LocalRuntime start(UpConfig config, Consumer<String> say, WorkerHooks hooks, io.sluice.core.pipeline.Notifier notifier)
+            throws IOException, SQLException {
+        LocalRuntime rt = new LocalRuntime(config, say, hooks, notifier);
         try {
             rt.http = HttpApi.start(rt); // first: a port in use fails the start before any work begins
             rt.worker.start();

@@ -113,6 +113,10 @@ final class LogApplier {
             throw e;
         }
         consumed = batch.to();
+        io.sluice.core.fraud.FraudAlerts.Delivery delivery = pipeline.deliverAlerts(); // committed, so stored: may be sent
+        if (delivery.failure() != null) {
+            stats.error("alerts", "fraud alerts not sent: " + delivery.failure().getMessage());
+        }
         waitNanos += t1 - t0;
         commitNanos += System.nanoTime() - t1;
         batches++;

@@ -21,7 +21,7 @@ import org.duckdb.DuckDBConnection;
  * or none of a batch (CDR-8).
  */
 public final class LocalStore implements AutoCloseable {
-    public static final int SCHEMA_VERSION = 4;
+    public static final int SCHEMA_VERSION = 5;
     public static final String DB_FILE = "sluice.duckdb";
 
     private final Path dataDir;
@@ -136,6 +136,12 @@ public final class LocalStore implements AutoCloseable {
                 }
                 s.execute("INSERT INTO schema_version VALUES (4)");
             }
+            if (version < 5) {
+                for (String ddl : SCHEMA_V5) {
+                    s.execute(ddl);
+                }
+                s.execute("INSERT INTO schema_version VALUES (5)");
+            }
         } catch (SQLException e) {
             throw new StoreException("Cannot create the store schema in " + dataDir + ": " + firstLine(e.getMessage()), e);
         }
@@ -206,6 +212,28 @@ public final class LocalStore implements AutoCloseable {
             sum(seconds) AS seconds
           FROM (SELECT * FROM route_hourly_base UNION ALL SELECT * FROM route_hourly_delta) GROUP BY route, hour
           HAVING sum(attempts) <> 0"""
+    };
+
+    /**
+     * Version 5: the state of the fraud rules (CDR-10, {@link DuckDbFraudState}): the calls a windowed rule may look
+     * at, each batch's calls and seconds per subscriber-day, and the alerts. Calls and usage carry their batch so a
+     * withdrawn source ({@link SourceRetraction}) takes them back; alerts stay (they were sent).
+     */
+    private static final String[] SCHEMA_V5 = {
+        """
+        CREATE TABLE IF NOT EXISTS fraud_calls(record_key VARCHAR PRIMARY KEY, subscriber VARCHAR NOT NULL, start BIGINT NOT NULL,
+            callee VARCHAR NOT NULL, billsec BIGINT NOT NULL, international BOOLEAN NOT NULL, batch_id VARCHAR NOT NULL)""",
+        """
+        CREATE TABLE IF NOT EXISTS fraud_usage(subscriber VARCHAR NOT NULL, day INTEGER NOT NULL, calls BIGINT NOT NULL,
+            seconds BIGINT NOT NULL, first_start BIGINT NOT NULL, first_key VARCHAR NOT NULL, last_start BIGINT NOT NULL,
+            last_key VARCHAR NOT NULL, batch_id VARCHAR NOT NULL)""",
+        """
+        CREATE TABLE IF NOT EXISTS fraud_alerts(id VARCHAR PRIMARY KEY, subscriber VARCHAR NOT NULL, rule VARCHAR NOT NULL,
+            window_start BIGINT NOT NULL, window_end BIGINT NOT NULL, first_held BIGINT NOT NULL, held_until BIGINT NOT NULL,
+            closes_at BIGINT NOT NULL, calls BIGINT NOT NULL, seconds BIGINT NOT NULL, destinations INTEGER NOT NULL,
+            top_destinations VARCHAR NOT NULL, first_key VARCHAR NOT NULL, last_key VARCHAR NOT NULL, peak_calls BIGINT NOT NULL,
+            baseline_calls DOUBLE NOT NULL, baseline_seconds DOUBLE NOT NULL, history_days INTEGER NOT NULL,
+            cleared BOOLEAN NOT NULL, raise_sent BOOLEAN NOT NULL, clear_sent BOOLEAN NOT NULL)"""
     };
 
     /** Version 3: the file manifest is the core's InputManifest port (issue 15): attempts and the attempt's lease. */

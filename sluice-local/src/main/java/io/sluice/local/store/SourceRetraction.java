@@ -100,6 +100,9 @@ public final class SourceRetraction {
                     letters = p.executeUpdate();
                 }
                 s.execute("DELETE FROM dead_letters WHERE batch_id IN (SELECT batch_id FROM retract_batches)");
+                // The fraud rules' calls and usage of these batches go with them (alerts already raised stay: they were sent).
+                s.execute("DELETE FROM fraud_calls WHERE batch_id IN (SELECT batch_id FROM retract_batches)");
+                s.execute("DELETE FROM fraud_usage WHERE batch_id IN (SELECT batch_id FROM retract_batches)");
                 s.execute("DELETE FROM batch_marks WHERE batch_id IN (SELECT batch_id FROM retract_batches)");
                 s.execute("DROP TABLE IF EXISTS retract_rows");
                 s.execute("DROP TABLE retract_keys");

@@ -92,6 +92,14 @@ class DuckDbContractTest {
     }
 
     @Nested
+    class Fraud extends io.sluice.core.pipeline.contract.FraudStateContract {
+        @Override
+        protected io.sluice.core.fraud.FraudState state() {
+            return new DuckDbFraudState(store);
+        }
+    }
+
+    @Nested
     class Profiles extends ProfileStoreContract {
         @Override
         protected ProfileStore storeWith(List<SubscriberProfile> profiles) {
