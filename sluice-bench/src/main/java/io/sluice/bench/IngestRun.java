@@ -1,5 +1,6 @@
 package io.sluice.bench;
 
+import io.sluice.core.fraud.FraudRules;
 import io.sluice.core.pipeline.CdrPipelineConfig;
 import io.sluice.local.ingest.IngestJob;
 import io.sluice.local.ingest.IngestListener;
@@ -14,7 +15,8 @@ import java.util.Optional;
 /**
  * End-to-end ingest in a fresh JVM, reporting throughput and peak memory as one JSON line:
  * {@code java -Xmx1g -cp ... io.sluice.bench.IngestRun DATA_DIR FILE...}.
- * Same code path as {@code sluice ingest} (IngestJob on the DuckDB store).
+ * Same code path as {@code sluice ingest} (IngestJob on the DuckDB store), with the default fraud rules of CDR-10;
+ * {@code -Dsluice.bench.rules=off} runs none (engine {@code sluice-no-rules}), for the rules' cost in the same run.
  */
 public final class IngestRun {
     public static void main(String[] args) {
@@ -23,14 +25,18 @@ public final class IngestRun {
         for (int i = 1; i < args.length; i++) {
             files.add(Path.of(args[i]));
         }
+        boolean rules = !"off".equals(System.getProperty("sluice.bench.rules"));
+        CdrPipelineConfig config = CdrPipelineConfig.defaults().withFraudRules(rules ? FraudRules.defaults() : FraudRules.none());
         IngestSummary s;
+        long[] alerts = new long[1];
         try (LocalStore store = LocalStore.open(dataDir)) {
-            s = new IngestJob(new LocalCdrPipeline(store, CdrPipelineConfig.defaults()), Optional.empty(),
+            LocalCdrPipeline pipeline = new LocalCdrPipeline(store, config, a -> alerts[0]++);
+            s = new IngestJob(pipeline, Optional.empty(),
                     IngestJob.DEFAULT_CHUNK_RECORDS, IngestJob.DEFAULT_EXPORT_ROWS, new IngestListener() { }).run(files);
         }
-        System.out.printf("{\"engine\":\"sluice\",\"records_in\":%d,\"accepted\":%d,\"rejected\":%d,\"duplicates\":%d,"
+        System.out.printf("{\"engine\":\"%s\",\"alert_notifications\":%d,\"records_in\":%d,\"accepted\":%d,\"rejected\":%d,\"duplicates\":%d,"
                         + "\"seconds\":%.2f,\"records_per_s\":%.0f,\"peak_heap_mib\":%d,\"peak_rss_mib\":%d}%n",
-                s.recordsIn(), s.accepted(), s.rejected(), s.duplicates(), s.seconds(), s.recordsIn() / s.seconds(),
+                rules ? "sluice" : "sluice-no-rules", alerts[0], s.recordsIn(), s.accepted(), s.rejected(), s.duplicates(), s.seconds(), s.recordsIn() / s.seconds(),
                 ProcessStats.peakHeapMiB(), ProcessStats.peakRssMiB());
     }
 }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         description = {
             "Write synthetic CDR files into --out and matching subscriber profiles beside it (DIR-profiles.csv).",
             "Traffic has diurnal busy hours, an international share, short calls, failed/busy/no-answer calls and",
-            "a few fraud-like bursts; the same seed writes the same bytes. Invalid and duplicate records can be",
+            "a few fraud-like bursts (or, with --fraud-rate, labelled fraud and decoys); the same seed writes the same bytes. Invalid and duplicate records can be",
             "mixed in to exercise validation and de-duplication. Ingest the folder with 'sluice ingest DIR' and",
             "import the profiles with 'sluice profiles import DIR-profiles.csv'. Traffic ends yesterday (UTC) unless --end-date says otherwise."
         })
@@ -56,6 +56,13 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--files", defaultValue = "1", paramLabel = "F", description = "Number of CDR files to split the records over. Default: ${DEFAULT-VALUE}.")
     int files;
 
+    @Option(names = "--fraud-rate", defaultValue = "0", paramLabel = "R", description = {"Share of subscribers made fraudsters, "
+            + "0..0.1: each kind the fraud rules look for (international-burst, short-call-flood, usage-spike) gets "
+            + "max(1, R * subscribers / 3) of them, beside as many steady international callers and heavy users as decoys. "
+            + "Their labels go to DIR-fraud-labels.csv (subscriber,label,start_utc,calls); the unlabelled bursts are left "
+            + "out. Needs --days 8 or more. Default: ${DEFAULT-VALUE}."})
+    double fraudRate;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write into (created if missing).")
     Path out;
 
@@ -65,7 +72,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         GeneratorSpec spec = new GeneratorSpec(records, subscribers, days, CdrFormat.valueOf(format.name().toUpperCase()),
-                invalidRate, duplicateRate, seed, endDate == null ? LocalDate.now(ZoneOffset.UTC).minusDays(1) : endDate, files, "US");
+                invalidRate, duplicateRate, seed, endDate == null ? LocalDate.now(ZoneOffset.UTC).minusDays(1) : endDate, files, "US", fraudRate);
         CdrGenerator.GenerationResult r;
         if (!json && System.console() != null) {
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName("generate").setInitialMax(records)
@@ -84,10 +91,16 @@ final class GenerateCommand implements Callable<Integer> {
             o.put("duplicates", r.duplicateRecords());
             o.putPOJO("files", r.files().stream().map(Path::toString).toList());
             o.put("profiles", r.profilesCsv().toString());
+            if (r.fraudLabelsCsv() != null) {
+                o.put("fraud_labels", r.fraudLabelsCsv().toString());
+            }
             System.out.println(o);
         } else {
             System.out.printf("wrote %d records (%d valid, %d invalid, %d duplicates) to %d file(s) in %s, profiles in %s%n",
                     r.records(), r.validRecords(), r.invalidRecords(), r.duplicateRecords(), r.files().size(), out, r.profilesCsv());
+            if (r.fraudLabelsCsv() != null) {
+                System.out.println("fraud labels in " + r.fraudLabelsCsv());
+            }
         }
         return ExitCodes.OK;
     }

@@ -43,9 +43,11 @@ public final class CdrGenerator {
      * @param validRecords     distinct valid calls
      * @param invalidRecords   lines the core rejects
      * @param duplicateRecords lines that repeat an earlier valid line byte for byte
+     * @param fraudLabelsCsv   with {@code --fraud-rate}, the labels of the injected fraud and decoys ({@link #labelsFile}),
+     *                         else null
      */
     public record GenerationResult(List<Path> files, Path profilesCsv, long records, long validRecords,
-                                   long invalidRecords, long duplicateRecords) {
+                                   long invalidRecords, long duplicateRecords, Path fraudLabelsCsv) {
 
         public GenerationResult {
             files = List.copyOf(files);
@@ -75,6 +77,30 @@ public final class CdrGenerator {
         Path profiles = profilesFile(outDir);
         writeProfiles(plan, profiles);
         return new Run(spec, plan, outDir, progress == null ? n -> { } : progress).execute(profiles);
+    }
+
+    private static TrafficModel.Burst[] labelled(GeneratorSpec spec, NumberPlan plan, DiurnalProfile diurnal,
+                                                 SplittableRandom rnd, Path outDir) throws IOException {
+        FraudPlan fraud = new FraudPlan(spec, plan, diurnal, rnd);
+        if (fraud.lines() * 2 > spec.records()) {
+            throw new IllegalArgumentException("The 'fraudRate' value '" + spec.fraudRate() + "' is invalid: its fraud and decoys take "
+                    + fraud.lines() + " lines, more than half of the " + spec.records() + " records; give more records or a lower rate");
+        }
+        fraud.write(plan, labelsFile(outDir));
+        return fraud.bursts.toArray(new TrafficModel.Burst[0]);
+    }
+
+    /** The fraud labels file's name ends so, beside the CDR folder: {@code cdrs-fraud-labels.csv}. */
+    public static final String LABELS_SUFFIX = "-fraud-labels.csv";
+
+    /**
+     * Where the labels of {@code --fraud-rate} go, beside the folder: {@code subscriber,label,start_utc,calls}, one line
+     * per fraudster (label: the rule that should find it) and per decoy ({@code decoy-...}: no rule should).
+     */
+    public static Path labelsFile(Path outDir) {
+        Path abs = outDir.toAbsolutePath().normalize();
+        String name = abs.getFileName() == null ? "sluice" : abs.getFileName().toString();
+        return abs.resolveSibling(name + LABELS_SUFFIX);
     }
 
     /** Where the profiles of a folder of generated CDRs go: {@code <folder>-profiles.csv} beside it. */
@@ -117,6 +143,7 @@ public final class CdrGenerator {
         private final Path outDir;
         private final LongConsumer progress;
         private final SplittableRandom rnd;
+        private final NumberPlan plan;
         private final TrafficModel model;
         private final CdrLineWriter writer;
         private final Call call = new Call();
@@ -139,6 +166,7 @@ public final class CdrGenerator {
             this.outDir = outDir;
             this.progress = progress;
             this.rnd = new SplittableRandom(spec.seed());
+            this.plan = plan;
             this.model = new TrafficModel(rnd, plan, spec.northAmerican());
             this.writer = CdrLineWriter.of(spec.format(), spec.seed());
             long n = spec.records();
@@ -164,12 +192,14 @@ public final class CdrGenerator {
             if (written % PROGRESS_EVERY != 0 || written == 0) {
                 progress.accept(written);
             }
-            return new GenerationResult(files, profiles, written, valid, invalid, duplicates);
+            return new GenerationResult(files, profiles, written, valid, invalid, duplicates,
+                    spec.fraudRate() > 0 ? labelsFile(outDir) : null);
         }
 
         private void generateLines(long n) throws IOException {
             DiurnalProfile diurnal = new DiurnalProfile(spec.endDate(), spec.days());
-            TrafficModel.Burst[] bursts = model.bursts(n, diurnal);
+            // With --fraud-rate the fraud is the labelled kind only; without, a few unlabelled premium bursts as ever.
+            TrafficModel.Burst[] bursts = spec.fraudRate() > 0 ? labelled(spec, plan, diurnal, rnd, outDir) : model.bursts(n, diurnal);
             long burstLines = 0;
             for (TrafficModel.Burst b : bursts) {
                 burstLines += b.calls();

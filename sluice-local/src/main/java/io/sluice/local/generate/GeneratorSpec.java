@@ -24,9 +24,23 @@ import java.util.Locale;
  * @param defaultCountry ISO 3166 region the switch dials from; null means {@value #DEFAULT_COUNTRY}. Subscribers are
  *                       always North American (+1) numbers; they are written in national form only when this is a
  *                       +1 region, otherwise in E.164
+ * @param fraudRate      share of subscribers made fraudsters of one of the three kinds the rules of CDR-10 look for
+ *                       (international burst, short-call flood, usage spike), each kind at least one subscriber when
+ *                       above 0; as many steady heavy users and steady international callers join as decoys; the labels
+ *                       go to a side file ({@link CdrGenerator#labelsFile}). 0 to {@value #MAX_FRAUD_RATE}; above 0 it
+ *                       needs {@value #MIN_FRAUD_DAYS} days (a week of history before a spike)
  */
 public record GeneratorSpec(long records, int subscribers, int days, CdrFormat format, double invalidRate,
-                            double duplicateRate, long seed, LocalDate endDate, int files, String defaultCountry) {
+                            double duplicateRate, long seed, LocalDate endDate, int files, String defaultCountry,
+                            double fraudRate) {
+
+    public static final double MAX_FRAUD_RATE = 0.1;
+    public static final int MIN_FRAUD_DAYS = 8;
+
+    public GeneratorSpec(long records, int subscribers, int days, CdrFormat format, double invalidRate, double duplicateRate,
+                         long seed, LocalDate endDate, int files, String defaultCountry) {
+        this(records, subscribers, days, format, invalidRate, duplicateRate, seed, endDate, files, defaultCountry, 0);
+    }
 
     public static final int MAX_SUBSCRIBERS = 10_000_000;
     public static final int MAX_DAYS = 3660;
@@ -86,6 +100,16 @@ public record GeneratorSpec(long records, int subscribers, int days, CdrFormat f
         } else {
             defaultCountry = defaultCountry.toUpperCase(Locale.ROOT);
         }
+        if (!(fraudRate >= 0 && fraudRate <= MAX_FRAUD_RATE)) {
+            problems.add(problem("fraudRate", fraudRate, "it must be a fraction between 0 and " + MAX_FRAUD_RATE));
+        } else if (fraudRate > 0 && subscribers < 10) {
+            problems.add(problem("fraudRate", fraudRate, "labelled fraud needs at least 10 subscribers (fraudsters and decoys "
+                    + "are distinct subscribers)"));
+        } else if (fraudRate > 0 && daysOk && days < MIN_FRAUD_DAYS) {
+            problems.add(problem("fraudRate", fraudRate, "labelled fraud needs at least " + MIN_FRAUD_DAYS
+                    + " days of traffic (a usage spike is judged against the subscriber's previous week); give --days "
+                    + MIN_FRAUD_DAYS + " or more"));
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
@@ -93,31 +117,35 @@ public record GeneratorSpec(long records, int subscribers, int days, CdrFormat f
 
     /** A spec with the defaults: Asterisk, no invalid lines or duplicates, seed 1, ending today, one file, US. */
     public static GeneratorSpec of(long records, int subscribers, int days) {
-        return new GeneratorSpec(records, subscribers, days, CdrFormat.ASTERISK, 0, 0, DEFAULT_SEED, null, 1, DEFAULT_COUNTRY);
+        return new GeneratorSpec(records, subscribers, days, CdrFormat.ASTERISK, 0, 0, DEFAULT_SEED, null, 1, DEFAULT_COUNTRY, 0);
     }
 
     public GeneratorSpec withFormat(CdrFormat f) {
-        return new GeneratorSpec(records, subscribers, days, f, invalidRate, duplicateRate, seed, endDate, files, defaultCountry);
+        return new GeneratorSpec(records, subscribers, days, f, invalidRate, duplicateRate, seed, endDate, files, defaultCountry, fraudRate);
     }
 
     public GeneratorSpec withRates(double invalid, double duplicate) {
-        return new GeneratorSpec(records, subscribers, days, format, invalid, duplicate, seed, endDate, files, defaultCountry);
+        return new GeneratorSpec(records, subscribers, days, format, invalid, duplicate, seed, endDate, files, defaultCountry, fraudRate);
     }
 
     public GeneratorSpec withSeed(long s) {
-        return new GeneratorSpec(records, subscribers, days, format, invalidRate, duplicateRate, s, endDate, files, defaultCountry);
+        return new GeneratorSpec(records, subscribers, days, format, invalidRate, duplicateRate, s, endDate, files, defaultCountry, fraudRate);
     }
 
     public GeneratorSpec withEndDate(LocalDate d) {
-        return new GeneratorSpec(records, subscribers, days, format, invalidRate, duplicateRate, seed, d, files, defaultCountry);
+        return new GeneratorSpec(records, subscribers, days, format, invalidRate, duplicateRate, seed, d, files, defaultCountry, fraudRate);
     }
 
     public GeneratorSpec withFiles(int n) {
-        return new GeneratorSpec(records, subscribers, days, format, invalidRate, duplicateRate, seed, endDate, n, defaultCountry);
+        return new GeneratorSpec(records, subscribers, days, format, invalidRate, duplicateRate, seed, endDate, n, defaultCountry, fraudRate);
     }
 
     public GeneratorSpec withDefaultCountry(String c) {
-        return new GeneratorSpec(records, subscribers, days, format, invalidRate, duplicateRate, seed, endDate, files, c);
+        return new GeneratorSpec(records, subscribers, days, format, invalidRate, duplicateRate, seed, endDate, files, c, fraudRate);
+    }
+
+    public GeneratorSpec withFraudRate(double rate) {
+        return new GeneratorSpec(records, subscribers, days, format, invalidRate, duplicateRate, seed, endDate, files, defaultCountry, rate);
     }
 
     /** {@code .jsonl} for JSON lines, {@code .csv} otherwise. */

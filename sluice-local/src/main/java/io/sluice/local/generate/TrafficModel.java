@@ -14,14 +14,26 @@ import java.util.SplittableRandom;
  */
 final class TrafficModel {
 
-    /** A fraud-like burst: one subscriber calling premium international numbers many times within an hour. */
-    record Burst(int caller, long startMinute, int calls, int target) {
+    /**
+     * What a burst of one subscriber's calls is: premium international numbers (international revenue share fraud), short
+     * calls to many domestic numbers (a SIM box or robodialer), a day of ordinary calls far above the subscriber's habit,
+     * or one of the two steady decoys that look busy every day and are no fraud.
+     */
+    enum Kind { PREMIUM, FLOOD, SPIKE, STEADY_INTERNATIONAL, STEADY_HEAVY }
+
+    /** Calls of one subscriber spread evenly over {@code minutes} minutes from {@code startMinute}. */
+    record Burst(Kind kind, int caller, long startMinute, int minutes, int calls, int target) {
+        /** A fraud-like burst of the unlabelled kind: premium international numbers within an hour. */
+        Burst(int caller, long startMinute, int calls, int target) {
+            this(Kind.PREMIUM, caller, startMinute, 60, calls, target);
+        }
+
         int linesInMinute(long minute) {
             long k = minute - startMinute;
-            if (k < 0 || k >= 60) {
+            if (k < 0 || k >= minutes) {
                 return 0;
             }
-            return (int) ((calls * (k + 1)) / 60 - (calls * k) / 60);
+            return (int) ((calls * (k + 1)) / minutes - (calls * k) / minutes);
         }
     }
 
@@ -87,9 +99,28 @@ final class TrafficModel {
         outcome(c);
     }
 
-    /** One call of a fraud burst: short, mostly answered, to premium international ranges. */
+    /** One call of a burst, of its kind. */
     void burst(Call c, Burst b) {
         setCaller(c, b.caller());
+        switch (b.kind()) {
+            case PREMIUM -> premiumCall(c, b);
+            case FLOOD -> {
+                flood(c);
+                shortOutcome(c);
+            }
+            case SPIKE, STEADY_HEAVY -> {
+                destination(c);
+                outcome(c);
+            }
+            case STEADY_INTERNATIONAL -> {
+                abroad(c);
+                outcome(c);
+            }
+        }
+    }
+
+    /** A premium-range call of a fraud burst: short, mostly answered. */
+    private void premiumCall(Call c, Burst b) {
         premium(c, b);
         int r = rnd.nextInt(100);
         if (r < 85) {
@@ -113,11 +144,67 @@ final class TrafficModel {
 
     /** Picks another destination of the same kind, when (caller, start, callee) would repeat an earlier call. */
     void redial(Call c, Burst b) {
-        if (b != null) {
-            premium(c, b);
-        } else {
+        if (b == null) {
             destination(c);
+            return;
         }
+        switch (b.kind()) {
+            case PREMIUM -> premium(c, b);
+            case FLOOD -> flood(c);
+            case SPIKE, STEADY_HEAVY -> destination(c);
+            case STEADY_INTERNATIONAL -> abroad(c);
+        }
+    }
+
+    /** A domestic number of the external pool, drawn uniformly: a robodialer's list. */
+    private void flood(Call c) {
+        c.callee.clear();
+        long j = rnd.nextLong(plan.externalPool);
+        if (!northAmerican) {
+            c.callee.ch('+').ch('1');
+        }
+        c.callee.digits(plan.external(j), 10);
+        c.calleeId = TAG_EXTERNAL | j;
+        c.route = rnd.nextInt(5) < 3 ? Route.CARRIER_A : Route.CARRIER_B;
+    }
+
+    /** Unanswered, or hung up within 5 s of the answer (Wangiri, SIM box probing). */
+    private void shortOutcome(Call c) {
+        if (rnd.nextInt(100) < 55) {
+            c.disposition = Disposition.NO_ANSWER;
+            c.ring = 0;
+            c.billsec = 0;
+            c.duration = 5 + rnd.nextInt(16);
+        } else {
+            c.disposition = Disposition.ANSWERED;
+            c.ring = 1 + rnd.nextInt(3);
+            c.billsec = 1 + rnd.nextInt(5);
+            c.duration = c.ring + c.billsec;
+        }
+        hangupCause(c);
+    }
+
+    /** An ordinary international number, as destination() draws one. */
+    private void abroad(Call c) {
+        c.callee.clear();
+        int pick = rnd.nextInt(INTERNATIONAL_WEIGHT);
+        int i = 0;
+        while (pick >= INTERNATIONAL[i].weight()) {
+            pick -= INTERNATIONAL[i].weight();
+            i++;
+        }
+        long digits = international(c, INTERNATIONAL[i]);
+        c.calleeId = TAG_INTERNATIONAL | ((long) i << 40) | digits;
+        c.route = Route.INTL_GW;
+    }
+
+    /**
+     * The expected ordinary calls a day of subscriber {@code i} when {@code perDay} ordinary calls are made a day: the
+     * caller draw of {@link #skewed} is half uniform, half {@code u^2}.
+     */
+    static double expectedPerDay(int i, int n, double perDay) {
+        double share = 0.5 / n + 0.5 * (Math.sqrt((i + 1.0) / n) - Math.sqrt((double) i / n));
+        return perDay * share;
     }
 
     /** The numeric part of a defect; the writers apply the textual ones. */
@@ -202,15 +289,7 @@ final class TrafficModel {
             c.callee.digits(national, 10);
             c.route = rnd.nextInt(5) < 3 ? Route.CARRIER_A : Route.CARRIER_B;
         } else if (kind < 92) {
-            int pick = rnd.nextInt(INTERNATIONAL_WEIGHT);
-            int i = 0;
-            while (pick >= INTERNATIONAL[i].weight()) {
-                pick -= INTERNATIONAL[i].weight();
-                i++;
-            }
-            long digits = international(c, INTERNATIONAL[i]);
-            c.calleeId = TAG_INTERNATIONAL | ((long) i << 40) | digits;
-            c.route = Route.INTL_GW;
+            abroad(c);
         } else if (kind < 97) {
             int extension = rnd.nextInt(10) < 7 ? 100 + rnd.nextInt(900) : 1000 + rnd.nextInt(1000);
             c.callee.num(extension);
