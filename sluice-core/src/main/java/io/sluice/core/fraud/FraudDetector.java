@@ -61,24 +61,33 @@ public final class FraudDetector {
             return Result.NONE;
         }
         List<CallEvent> kept = new ArrayList<>();
-        Map<SubscriberDay, DayUsage> usage = new HashMap<>();
-        Map<SubscriberDay, List<CallEvent>> dayCalls = new HashMap<>();
+        // Per subscriber-day: calls, seconds and the first and last record, folded without an object per record (the
+        // keys' text is made for the first and last only).
+        Map<SubscriberDay, DayFold> folds = new HashMap<>();
+        long maxShort = rules.longestShortCall();
+        boolean anyInternational = rules.anyInternationalOnly();
         long watermark = Long.MIN_VALUE;
         for (Cdr c : accepted) {
             watermark = Math.max(watermark, c.times().start());
-            CallEvent e = CallEvent.of(c, international(c));
-            if (e == null) {
-                continue;
+            if (!c.caller().e164() || c.caller().text().isEmpty()) {
+                continue; // no subscriber to alert on (CallEvent.of)
             }
-            SubscriberDay sd = new SubscriberDay(e.subscriber(), (int) Math.floorDiv(e.start(), DAY));
-            usage.merge(sd, DayUsage.of(e), DayUsage::plus);
+            long start = c.times().start();
+            long billsec = c.disposition() == io.sluice.core.cdr.Disposition.ANSWERED ? c.times().billsec() : 0;
             if (rules.spike() != null) {
-                dayCalls.computeIfAbsent(sd, k -> new ArrayList<>()).add(e);
+                folds.computeIfAbsent(new SubscriberDay(c.caller().text(), (int) Math.floorDiv(start, DAY)), k -> new DayFold())
+                        .add(c, start, billsec);
             }
-            if (rules.keeps(e)) {
-                kept.add(e);
+            boolean intl = international(c);
+            if (billsec <= maxShort || (intl && anyInternational)) {
+                CallEvent e = CallEvent.of(c, intl);
+                if (rules.keeps(e)) {
+                    kept.add(e);
+                }
             }
         }
+        Map<SubscriberDay, DayUsage> usage = new HashMap<>(folds.size() * 2);
+        folds.forEach((sd, f) -> usage.put(sd, f.usage()));
         if (kept.isEmpty() && usage.isEmpty()) {
             return Result.NONE;
         }
@@ -89,7 +98,7 @@ public final class FraudDetector {
             evaluateWindows(kept, changes);
         }
         if (rules.spike() != null && !usage.isEmpty()) {
-            evaluateSpikes(usage.keySet(), dayCalls, changes);
+            evaluateSpikes(usage.keySet(), accepted, changes);
         }
         if (!changes.deleted.isEmpty()) {
             state.delete(changes.deleted);
@@ -148,7 +157,17 @@ public final class FraudDetector {
                 subscribers.addAll(bySub.keySet());
             }
         }
-        if (spans.isEmpty()) {
+        // Only subscribers with enough such calls in the whole span can hold (counted in the store, which has this
+        // batch's calls already): their calls are read, not every subscriber's.
+        subscribers.clear();
+        for (var entry : spans.entrySet()) {
+            WindowRule r = entry.getKey();
+            int needed = r.doubleWeightPrefixes().isEmpty() ? r.minCalls() : (r.minCalls() + 1) / 2;
+            Set<String> able = state.subscribersWith(from, to, r.internationalOnly(), r.maxBillsec(), needed);
+            entry.getValue().keySet().retainAll(able);
+            subscribers.addAll(entry.getValue().keySet());
+        }
+        if (subscribers.isEmpty()) {
             return;
         }
         Map<String, List<CallEvent>> calls = new HashMap<>();
@@ -183,7 +202,7 @@ public final class FraudDetector {
         }
     }
 
-    private void evaluateSpikes(Set<SubscriberDay> touched, Map<SubscriberDay, List<CallEvent>> dayCalls, Changes changes) {
+    private void evaluateSpikes(Set<SubscriberDay> touched, List<Cdr> accepted, Changes changes) {
         SpikeRule s = rules.spike();
         Set<String> subscribers = new HashSet<>();
         int minDay = Integer.MAX_VALUE;
@@ -193,16 +212,26 @@ public final class FraudDetector {
             minDay = Math.min(minDay, sd.day());
             maxDay = Math.max(maxDay, sd.day());
         }
-        Map<SubscriberDay, DayUsage> usage = state.dailyUsage(subscribers, minDay - s.historyDays(), maxDay + s.historyDays());
-        // A day is judged again when its own calls or those of a day in its history changed.
+        // A day is judged again when its own calls or those of a day in its history changed, and only if it has
+        // the calls a spike needs: first the busy days (few), then the history of their subscribers alone.
         Map<String, Set<Integer>> days = new HashMap<>();
-        for (SubscriberDay sd : touched) {
-            for (int d = sd.day(); d <= sd.day() + s.historyDays(); d++) {
-                if (usage.containsKey(new SubscriberDay(sd.subscriber(), d))) {
-                    days.computeIfAbsent(sd.subscriber(), k -> new java.util.TreeSet<>()).add(d);
-                }
+        int lo = Integer.MAX_VALUE;
+        int hi = Integer.MIN_VALUE;
+        for (SubscriberDay busy : state.busyDays(subscribers, minDay, maxDay + s.historyDays(), s.minCalls())) {
+            boolean affected = false;
+            for (int d = busy.day() - s.historyDays(); d <= busy.day() && !affected; d++) {
+                affected = touched.contains(new SubscriberDay(busy.subscriber(), d));
+            }
+            if (affected) {
+                days.computeIfAbsent(busy.subscriber(), k -> new java.util.TreeSet<>()).add(busy.day());
+                lo = Math.min(lo, busy.day() - s.historyDays());
+                hi = Math.max(hi, busy.day());
             }
         }
+        if (days.isEmpty()) {
+            return;
+        }
+        Map<SubscriberDay, DayUsage> usage = state.dailyUsage(days.keySet(), lo, hi);
         long span = Math.max(DAY, rules.cooldown());
         Map<String, List<FraudAlert>> found = new HashMap<>();
         for (var entry : days.entrySet()) {
@@ -232,7 +261,7 @@ public final class FraudDetector {
                     continue;
                 }
                 long start = day * DAY;
-                List<String> top = topDestinations(dayCalls.getOrDefault(new SubscriberDay(sub, day), List.of()));
+                List<String> top = topDestinations(accepted, sub, day);
                 FraudAlert.Evidence ev = new FraudAlert.Evidence(today.calls(), today.seconds(), 0, top, today.firstKey(),
                         today.lastKey(), today.calls(), medianCalls, medianSeconds, calls.size());
                 found.computeIfAbsent(sub, k -> new ArrayList<>()).add(new FraudAlert(id(sub, s.name(), start), sub, s.name(),
@@ -343,13 +372,49 @@ public final class FraudDetector {
         return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2.0;
     }
 
-    private static List<String> topDestinations(List<CallEvent> calls) {
+    /** The three destinations this batch's calls of {@code sub} on {@code day} went to most (a spike is rare: a scan). */
+    private static List<String> topDestinations(List<Cdr> accepted, String sub, int day) {
         Map<String, Integer> counts = new TreeMap<>();
-        for (CallEvent e : calls) {
-            counts.merge(e.callee(), 1, Integer::sum);
+        for (Cdr c : accepted) {
+            if (c.caller().text().equals(sub) && Math.floorDiv(c.times().start(), DAY) == day) {
+                counts.merge(c.callee().text(), 1, Integer::sum);
+            }
         }
         return counts.entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
                 .limit(3).map(Map.Entry::getKey).toList();
+    }
+
+    /** A subscriber-day's calls of one batch, folded as {@link DayUsage#plus} would (first and last by start, then key). */
+    private static final class DayFold {
+        long calls;
+        long seconds;
+        long firstStart = Long.MAX_VALUE;
+        Cdr first;
+        long lastStart = Long.MIN_VALUE;
+        Cdr last;
+
+        void add(Cdr c, long start, long billsec) {
+            calls++;
+            seconds += billsec;
+            if (start < firstStart || (start == firstStart && keyOrder(c, first) < 0)) {
+                firstStart = start;
+                first = c;
+            }
+            if (start > lastStart || (start == lastStart && keyOrder(c, last) > 0)) {
+                lastStart = start;
+                last = c;
+            }
+        }
+
+        /** The order of the keys' hex text: unsigned, high half first. */
+        private static int keyOrder(Cdr a, Cdr b) {
+            int hi = Long.compareUnsigned(a.key().hi(), b.key().hi());
+            return hi != 0 ? hi : Long.compareUnsigned(a.key().lo(), b.key().lo());
+        }
+
+        DayUsage usage() {
+            return new DayUsage(calls, seconds, firstStart, first.key().hex(), lastStart, last.key().hex());
+        }
     }
 }

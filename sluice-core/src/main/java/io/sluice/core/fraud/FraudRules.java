@@ -49,7 +49,28 @@ public record FraudRules(List<WindowRule> windows, SpikeRule spike, long cooldow
         return w;
     }
 
-    /** The longest billsec a windowed rule looks at on its own terms (-1 when one looks at every call). */
+    /** The longest billsec a windowed rule that is not about international calls looks at (-1: none; MAX: every call). */
+    long longestShortCall() {
+        long max = -1;
+        for (WindowRule r : windows) {
+            if (!r.internationalOnly()) {
+                max = Math.max(max, r.maxBillsec() < 0 ? Long.MAX_VALUE : r.maxBillsec());
+            }
+        }
+        return max;
+    }
+
+    /** Whether a windowed rule looks at international calls of any length. */
+    boolean anyInternationalOnly() {
+        for (WindowRule r : windows) {
+            if (r.internationalOnly()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether some windowed rule looks at this call: it is kept for them. */
     boolean keeps(CallEvent e) {
         for (WindowRule r : windows) {
             if (r.qualifies(e)) {

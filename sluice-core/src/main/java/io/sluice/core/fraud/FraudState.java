@@ -24,8 +24,21 @@ public interface FraudState {
     /** The kept calls of these subscribers that started in {@code [from, to]} (epoch seconds), in any order. */
     List<CallEvent> calls(Set<String> subscribers, long from, long to);
 
+    /**
+     * The subscribers with at least {@code minCalls} kept calls in {@code [from, to]} that are international (when
+     * {@code internationalOnly}) and billed at most {@code maxBillsec} seconds (unless it is negative): those a windowed
+     * rule can hold for, found before their calls are read. It may answer more subscribers than that, never fewer.
+     */
+    Set<String> subscribersWith(long from, long to, boolean internationalOnly, long maxBillsec, int minCalls);
+
     /** Calls and billed seconds per subscriber and UTC day (days since 1970-01-01) in {@code [fromDay, toDay]}. */
     Map<SubscriberDay, DayUsage> dailyUsage(Set<String> subscribers, int fromDay, int toDay);
+
+    /**
+     * The subscriber-days among these subscribers in {@code [fromDay, toDay]} with at least {@code minCalls} calls: the
+     * only days a usage spike can hold on, found without reading every quiet day.
+     */
+    Set<SubscriberDay> busyDays(Set<String> subscribers, int fromDay, int toDay, long minCalls);
 
     /**
      * The stored alerts of {@code rule} for these subscribers whose holding, {@code [firstHeld, heldUntil]}, overlaps

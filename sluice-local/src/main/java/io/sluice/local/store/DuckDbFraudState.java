@@ -21,8 +21,9 @@ import org.duckdb.DuckDBAppender;
  * The fraud rules' state in the embedded store (CDR-10): tables {@code fraud_calls}, {@code fraud_usage} and
  * {@code fraud_alerts} of schema version 5. It writes on the store's one connection, so inside a batch's transaction
  * the calls, usage and alerts it changes commit or vanish with the batch's dedup claims (CDR-8). Rows go in through
- * DuckDB's appender into a temporary table, then one set-based statement: a batch of 100,000 calls is two statements,
- * not 100,000.
+ * staging CSV files (calls and usage once per batch id, {@code batch_marks}); reads load the subscribers into a
+ * temporary table to join with. {@code fraud_calls} has no key index (an index probe per row costs more than the
+ * whole rule): the same key recorded by two batches, which de-duplication never lets happen, is read once.
  */
 public final class DuckDbFraudState implements FraudState {
     private static final String ALERT_COLUMNS = FraudAlertQueries.COLUMNS;
@@ -36,42 +37,35 @@ public final class DuckDbFraudState implements FraudState {
     @Override
     public void record(BatchId batch, List<CallEvent> calls, Map<SubscriberDay, DayUsage> usage) {
         try (Statement s = store.connection().createStatement()) {
-            if (!calls.isEmpty()) {
-                s.execute("CREATE OR REPLACE TEMP TABLE fraud_calls_in AS SELECT * FROM fraud_calls LIMIT 0");
-                try (DuckDBAppender a = store.connection().createAppender("temp", "main", "fraud_calls_in")) {
+            // Once per batch (a replayed batch adds nothing); the same key in two batches is read once (calls()). Rows
+            // go through a staging CSV file, DuckDB's fast way in (StagingFile), not the appender.
+            java.nio.file.Path dir = store.dataDir().resolve("staging");
+            String csv = ", header = false, quote = '\"', escape = '\"', allow_quoted_nulls = false, auto_detect = false)";
+            if (!calls.isEmpty() && BatchMarks.firstTime(store, "fraud-calls", batch)) {
+                StagingFile f = new StagingFile(dir.resolve("fraud-calls.csv"));
+                try (f) {
                     for (CallEvent e : calls) {
-                        a.beginRow();
-                        a.append(e.key());
-                        a.append(e.subscriber());
-                        a.append(e.start());
-                        a.append(e.callee());
-                        a.append(e.billsec());
-                        a.append(e.international());
-                        a.append(batch.value());
-                        a.endRow();
+                        f.str(e.key()).str(e.subscriber()).num(e.start()).str(e.callee()).num(e.billsec()).bool(e.international())
+                                .endRow();
                     }
                 }
-                // A key kept already (a replayed batch on the AWS strategy, the same call twice) changes nothing.
-                s.execute("INSERT OR IGNORE INTO fraud_calls SELECT DISTINCT ON (record_key) * FROM fraud_calls_in");
-                s.execute("DROP TABLE fraud_calls_in");
+                s.execute("INSERT INTO fraud_calls SELECT *, '" + batch.value().replace("'", "''") + "' FROM read_csv("
+                        + f.sqlLiteral() + ", columns = {'record_key': 'VARCHAR', 'subscriber': 'VARCHAR', 'start': 'BIGINT', "
+                        + "'callee': 'VARCHAR', 'billsec': 'BIGINT', 'international': 'BOOLEAN'}" + csv);
             }
             if (!usage.isEmpty() && BatchMarks.firstTime(store, "fraud-usage", batch)) {
-                try (DuckDBAppender a = store.connection().createAppender("fraud_usage")) {
+                StagingFile f = new StagingFile(dir.resolve("fraud-usage.csv"));
+                try (f) {
                     for (var e : usage.entrySet()) {
                         DayUsage u = e.getValue();
-                        a.beginRow();
-                        a.append(e.getKey().subscriber());
-                        a.append(e.getKey().day());
-                        a.append(u.calls());
-                        a.append(u.seconds());
-                        a.append(u.firstStart());
-                        a.append(u.firstKey());
-                        a.append(u.lastStart());
-                        a.append(u.lastKey());
-                        a.append(batch.value());
-                        a.endRow();
+                        f.str(e.getKey().subscriber()).num(e.getKey().day()).num(u.calls()).num(u.seconds()).num(u.firstStart())
+                                .str(u.firstKey()).num(u.lastStart()).str(u.lastKey()).endRow();
                     }
                 }
+                s.execute("INSERT INTO fraud_usage SELECT *, '" + batch.value().replace("'", "''") + "' FROM read_csv("
+                        + f.sqlLiteral() + ", columns = {'subscriber': 'VARCHAR', 'day': 'INTEGER', 'calls': 'BIGINT', "
+                        + "'seconds': 'BIGINT', 'first_start': 'BIGINT', 'first_key': 'VARCHAR', 'last_start': 'BIGINT', "
+                        + "'last_key': 'VARCHAR'}" + csv);
             }
         } catch (SQLException e) {
             throw new StoreException("Cannot keep the fraud rules' state of batch " + batch.value() + ": "
@@ -102,8 +96,8 @@ public final class DuckDbFraudState implements FraudState {
             subscribers(subscribers);
             List<CallEvent> out = new ArrayList<>();
             try (PreparedStatement p = store.connection().prepareStatement(
-                    "SELECT c.subscriber, c.start, c.callee, c.billsec, c.international, c.record_key FROM fraud_calls c "
-                            + "JOIN fraud_subs_in USING (subscriber) WHERE c.start BETWEEN ? AND ?")) {
+                    "SELECT DISTINCT ON (c.record_key) c.subscriber, c.start, c.callee, c.billsec, c.international, c.record_key "
+                            + "FROM fraud_calls c JOIN fraud_subs_in USING (subscriber) WHERE c.start BETWEEN ? AND ?")) {
                 p.setLong(1, from);
                 p.setLong(2, to);
                 try (ResultSet rs = p.executeQuery()) {
@@ -111,6 +105,30 @@ public final class DuckDbFraudState implements FraudState {
                         out.add(new CallEvent(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getBoolean(5),
                                 rs.getString(6)));
                     }
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("Cannot read the fraud rules' calls: " + LocalStore.firstLine(e.getMessage()), e);
+        }
+    }
+
+    @Override
+    public Set<String> subscribersWith(long from, long to, boolean internationalOnly, long maxBillsec, int minCalls) {
+        // One aggregate over the span, no join: the answer is the few busy subscribers, not their calls.
+        try (PreparedStatement p = store.connection().prepareStatement(
+                "SELECT subscriber FROM fraud_calls WHERE start BETWEEN ? AND ? AND (NOT ? OR international) AND (? < 0 OR billsec <= ?) "
+                        + "GROUP BY subscriber HAVING count(*) >= ?")) {
+            p.setLong(1, from);
+            p.setLong(2, to);
+            p.setBoolean(3, internationalOnly);
+            p.setLong(4, maxBillsec);
+            p.setLong(5, maxBillsec);
+            p.setInt(6, minCalls);
+            Set<String> out = new java.util.HashSet<>();
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
                 }
             }
             return out;
@@ -137,6 +155,32 @@ public final class DuckDbFraudState implements FraudState {
                         DayUsage u = new DayUsage(rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getString(6), rs.getLong(7),
                                 rs.getString(8));
                         out.merge(new SubscriberDay(rs.getString(1), rs.getInt(2)), u, DayUsage::plus);
+                    }
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("Cannot read the fraud rules' daily usage: " + LocalStore.firstLine(e.getMessage()), e);
+        }
+    }
+
+    @Override
+    public Set<SubscriberDay> busyDays(Set<String> subscribers, int fromDay, int toDay, long minCalls) {
+        if (subscribers.isEmpty()) {
+            return Set.of();
+        }
+        // Busy days are few: found over every subscriber of the days (one aggregate, no join) and kept for these.
+        try (PreparedStatement p = store.connection().prepareStatement(
+                "SELECT subscriber, day FROM fraud_usage WHERE day BETWEEN ? AND ? GROUP BY subscriber, day HAVING sum(calls) >= ?")) {
+            p.setInt(1, fromDay);
+            p.setInt(2, toDay);
+            p.setLong(3, minCalls);
+            Set<SubscriberDay> out = new java.util.HashSet<>();
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    String sub = rs.getString(1);
+                    if (subscribers.contains(sub)) {
+                        out.add(new SubscriberDay(sub, rs.getInt(2)));
                     }
                 }
             }

@@ -221,7 +221,7 @@ public final class LocalStore implements AutoCloseable {
      */
     private static final String[] SCHEMA_V5 = {
         """
-        CREATE TABLE IF NOT EXISTS fraud_calls(record_key VARCHAR PRIMARY KEY, subscriber VARCHAR NOT NULL, start BIGINT NOT NULL,
+        CREATE TABLE IF NOT EXISTS fraud_calls(record_key VARCHAR NOT NULL, subscriber VARCHAR NOT NULL, start BIGINT NOT NULL,
             callee VARCHAR NOT NULL, billsec BIGINT NOT NULL, international BOOLEAN NOT NULL, batch_id VARCHAR NOT NULL)""",
         """
         CREATE TABLE IF NOT EXISTS fraud_usage(subscriber VARCHAR NOT NULL, day INTEGER NOT NULL, calls BIGINT NOT NULL,

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --rules} changes the thresholds; a webhook down fails no ingest and gets the alert later.
  */
 class FraudAlertsCliTest {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final LocalDateTime T0 = LocalDateTime.of(2026, 11, 18, 9, 0, 0);
     private static final String SUB = "+12125550100";
 
@@ -89,28 +87,14 @@ class FraudAlertsCliTest {
         return err.toString(StandardCharsets.UTF_8);
     }
 
-    private static String q(String v) {
-        return '"' + v + '"';
-    }
-
     private static String answered(String src, String dst, LocalDateTime start, int talk, String id) {
-        return String.join(",", q("acme"), q(src), q(dst), q("from-internal"), q(src), q("SIP/a-1"), q("SIP/carrier-2"), q("Dial"),
-                q("SIP/carrier/" + dst), q(STAMP.format(start)), q(STAMP.format(start.plusSeconds(3))),
-                q(STAMP.format(start.plusSeconds(3 + talk))), Integer.toString(3 + talk), Integer.toString(talk), q("ANSWERED"),
-                q("DOCUMENTATION"), q(id), q(""));
+        return BurstLines.answered(src, dst, start, talk, id);
     }
 
     /** {@code n} calls to London two minutes apart from {@link #SUB}, and a few domestic ones of others. */
     private Path burstFile(String name, int n, LocalDateTime from) throws Exception {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            b.append(answered(SUB, "+44207946" + String.format("%04d", i), from.plusMinutes(2L * i), 90, name + ".b" + i)).append('\n');
-        }
-        for (int i = 0; i < 5; i++) {
-            b.append(answered("+1212555" + (3000 + i), "+12125550" + (200 + i), from.plusMinutes(i), 60, name + ".d" + i)).append('\n');
-        }
         Path f = dir.resolve(name);
-        Files.writeString(f, b.toString());
+        Files.writeString(f, BurstLines.burst(SUB, n, from, name));
         return f;
     }
 

@@ -559,6 +559,37 @@ class LocalRuntimeTest {
     }
 
     @Test
+    @DisplayName("CDR-10: sluice up runs the fraud rules; GET /v1/alerts and 'sluice alerts list' show one alert, sent once, "
+            + "however often the body comes")
+    void fraudAlertsThroughTheRunningProcess() throws Exception {
+        List<io.sluice.core.pipeline.Notifier.Alert> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        rt = LocalRuntime.start(UpConfig.defaults(dataDir).withPort(0).withInbox(Duration.ofMillis(50), Duration.ofMillis(150)),
+                m -> { }, WorkerHooks.NONE, sent::add);
+        String body = io.sluice.local.alerts.BurstLines.burst("+12125550100", 12, java.time.LocalDateTime.of(2026, 11, 18, 9, 0), "up");
+        JsonNode first = outcome(json(post("text/csv", body)).path("ingest_id").asText());
+        assertThat(first.path("accepted").asLong()).isEqualTo(17);
+        await("the alert to be sent", () -> !sent.isEmpty());
+
+        JsonNode again = outcome(json(post("text/csv", body)).path("ingest_id").asText());
+        assertThat(again.path("duplicates").asLong()).isEqualTo(17);
+        JsonNode alerts = json(get("/v1/alerts")).path("alerts");
+        assertThat(alerts).singleElement().satisfies(a -> {
+            assertThat(a.path("subscriber").asText()).isEqualTo("+12125550100");
+            assertThat(a.path("rule").asText()).isEqualTo("international-burst");
+            assertThat(a.path("evidence").path("calls").asInt()).isEqualTo(10);
+        });
+        assertThat(json(get("/v1/alerts?rule=usage-spike")).path("alerts")).isEmpty();
+        assertThat(get("/v1/alerts?from=yesterday").statusCode()).isEqualTo(400);
+        assertThat(sent).singleElement().satisfies(a -> assertThat(a.attributes()).containsEntry("state", "raised"));
+
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        assertThat(cli(out, err, "alerts", "list", "--data-dir", dataDir.toString(), "--json")).as(err.toString()).isZero();
+        assertThat(JSON.readTree(out.toString())).singleElement()
+                .satisfies(a -> assertThat(a.path("window_end").asText()).isEqualTo("2026-11-18T09:18:00Z"));
+    }
+
+    @Test
     @DisplayName("issue 22 item 7: 'sluice records' while sluice up runs asks its API, with the same filters and the same cut")
     void recordsGoThroughTheRunningProcess() throws Exception {
         start();

@@ -42,11 +42,40 @@ public final class InMemoryFraudState implements FraudState {
     }
 
     @Override
+    public synchronized Set<String> subscribersWith(long from, long to, boolean internationalOnly, long maxBillsec, int minCalls) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (CallEvent e : calls.values()) {
+            if (e.start() >= from && e.start() <= to && (!internationalOnly || e.international())
+                    && (maxBillsec < 0 || e.billsec() <= maxBillsec)) {
+                counts.merge(e.subscriber(), 1, Integer::sum);
+            }
+        }
+        Set<String> out = new HashSet<>();
+        counts.forEach((sub, n) -> {
+            if (n >= minCalls) {
+                out.add(sub);
+            }
+        });
+        return out;
+    }
+
+    @Override
     public synchronized Map<SubscriberDay, DayUsage> dailyUsage(Set<String> subscribers, int fromDay, int toDay) {
         Map<SubscriberDay, DayUsage> out = new HashMap<>();
         usage.forEach((k, v) -> {
             if (subscribers.contains(k.subscriber()) && k.day() >= fromDay && k.day() <= toDay) {
                 out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public synchronized Set<SubscriberDay> busyDays(Set<String> subscribers, int fromDay, int toDay, long minCalls) {
+        Set<SubscriberDay> out = new java.util.HashSet<>();
+        dailyUsage(subscribers, fromDay, toDay).forEach((k, v) -> {
+            if (v.calls() >= minCalls) {
+                out.add(k);
             }
         });
         return out;

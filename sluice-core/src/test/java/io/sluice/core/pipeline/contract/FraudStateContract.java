@@ -47,6 +47,11 @@ public abstract class FraudStateContract {
         assertThat(s.calls(Set.of(B), T + 51, T + 9999)).isEmpty();
         CallEvent back = s.calls(Set.of(B), T, T + 50).get(0);
         assertThat(back).isEqualTo(call(B, T + 50, key(3)));
+        // A has two calls in [T, T + 100] and three in all (key 2 twice is one); B one. All international, billed 3 s.
+        assertThat(s.subscribersWith(T, T + 7200, true, -1, 3)).containsExactly(A);
+        assertThat(s.subscribersWith(T, T + 100, true, 5, 2)).containsExactly(A);
+        assertThat(s.subscribersWith(T, T + 7200, false, 5, 1)).containsExactlyInAnyOrder(A, B);
+        assertThat(s.subscribersWith(T, T + 7200, false, 2, 1)).as("billed over 2 s").isEmpty();
     }
 
     @Test
@@ -63,6 +68,10 @@ public abstract class FraudStateContract {
         assertThat(u.get(d)).isEqualTo(new DayUsage(5, 35, T + 5, key(7), T + 90, key(6)));
         assertThat(s.dailyUsage(Set.of(A), 19_990, 20_010)).hasSize(2);
         assertThat(s.dailyUsage(Set.of(B), 19_990, 20_010)).isEmpty();
+        // Busy days count a day's calls over every batch: 3 + 2 on day 20000.
+        assertThat(s.busyDays(Set.of(A, B), 19_990, 20_010, 5)).containsExactly(d);
+        assertThat(s.busyDays(Set.of(A, B), 19_990, 20_010, 6)).isEmpty();
+        assertThat(s.busyDays(Set.of(A), 20_001, 20_010, 1)).containsExactly(new SubscriberDay(A, 20_001));
     }
 
     @Test
