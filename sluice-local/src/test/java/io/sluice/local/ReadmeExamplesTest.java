@@ -86,7 +86,11 @@ public class ReadmeExamplesTest {
             if (args.get(0).equals("report")) {
                 assertThat(r.out().lines().count()).as("the report has rows:\n" + r.out()).isGreaterThan(3);
             }
+            if (args.get(0).equals("alerts")) {
+                // CDR-10: the generator's premium-rate bursts, as the README says.
+                assertThat(r.out()).as("the alerts:\n" + r.out()).contains("international-burst");
+            }
         }
-        assertThat(names).contains("generate", "ingest", "report", "dlq");
+        assertThat(names).contains("generate", "ingest", "report", "dlq", "alerts");
     }
 }

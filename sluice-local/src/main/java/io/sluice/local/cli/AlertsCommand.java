@@ -116,7 +116,8 @@ final class AlertsCommand implements Runnable {
         private static String evidence(JsonNode e) {
             StringBuilder b = new StringBuilder(e.path("calls").asText()).append(" calls");
             if (e.has("destinations")) {
-                b.append(" to ").append(e.path("destinations").asText()).append(" destinations");
+                b.append(" to ").append(e.path("destinations").asText()).append(" destinations (peak ")
+                        .append(e.path("peak_calls").asText()).append(" calls)");
             }
             if (e.has("median_calls")) {
                 b.append(", ").append(e.path("seconds").asText()).append(" s (median ").append(e.path("median_calls").asText())

@@ -155,7 +155,7 @@ class FraudAlertsCliTest {
         assertThat(alerts(data, "--to", "2026-11-17")).isEmpty();
         assertThat(alerts(data, "--from", "2026-11-18", "--to", "2026-11-18")).hasSize(1);
         assertThat(run("alerts", "list", "--data-dir=" + data)).isZero();
-        assertThat(stdout()).contains("international-burst", SUB, "10 calls to 10 destinations");
+        assertThat(stdout()).contains("international-burst", SUB, "10 calls to 10 destinations (peak 12 calls)");
         assertThat(run("alerts", "list", "--data-dir=" + data, "--rule", "fraud")).isEqualTo(2);
         assertThat(stderr()).contains("--rule 'fraud' is no rule");
     }
