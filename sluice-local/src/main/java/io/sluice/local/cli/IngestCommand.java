@@ -124,6 +124,7 @@ final class IngestCommand implements Callable<Integer> {
         }
         if (json) {
             ObjectNode o = toJson(s);
+            o.put("alert_notifications_sent", alertsSent);
             if (dryRun) {
                 o.put("dry_run", true);
             }
@@ -148,6 +149,9 @@ final class IngestCommand implements Callable<Integer> {
                 out.print("dry run, nothing changed: ");
             }
             out.println(summaryLine(s));
+            if (alertsSent > 0) {
+                out.println("fraud alerts: " + alertsSent + " notification(s) sent (see 'sluice alerts list')");
+            }
         }
         return s.clean() ? ExitCodes.OK : ExitCodes.REJECTED;
     }
@@ -172,11 +176,14 @@ final class IngestCommand implements Callable<Integer> {
                 s = job.run(paths);
             }
             reprocessed = job.reprocessed();
+            alertsSent = job.alertsSent();
         }
         return s;
     }
 
     private List<IngestJob.Reprocessed> reprocessed = List.of();
+    /** Fraud alert notifications (raises and clears) this run sent, on the console and to the webhook. */
+    private long alertsSent;
 
     private static void progress(ObjectNode o, io.sluice.core.intake.InputManifest.Progress p) {
         o.put("records_in", p.recordsIn());

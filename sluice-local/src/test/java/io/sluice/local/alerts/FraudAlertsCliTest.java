@@ -117,6 +117,7 @@ class FraudAlertsCliTest {
 
         assertThat(run("ingest", "--data-dir", data, "--alert-webhook", hookUrl(), file.toString())).as(stderr()).isZero();
         assertThat(stderr()).contains("sluice: ALERT Sluice fraud: international-burst for " + SUB);
+        assertThat(stdout()).contains("fraud alerts: 1 notification(s) sent (see 'sluice alerts list')");
         assertThat(posted).singleElement().satisfies(p -> {
             assertThat(p.path("subject").asText()).isEqualTo("Sluice fraud: international-burst for " + SUB);
             assertThat(p.path("attributes").path("rule").asText()).isEqualTo("international-burst");
@@ -149,6 +150,7 @@ class FraudAlertsCliTest {
         Files.writeString(copy, "\n", java.nio.file.StandardOpenOption.APPEND);
         assertThat(run("ingest", "--data-dir", data, "--json", "--alert-webhook", hookUrl(), copy.toString())).isZero();
         assertThat(new ObjectMapper().readTree(stdout()).path("duplicates").asLong()).isEqualTo(17);
+        assertThat(new ObjectMapper().readTree(stdout()).path("alert_notifications_sent").asLong()).isZero();
         assertThat(posted).hasSize(1);
 
         assertThat(alerts(data, "--rule", "short-call-flood")).isEmpty();
