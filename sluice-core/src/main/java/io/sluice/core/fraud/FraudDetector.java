@@ -88,24 +88,23 @@ public final class FraudDetector {
         }
         Map<SubscriberDay, DayUsage> usage = new HashMap<>(folds.size() * 2);
         folds.forEach((sd, f) -> usage.put(sd, f.usage()));
-        if (kept.isEmpty() && usage.isEmpty()) {
-            return Result.NONE;
-        }
-        state.record(batch, kept, usage);
-
         Changes changes = new Changes();
-        if (!kept.isEmpty() && !rules.windows().isEmpty()) {
-            evaluateWindows(kept, changes);
+        if (!kept.isEmpty() || !usage.isEmpty()) {
+            state.record(batch, kept, usage);
+            if (!kept.isEmpty() && !rules.windows().isEmpty()) {
+                evaluateWindows(kept, changes);
+            }
+            if (rules.spike() != null && !usage.isEmpty()) {
+                evaluateSpikes(usage.keySet(), accepted, changes);
+            }
+            if (!changes.deleted.isEmpty()) {
+                state.delete(changes.deleted);
+            }
+            if (!changes.saved.isEmpty()) {
+                state.save(changes.saved.values());
+            }
         }
-        if (rules.spike() != null && !usage.isEmpty()) {
-            evaluateSpikes(usage.keySet(), accepted, changes);
-        }
-        if (!changes.deleted.isEmpty()) {
-            state.delete(changes.deleted);
-        }
-        if (!changes.saved.isEmpty()) {
-            state.save(changes.saved.values());
-        }
+        // Every accepted call moves event time on, kept by a rule or not: alerts it passes clear.
         List<FraudAlert> closing = state.closingBy(watermark);
         if (!closing.isEmpty()) {
             state.save(closing.stream().map(FraudAlert::withCleared).toList());

@@ -124,6 +124,18 @@ class FraudDetectorTest {
     }
 
     @Test
+    void aBatchNoRuleKeepsStillMovesEventTimeOnAndClears() {
+        // usage-spike off: a long domestic call is kept by no rule and adds no usage, yet its start is event time.
+        InMemoryFraudState s = new InMemoryFraudState();
+        FraudRules noSpike = FraudRules.parse(java.util.Map.of("usage-spike.enabled", "false"));
+        FraudDetector d = new FraudDetector(noSpike, s);
+        d.evaluate(new BatchId("b1"), burst(SUB, T0, 12, 60));
+        FraudDetector.Result r = d.evaluate(new BatchId("b2"), List.of(domestic("+15550100999", T0 + 8 * HOUR, 1, true, 600)));
+        assertThat(r.cleared()).isEqualTo(1);
+        assertThat(s.all()).singleElement().satisfies(a -> assertThat(a.cleared()).isTrue());
+    }
+
+    @Test
     void aNotifierDownLeavesTheAlertOwedForTheNextRound() {
         InMemoryFraudState s = new InMemoryFraudState();
         detector(s).evaluate(new BatchId("b1"), burst(SUB, T0, 12, 60));
