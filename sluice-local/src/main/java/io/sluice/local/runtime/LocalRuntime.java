@@ -24,6 +24,8 @@ import java.util.function.Consumer;
 public final class LocalRuntime implements AutoCloseable {
     /** How long the worker stays idle before writing pending archive rows as Parquet. */
     private static final long IDLE_FLUSH_NANOS = TimeUnit.SECONDS.toNanos(3);
+    /** While idle, how often fraud alerts still owed (a webhook that was down, a restart) are sent again (CDR-10). */
+    static final long ALERT_RETRY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
     private static final long FLUSH_ROWS = 2_000_000;
     private static final long APPLY_BATCH_BYTES = 8L << 20;
     private static final long PURGE_EVERY_NANOS = TimeUnit.MINUTES.toNanos(10);
@@ -192,6 +194,7 @@ public final class LocalRuntime implements AutoCloseable {
     private void loop() {
         long lastPoll = 0;
         long lastPurge = System.nanoTime();
+        long lastAlertRetry = System.nanoTime() - ALERT_RETRY_NANOS; // at the first idle moment: what a restart left owed
         long backoff = 0;
         while (!stopping) {
             try {
@@ -215,6 +218,13 @@ public final class LocalRuntime implements AutoCloseable {
                     if (dirty && System.nanoTime() - lastWork >= IDLE_FLUSH_NANOS) {
                         pipeline.flush();
                         dirty = false;
+                    }
+                    if (System.nanoTime() - lastAlertRetry >= ALERT_RETRY_NANOS) {
+                        lastAlertRetry = System.nanoTime();
+                        var delivery = pipeline.deliverAlerts();
+                        if (delivery.failure() != null) {
+                            stats.error("alerts", "fraud alerts not sent: " + delivery.failure().getMessage());
+                        }
                     }
                     if (System.nanoTime() - lastPurge >= Math.min(PURGE_EVERY_NANOS, config.ingestRetention().toNanos())) {
                         lastPurge = System.nanoTime();

@@ -590,6 +590,27 @@ class LocalRuntimeTest {
     }
 
     @Test
+    @DisplayName("CDR-10: an alert the notifier could not take is sent again while sluice up is idle, once")
+    void anOwedAlertIsSentWhileIdle() throws Exception {
+        List<io.sluice.core.pipeline.Notifier.Alert> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        rt = LocalRuntime.start(UpConfig.defaults(dataDir).withPort(0).withInbox(Duration.ofMillis(50), Duration.ofMillis(150)),
+                m -> { }, WorkerHooks.NONE, a -> {
+                    if (refused.getAndIncrement() == 0) {
+                        throw new IllegalStateException("webhook down");
+                    }
+                    sent.add(a);
+                });
+        String body = io.sluice.local.alerts.BurstLines.burst("+12125550100", 12, java.time.LocalDateTime.of(2026, 11, 18, 9, 0), "idle");
+        outcome(json(post("text/csv", body)).path("ingest_id").asText());
+        // No more traffic: the worker's idle round sends it.
+        await("the owed alert to be sent", () -> !sent.isEmpty());
+        assertThat(refused.get()).isGreaterThanOrEqualTo(2);
+        assertThat(sent).singleElement().satisfies(a -> assertThat(a.attributes()).containsEntry("rule", "international-burst"));
+        assertThat(json(get("/v1/status")).toString()).contains("fraud alerts not sent: webhook down");
+    }
+
+    @Test
     @DisplayName("issue 22 item 7: 'sluice records' while sluice up runs asks its API, with the same filters and the same cut")
     void recordsGoThroughTheRunningProcess() throws Exception {
         start();
