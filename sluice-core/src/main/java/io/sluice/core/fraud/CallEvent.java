@@ -34,13 +34,9 @@ public record CallEvent(String subscriber, long start, String callee, long bills
 
     /**
      * The event of an accepted record, or null when the rules cannot attribute it to a subscriber (a withheld or
-     * non-E.164 caller: an internal extension is no subscriber to alert on).
+     * non-E.164 caller: an internal extension is no subscriber to alert on); {@code international} as the caller
+     * decided it (from the subscriber's profile, else the number's country).
      */
-    public static CallEvent of(Cdr c) {
-        return of(c, c.international());
-    }
-
-    /** As {@link #of(Cdr)}, with {@code international} decided by the caller (from the subscriber's profile). */
     public static CallEvent of(Cdr c, boolean international) {
         if (!c.caller().e164() || c.caller().text().isEmpty()) {
             return null;

@@ -42,14 +42,6 @@ public final class FraudDetector {
         this.state = java.util.Objects.requireNonNull(state, "state");
     }
 
-    public FraudRules rules() {
-        return rules;
-    }
-
-    public FraudState state() {
-        return state;
-    }
-
     /** What one evaluation changed: alerts raised (new) and cleared. */
     public record Result(int raised, int cleared) {
         public static final Result NONE = new Result(0, 0);

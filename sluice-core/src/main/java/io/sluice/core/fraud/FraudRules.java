@@ -18,6 +18,9 @@ import java.util.TreeSet;
 public record FraudRules(List<WindowRule> windows, SpikeRule spike, long cooldown) {
 
     public static final long DEFAULT_COOLDOWN = 6 * 3600;
+    /** Every rule's name, as alerts carry it. */
+    public static final List<String> RULE_NAMES = List.of(WindowRule.INTERNATIONAL_BURST, WindowRule.SHORT_CALL_FLOOD,
+            SpikeRule.USAGE_SPIKE);
 
     public FraudRules {
         windows = List.copyOf(windows);
@@ -38,15 +41,6 @@ public record FraudRules(List<WindowRule> windows, SpikeRule spike, long cooldow
 
     public boolean any() {
         return !windows.isEmpty() || spike != null;
-    }
-
-    /** The longest window of the windowed rules, 0 when there are none. */
-    public long longestWindow() {
-        long w = 0;
-        for (WindowRule r : windows) {
-            w = Math.max(w, r.windowSeconds());
-        }
-        return w;
     }
 
     /** The longest billsec a windowed rule that is not about international calls looks at (-1: none; MAX: every call). */

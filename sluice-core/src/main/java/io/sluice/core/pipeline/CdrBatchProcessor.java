@@ -91,11 +91,6 @@ public final class CdrBatchProcessor {
         return fraud;
     }
 
-    /** The same processor with these fraud rules (null: none). */
-    public CdrBatchProcessor withFraud(FraudDetector detector) {
-        return new CdrBatchProcessor(config, profiles, strategy, archive, deadLetters, detector);
-    }
-
     public BatchOutcome process(BatchId id, CdrParser parser, List<RawRecord> records) {
         return commit(prepare(id, parser, records));
     }

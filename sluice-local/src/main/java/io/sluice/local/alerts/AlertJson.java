@@ -26,7 +26,7 @@ public final class AlertJson {
         FraudAlert.Evidence e = a.evidence();
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("calls", e.calls());
-        if (a.rule().equals("usage-spike")) {
+        if (a.rule().equals(io.sluice.core.fraud.SpikeRule.USAGE_SPIKE)) {
             ev.put("seconds", e.seconds());
             ev.put("median_calls", e.baselineCalls());
             ev.put("median_seconds", e.baselineSeconds());

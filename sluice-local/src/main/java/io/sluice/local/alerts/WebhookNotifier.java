@@ -34,10 +34,6 @@ public final class WebhookNotifier implements Notifier {
         this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    public URI url() {
-        return url;
-    }
-
     @Override
     public void notify(Alert alert) {
         ObjectNode o = JSON.createObjectNode();

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
             + "subscriber and rule, stored, and sent to the console (and --alert-webhook)."},
         subcommands = {AlertsCommand.ListAlerts.class})
 final class AlertsCommand implements Runnable {
-    static final List<String> RULES = List.of("international-burst", "short-call-flood", "usage-spike");
+    static final List<String> RULES = io.sluice.core.fraud.FraudRules.RULE_NAMES;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

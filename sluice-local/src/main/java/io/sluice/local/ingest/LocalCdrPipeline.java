@@ -50,11 +50,6 @@ public final class LocalCdrPipeline {
         this.notifier = java.util.Objects.requireNonNull(notifier, "notifier");
     }
 
-    /** The fraud rules' state: the stored alerts ({@code sluice alerts list}, {@code GET /v1/alerts}). */
-    public DuckDbFraudState fraudState() {
-        return fraudState;
-    }
-
     /**
      * Sends the alerts that committed batches raised or cleared and that are still owed (CDR-10). Call it after a
      * commit, outside the transaction; a notifier that fails leaves them owed for the next call.

@@ -40,7 +40,6 @@ public final class DuckDbFraudState implements FraudState {
             // Once per batch (a replayed batch adds nothing); the same key in two batches is read once (calls()). Rows
             // go through a staging CSV file, DuckDB's fast way in (StagingFile), not the appender.
             java.nio.file.Path dir = store.dataDir().resolve("staging");
-            String csv = ", header = false, quote = '\"', escape = '\"', allow_quoted_nulls = false, auto_detect = false)";
             if (!calls.isEmpty() && BatchMarks.firstTime(store, "fraud-calls", batch)) {
                 StagingFile f = new StagingFile(dir.resolve("fraud-calls.csv"));
                 try (f) {
@@ -51,7 +50,7 @@ public final class DuckDbFraudState implements FraudState {
                 }
                 s.execute("INSERT INTO fraud_calls SELECT *, '" + batch.value().replace("'", "''") + "' FROM read_csv("
                         + f.sqlLiteral() + ", columns = {'record_key': 'VARCHAR', 'subscriber': 'VARCHAR', 'start': 'BIGINT', "
-                        + "'callee': 'VARCHAR', 'billsec': 'BIGINT', 'international': 'BOOLEAN'}" + csv);
+                        + "'callee': 'VARCHAR', 'billsec': 'BIGINT', 'international': 'BOOLEAN'}" + StagingFile.READ_OPTIONS);
             }
             if (!usage.isEmpty() && BatchMarks.firstTime(store, "fraud-usage", batch)) {
                 StagingFile f = new StagingFile(dir.resolve("fraud-usage.csv"));
@@ -65,7 +64,7 @@ public final class DuckDbFraudState implements FraudState {
                 s.execute("INSERT INTO fraud_usage SELECT *, '" + batch.value().replace("'", "''") + "' FROM read_csv("
                         + f.sqlLiteral() + ", columns = {'subscriber': 'VARCHAR', 'day': 'INTEGER', 'calls': 'BIGINT', "
                         + "'seconds': 'BIGINT', 'first_start': 'BIGINT', 'first_key': 'VARCHAR', 'last_start': 'BIGINT', "
-                        + "'last_key': 'VARCHAR'}" + csv);
+                        + "'last_key': 'VARCHAR'}" + StagingFile.READ_OPTIONS);
             }
         } catch (SQLException e) {
             throw new StoreException("Cannot keep the fraud rules' state of batch " + batch.value() + ": "
@@ -212,11 +211,6 @@ public final class DuckDbFraudState implements FraudState {
     @Override
     public List<FraudAlert> undelivered() {
         return query("SELECT " + ALERT_COLUMNS + " FROM fraud_alerts WHERE NOT raise_sent OR (cleared AND NOT clear_sent) ORDER BY id");
-    }
-
-    /** Stored alerts, as {@code sluice alerts list} shows them: {@link FraudAlertQueries#list}. */
-    public List<FraudAlert> list(String rule, long from, long to, int limit) {
-        return new FraudAlertQueries(store.connection()).list(rule, from, to, limit);
     }
 
     @Override

@@ -42,7 +42,7 @@ public final class DuckDbUsageStore implements UsageStore {
                     f.str(e.getKey().route()).num(e.getKey().hourEpochSecond()).num(c.attempts).num(c.answered).num(c.seconds).endRow();
                 }
             }
-            String csv = ", header = false, quote = '\"', escape = '\"', allow_quoted_nulls = false, auto_detect = false)";
+            String csv = StagingFile.READ_OPTIONS;
             try (Statement s = store.connection().createStatement()) {
                 s.execute("INSERT INTO usage_daily_delta SELECT msisdn, CAST(to_days(day) + DATE '1970-01-01' AS DATE), calls, answered, seconds, "
                         + "intl_calls, intl_seconds FROM read_csv('" + sql(dir.resolve("usage.csv")) + "', columns = {'msisdn': 'VARCHAR', "

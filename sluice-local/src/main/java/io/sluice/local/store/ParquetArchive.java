@@ -179,8 +179,7 @@ public final class ParquetArchive implements Archive {
         }
         String list = files.stream().map(f -> "'" + stagingDir.resolve(f).toAbsolutePath().toString().replace("'", "''") + "'")
                 .collect(Collectors.joining(", ", "[", "]"));
-        return "SELECT " + ARCHIVE_SELECT + " FROM read_csv(" + list + ", columns = " + STAGED_COLUMNS
-                + ", header = false, quote = '\"', escape = '\"', allow_quoted_nulls = false, auto_detect = false)";
+        return "SELECT " + ARCHIVE_SELECT + " FROM read_csv(" + list + ", columns = " + STAGED_COLUMNS + StagingFile.READ_OPTIONS;
     }
 
     /** Finishes an export or an archive rewrite a crash interrupted: to be called when the store opens, before anything reads the archive. */

@@ -13,6 +13,8 @@ import java.nio.file.Path;
  * are always quoted, with quotes doubled (RFC 4180); numbers and booleans are bare.
  */
 final class StagingFile implements AutoCloseable {
+    /** The rest of a {@code read_csv(path, columns = {...}} call that reads what this class writes, closing it. */
+    static final String READ_OPTIONS = ", header = false, quote = '\"', escape = '\"', allow_quoted_nulls = false, auto_detect = false)";
     private static final int FLUSH_AT = 1 << 16;
     private final Path path;
     private final java.io.FileOutputStream file;
