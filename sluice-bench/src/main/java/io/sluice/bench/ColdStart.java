@@ -40,7 +40,8 @@ public final class ColdStart {
             System.setProperty("aws.accessKeyId", "cold-start");
             System.setProperty("aws.secretAccessKey", "cold-start");
             Map<String, String> env = Map.of("SLUICE_PROFILES_TABLE", "p-dev", "SLUICE_USAGE_TABLE", "u-dev",
-                    "SLUICE_MANIFESTS_TABLE", "m-dev", "SLUICE_DEAD_LETTERS_TABLE", "d-dev", "SLUICE_ERRORS_TABLE", "e-dev",
+                    "SLUICE_MANIFESTS_TABLE", "m-dev", "SLUICE_DEAD_LETTERS_TABLE", "d-dev", "SLUICE_ERRORS_TABLE", "e-dev", "SLUICE_FRAUD_TABLE", "f-dev",
+                    "SLUICE_ALERTS_TOPIC_ARN", "arn:aws:sns:eu-west-1:123456789012:alerts-dev",
                     "SLUICE_ARCHIVE_STREAM", "a-dev", "AWS_REGION", "eu-west-1");
             Wiring.fromEnvironment(env::get);
         }

@@ -24,7 +24,7 @@ public final class TableSchemas {
 
     /** Creates every table (on-demand) unless it exists: for DynamoDB Local, never for a deployed account. */
     public static void createAll(DynamoDbClient client, DynamoTables t) {
-        List<String> names = List.of(t.profiles(), t.usage(), t.manifests(), t.deadLetters(), t.errors());
+        List<String> names = List.of(t.profiles(), t.usage(), t.manifests(), t.deadLetters(), t.errors(), t.fraud());
         for (int i = 0; i < TableKeys.ALL.size(); i++) {
             create(client, request(names.get(i), TableKeys.ALL.get(i)));
         }

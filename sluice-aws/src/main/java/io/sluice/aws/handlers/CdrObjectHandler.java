@@ -65,7 +65,7 @@ public final class CdrObjectHandler implements RequestStreamHandler {
         Counts counts = new Counts();
         if (decoded instanceof ObjectEvent.Direct direct) {
             RuntimeException failure = handle(direct.n(), "eventbridge", event, counts, started);
-            logLine(counts, started, failure);
+            logLine(counts, started, failure, wiring.deliverAlerts(log));
             if (failure != null) {
                 throw failure;
             }
@@ -81,7 +81,7 @@ public final class CdrObjectHandler implements RequestStreamHandler {
                 last = failure;
             }
         }
-        logLine(counts, started, last);
+        logLine(counts, started, last, wiring.deliverAlerts(log));
         BatchResponses.write(output, failed);
     }
 
@@ -147,12 +147,13 @@ public final class CdrObjectHandler implements RequestStreamHandler {
         return null;
     }
 
-    private void logLine(Counts c, long started, RuntimeException failure) {
+    private void logLine(Counts c, long started, RuntimeException failure, int alertsSent) {
         InvocationLog line = new InvocationLog().metric("Objects", c.objects).metric("ObjectsProcessed", c.processed)
                 .metric("ObjectsRejected", c.rejected).metric("ObjectsAlreadyDone", c.alreadyDone)
                 .metric("EventsIgnored", c.ignored).metric("EventsMalformed", c.malformed).metric("ObjectsFailed", c.failed)
                 .metric("RecordsIn", c.recordsIn).metric("Accepted", c.accepted).metric("Rejected", c.rejectedRecords)
-                .metric("Duplicates", c.duplicates).metric("DurationMillis", CdrStreamHandler.millisSince(started));
+                .metric("Duplicates", c.duplicates).metric("FraudAlertsSent", alertsSent)
+                .metric("DurationMillis", CdrStreamHandler.millisSince(started));
         if (!c.rejections.isEmpty()) {
             line.field("rejected_objects", String.join("; ", c.rejections));
         }

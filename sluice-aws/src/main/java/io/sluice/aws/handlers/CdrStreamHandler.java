@@ -52,7 +52,9 @@ public final class CdrStreamHandler implements RequestStreamHandler {
         KinesisBatch.Result r = batch.process(records);
         InvocationLog line = new InvocationLog().metric("KinesisRecords", records.size()).metric("RecordsIn", r.recordsIn())
                 .metric("Accepted", r.accepted()).metric("Rejected", r.rejected()).metric("Duplicates", r.duplicates())
-                .metric("FailedItems", r.failedSequenceNumbers().size());
+                .metric("FailedItems", r.failedSequenceNumbers().size())
+                // Alerts the batch raised go out once it committed; what a topic down left owed goes next time.
+                .metric("FraudAlertsSent", wiring.deliverAlerts(log));
         if (r.failure() != null) {
             String id = wiring.errors().record(wiring.functionName(), Instant.now(), r.failure(), millisSince(started), text(event));
             line.field("error", r.failure().toString()).field("error_id", id)

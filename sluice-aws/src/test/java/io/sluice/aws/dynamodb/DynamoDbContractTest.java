@@ -75,4 +75,35 @@ class DynamoDbContractTest {
             return store;
         }
     }
+
+    @Nested
+    class Fraud extends io.sluice.core.pipeline.contract.FraudStateContract {
+        private final DynamoDbFraudState state = new DynamoDbFraudState(CLIENT, DynamoDbLocal.freshTables(CLIENT).fraud(),
+                java.time.Clock.systemUTC(), new WriteMeter());
+
+        @Override
+        protected io.sluice.core.fraud.FraudState state() {
+            return state;
+        }
+
+        @org.junit.jupiter.api.Test
+        void aDeliveryMarkKeepsWhatAnEvaluationSavedAfterTheAlertWasRead() {
+            var evidence = new io.sluice.core.fraud.FraudAlert.Evidence(10, 0, 3, List.of("+442071234567"), "k1", "k2", 10, 0, 0, 0);
+            var read = new io.sluice.core.fraud.FraudAlert("+15550100001|international-burst|100", "+15550100001",
+                    "international-burst", 50, 100, 100, 100, 22_000, evidence, false, false, false);
+            state.save(List.of(read));
+            var extended = new io.sluice.core.fraud.FraudAlert(read.id(), read.subscriber(), read.rule(), 50, 100, 100, 900,
+                    22_800, evidence.withPeak(14), false, false, false);
+            state.save(List.of(extended));
+
+            state.markDelivered(read);
+
+            var back = state.alerts(java.util.Set.of(read.subscriber()), read.rule(), 0, Long.MAX_VALUE);
+            org.assertj.core.api.Assertions.assertThat(back).containsExactly(
+                    new io.sluice.core.fraud.FraudAlert(read.id(), read.subscriber(), read.rule(), 50, 100, 100, 900, 22_800,
+                            evidence.withPeak(14), false, true, false));
+            org.assertj.core.api.Assertions.assertThat(state.undelivered()).isEmpty();
+            org.assertj.core.api.Assertions.assertThat(state.closingBy(22_800)).extracting(a -> a.id()).containsExactly(read.id());
+        }
+    }
 }

@@ -49,6 +49,17 @@ final class Fixtures {
         return wiring(stores);
     }
 
+    /** The wiring with the default fraud rules over {@code fraud}, their alerts sent to {@code notifier}. */
+    Wiring wiringWithFraud(RecordLedger ledger, io.sluice.core.fraud.FraudState fraud, io.sluice.core.pipeline.Notifier notifier) {
+        ErrorLog errorLog = (fn, at, e, ms, event) -> {
+            errors.add(e);
+            return "err-" + errors.size();
+        };
+        return Wiring.of(CdrPipelineConfig.defaults().withDefaultCountry("GB"), stores, ledger, stores, stores, manifests,
+                new FolderObjectSource(bucketRoot), errorLog, new WriteMeter(), 10_000_000, "sluice-test-fn",
+                io.sluice.core.fraud.FraudRules.defaults(), fraud, notifier);
+    }
+
     /** A usage ledger still throttled after every retry: each commit throws. */
     static RecordLedger ledgerThatStaysDown() {
         return new RecordLedger() {

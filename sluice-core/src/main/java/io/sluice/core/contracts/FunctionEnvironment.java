@@ -11,6 +11,14 @@ public final class FunctionEnvironment {
     public static final String MANIFESTS_TABLE = "SLUICE_MANIFESTS_TABLE";
     public static final String DEAD_LETTERS_TABLE = "SLUICE_DEAD_LETTERS_TABLE";
     public static final String ERRORS_TABLE = "SLUICE_ERRORS_TABLE";
+    public static final String FRAUD_TABLE = "SLUICE_FRAUD_TABLE";
+    /**
+     * The fraud rules (CDR-10): {@code off}, or the rules file's {@code key=value} pairs separated by {@code ;} (what
+     * it leaves out keeps its default; unset: every rule at its default).
+     */
+    public static final String FRAUD_RULES = "SLUICE_FRAUD_RULES";
+    /** The SNS topic fraud alerts are published to (unset: alerts are stored, not sent). */
+    public static final String ALERTS_TOPIC = "SLUICE_ALERTS_TOPIC_ARN";
     /** The Firehose delivery stream of the archive. */
     public static final String ARCHIVE_STREAM = "SLUICE_ARCHIVE_STREAM";
     // Optional settings of the pipeline.

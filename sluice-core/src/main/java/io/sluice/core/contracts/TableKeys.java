@@ -8,7 +8,8 @@ import java.util.List;
  * tables: the AWS adapters read and write by these keys, tests and {@code sluice invoke} create the tables in
  * DynamoDB Local from here, and the CDK app declares the same (INF-12).
  *
- * @param role              {@code profiles}, {@code usage}, {@code manifests}, {@code dead-letters} or {@code errors}
+ * @param role              {@code profiles}, {@code usage}, {@code manifests}, {@code dead-letters}, {@code errors} or
+ *                          {@code fraud}
  * @param partitionKey      the partition (hash) key
  * @param sortKey           the sort (range) key, or null
  * @param indexName         the global secondary index, or null
@@ -23,19 +24,28 @@ public record TableKeys(String role, String partitionKey, String sortKey, String
     public static final String MANIFESTS = "manifests";
     public static final String DEAD_LETTERS = "dead-letters";
     public static final String ERRORS = "errors";
+    public static final String FRAUD = "fraud";
 
     /** The error log's index by function name and time (MON-2). */
     public static final String ERRORS_BY_FUNCTION_INDEX = "by-function-time";
 
+    /** The fraud table's sparse index of the alerts that are open or owe a notification, by closing time (CDR-10). */
+    public static final String FRAUD_PENDING_INDEX = "pending-by-time";
+
+    /** The fraud table's time-to-live attribute (epoch seconds): kept calls and day usage expire, alerts do not. */
+    public static final String FRAUD_EXPIRES_ATTRIBUTE = "expires_at";
+
     /**
      * Every table: subscriber profiles by {@code msisdn}; usage per subscriber-day, route statistics per hour and
      * the record claims ({@code pk}, {@code sk}); one manifest item per object version (OBJ-1, OBJ-2); dead letters
-     * by content key (CDR-3); the error log with its index on function name and time (MON-2).
+     * by content key (CDR-3); the error log with its index on function name and time (MON-2); the fraud rules' calls,
+     * day usage and alerts ({@code pk}, {@code sk}) with the sparse index of pending alerts (CDR-10).
      */
     public static final List<TableKeys> ALL = List.of(
             new TableKeys(PROFILES, "msisdn", null, null, null, null),
             new TableKeys(USAGE, "pk", "sk", null, null, null),
             new TableKeys(MANIFESTS, "object", null, null, null, null),
             new TableKeys(DEAD_LETTERS, "record_key", null, null, null, null),
-            new TableKeys(ERRORS, "error_id", null, ERRORS_BY_FUNCTION_INDEX, "function_name", "occurred_at"));
+            new TableKeys(ERRORS, "error_id", null, ERRORS_BY_FUNCTION_INDEX, "function_name", "occurred_at"),
+            new TableKeys(FRAUD, "pk", "sk", FRAUD_PENDING_INDEX, "pending", "pending_at"));
 }

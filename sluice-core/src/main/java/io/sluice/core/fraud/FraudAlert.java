@@ -7,7 +7,8 @@ import java.util.Objects;
  * One stored alert of a fraud rule for one subscriber (CDR-10): raised once when the rule starts to hold, kept while
  * it keeps holding (no second alert within the cooldown), cleared once event time has passed {@link #closesAt}.
  *
- * @param id          stable identity: subscriber, rule and the time it first held when raised
+ * @param id          stable identity: subscriber, rule and the time it first held when raised ({@link #identity}); it
+ *                    starts with {@code <subscriber>|<rule>|}, which the adapters key the alerts by
  * @param subscriber  the subscriber in E.164
  * @param rule        the rule's name
  * @param windowStart start of the evidence window (epoch seconds): its first call, or the day's start for a daily rule
@@ -28,6 +29,14 @@ public record FraudAlert(String id, String subscriber, String rule, long windowS
         Objects.requireNonNull(subscriber, "subscriber");
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(evidence, "evidence");
+        if (!id.startsWith(subscriber + "|" + rule + "|")) {
+            throw new IllegalArgumentException("An alert's id starts with its subscriber and rule: '" + id + "'");
+        }
+    }
+
+    /** The identity of the alert of {@code rule} for {@code subscriber} that first held at {@code firstHeld}. */
+    public static String identity(String subscriber, String rule, long firstHeld) {
+        return subscriber + "|" + rule + "|" + firstHeld;
     }
 
     /** A notification is owed: the raise, or the clear of an alert whose raise went out. */

@@ -40,7 +40,7 @@ public final class FraudAlerts {
             } catch (RuntimeException e) {
                 return new Delivery(sent, e);
             }
-            state.save(List.of(a.delivered()));
+            state.markDelivered(a);
         }
         return new Delivery(sent, null);
     }

@@ -154,7 +154,7 @@ public final class FraudDetector {
         for (var entry : spans.entrySet()) {
             WindowRule r = entry.getKey();
             int needed = r.doubleWeightPrefixes().isEmpty() ? r.minCalls() : (r.minCalls() + 1) / 2;
-            Set<String> able = state.subscribersWith(from, to, r.internationalOnly(), r.maxBillsec(), needed);
+            Set<String> able = state.subscribersWith(entry.getValue().keySet(), from, to, r.internationalOnly(), r.maxBillsec(), needed);
             entry.getValue().keySet().retainAll(able);
             subscribers.addAll(entry.getValue().keySet());
         }
@@ -185,7 +185,7 @@ public final class FraudDetector {
                     FraudAlert.Evidence ev = new FraudAlert.Evidence(ep.calls(), 0, ep.destinations(), ep.topDestinations(),
                             ep.firstKey(), ep.lastKey(), ep.peakCalls(), 0, 0, 0);
                     found.computeIfAbsent(ep.subscriber(), k -> new ArrayList<>()).add(new FraudAlert(
-                            id(ep.subscriber(), r.name(), ep.firstHeld()), ep.subscriber(), r.name(), ep.windowStart(),
+                            FraudAlert.identity(ep.subscriber(), r.name(), ep.firstHeld()), ep.subscriber(), r.name(), ep.windowStart(),
                             ep.firstHeld(), ep.firstHeld(), ep.lastHeld(), ep.lastHeld() + span, ev, false, false, false));
                 }
             }
@@ -255,7 +255,7 @@ public final class FraudDetector {
                 List<String> top = topDestinations(accepted, sub, day);
                 FraudAlert.Evidence ev = new FraudAlert.Evidence(today.calls(), today.seconds(), 0, top, today.firstKey(),
                         today.lastKey(), today.calls(), medianCalls, medianSeconds, calls.size());
-                found.computeIfAbsent(sub, k -> new ArrayList<>()).add(new FraudAlert(id(sub, s.name(), start), sub, s.name(),
+                found.computeIfAbsent(sub, k -> new ArrayList<>()).add(new FraudAlert(FraudAlert.identity(sub, s.name(), start), sub, s.name(),
                         start, start + DAY, start, start + DAY - 1, start + DAY - 1 + span, ev, false, false, false));
             }
         }
@@ -349,11 +349,6 @@ public final class FraudDetector {
         if (!anyStored) {
             changes.raised++;
         }
-    }
-
-    /** An alert's identity: subscriber, rule and when it first held (epoch seconds). */
-    static String id(String subscriber, String rule, long firstHeld) {
-        return subscriber + "|" + rule + "|" + firstHeld;
     }
 
     private static double median(List<Long> values) {

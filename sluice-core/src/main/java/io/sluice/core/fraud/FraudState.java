@@ -25,11 +25,12 @@ public interface FraudState {
     List<CallEvent> calls(Set<String> subscribers, long from, long to);
 
     /**
-     * The subscribers with at least {@code minCalls} kept calls in {@code [from, to]} that are international (when
-     * {@code internationalOnly}) and billed at most {@code maxBillsec} seconds (unless it is negative): those a windowed
-     * rule can hold for, found before their calls are read. It may answer more subscribers than that, never fewer.
+     * The subscribers among {@code among} with at least {@code minCalls} kept calls in {@code [from, to]} that are
+     * international (when {@code internationalOnly}) and billed at most {@code maxBillsec} seconds (unless it is
+     * negative): those a windowed rule can hold for, found before their calls are read. It may answer more of
+     * {@code among} than that, never fewer.
      */
-    Set<String> subscribersWith(long from, long to, boolean internationalOnly, long maxBillsec, int minCalls);
+    Set<String> subscribersWith(Set<String> among, long from, long to, boolean internationalOnly, long maxBillsec, int minCalls);
 
     /** Calls and billed seconds per subscriber and UTC day (days since 1970-01-01) in {@code [fromDay, toDay]}. */
     Map<SubscriberDay, DayUsage> dailyUsage(Set<String> subscribers, int fromDay, int toDay);
@@ -57,6 +58,14 @@ public interface FraudState {
 
     /** Removes alerts by id (joined into another one). */
     void delete(Collection<String> ids);
+
+    /**
+     * Marks an alert's owed notifications sent ({@link FraudAlert#delivered}). An adapter shared by concurrent writers
+     * changes the two flags alone, so that a delivery never undoes what an evaluation saved meanwhile.
+     */
+    default void markDelivered(FraudAlert alert) {
+        save(List.of(alert.delivered()));
+    }
 
     /** A subscriber on one UTC day. */
     record SubscriberDay(String subscriber, int day) {

@@ -28,13 +28,13 @@ class ContractsTest {
     @Test
     void everyTableHasItsOwnRoleAndAnIndexHasBothKeys() {
         assertThat(TableKeys.ALL).extracting(TableKeys::role).containsExactly(TableKeys.PROFILES, TableKeys.USAGE,
-                TableKeys.MANIFESTS, TableKeys.DEAD_LETTERS, TableKeys.ERRORS);
+                TableKeys.MANIFESTS, TableKeys.DEAD_LETTERS, TableKeys.ERRORS, TableKeys.FRAUD);
         for (TableKeys k : TableKeys.ALL) {
             assertThat(k.partitionKey()).isNotBlank();
             assertThat(k.indexName() == null).isEqualTo(k.indexPartitionKey() == null).isEqualTo(k.indexSortKey() == null);
         }
         assertThat(TableKeys.ALL).filteredOn(k -> k.indexName() != null).extracting(TableKeys::indexName)
-                .containsExactly(TableKeys.ERRORS_BY_FUNCTION_INDEX);
+                .containsExactly(TableKeys.ERRORS_BY_FUNCTION_INDEX, TableKeys.FRAUD_PENDING_INDEX);
     }
 
     @Test

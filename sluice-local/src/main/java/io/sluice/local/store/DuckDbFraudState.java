@@ -113,7 +113,8 @@ public final class DuckDbFraudState implements FraudState {
     }
 
     @Override
-    public Set<String> subscribersWith(long from, long to, boolean internationalOnly, long maxBillsec, int minCalls) {
+    public Set<String> subscribersWith(Set<String> among, long from, long to, boolean internationalOnly, long maxBillsec,
+                                       int minCalls) {
         // One aggregate over the span, no join: the answer is the few busy subscribers, not their calls.
         try (PreparedStatement p = store.connection().prepareStatement(
                 "SELECT subscriber FROM fraud_calls WHERE start BETWEEN ? AND ? AND (NOT ? OR international) AND (? < 0 OR billsec <= ?) "
@@ -130,6 +131,7 @@ public final class DuckDbFraudState implements FraudState {
                     out.add(rs.getString(1));
                 }
             }
+            out.retainAll(among);
             return out;
         } catch (SQLException e) {
             throw new StoreException("Cannot read the fraud rules' calls: " + LocalStore.firstLine(e.getMessage()), e);

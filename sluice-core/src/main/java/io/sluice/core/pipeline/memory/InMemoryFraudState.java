@@ -42,10 +42,11 @@ public final class InMemoryFraudState implements FraudState {
     }
 
     @Override
-    public synchronized Set<String> subscribersWith(long from, long to, boolean internationalOnly, long maxBillsec, int minCalls) {
+    public synchronized Set<String> subscribersWith(Set<String> among, long from, long to, boolean internationalOnly,
+                                                    long maxBillsec, int minCalls) {
         Map<String, Integer> counts = new HashMap<>();
         for (CallEvent e : calls.values()) {
-            if (e.start() >= from && e.start() <= to && (!internationalOnly || e.international())
+            if (among.contains(e.subscriber()) && e.start() >= from && e.start() <= to && (!internationalOnly || e.international())
                     && (maxBillsec < 0 || e.billsec() <= maxBillsec)) {
                 counts.merge(e.subscriber(), 1, Integer::sum);
             }

@@ -29,8 +29,8 @@ public abstract class FraudStateContract {
         return String.format("%032x", i);
     }
 
-    private static FraudAlert alert(String id, String sub, String rule, long firstHeld, long heldUntil, long closesAt) {
-        return new FraudAlert(id, sub, rule, firstHeld - 600, firstHeld, firstHeld, heldUntil, closesAt,
+    private static FraudAlert alert(String sub, String rule, long firstHeld, long heldUntil, long closesAt) {
+        return new FraudAlert(FraudAlert.identity(sub, rule, firstHeld), sub, rule, firstHeld - 600, firstHeld, firstHeld, heldUntil, closesAt,
                 new FraudAlert.Evidence(10, 0, 3, List.of("+442071234567", "+33142000000"), key(1), key(2), 12, 0, 0, 0),
                 false, false, false);
     }
@@ -48,10 +48,12 @@ public abstract class FraudStateContract {
         CallEvent back = s.calls(Set.of(B), T, T + 50).get(0);
         assertThat(back).isEqualTo(call(B, T + 50, key(3)));
         // A has two calls in [T, T + 100] and three in all (key 2 twice is one); B one. All international, billed 3 s.
-        assertThat(s.subscribersWith(T, T + 7200, true, -1, 3)).containsExactly(A);
-        assertThat(s.subscribersWith(T, T + 100, true, 5, 2)).containsExactly(A);
-        assertThat(s.subscribersWith(T, T + 7200, false, 5, 1)).containsExactlyInAnyOrder(A, B);
-        assertThat(s.subscribersWith(T, T + 7200, false, 2, 1)).as("billed over 2 s").isEmpty();
+        Set<String> both = Set.of(A, B);
+        assertThat(s.subscribersWith(both, T, T + 7200, true, -1, 3)).containsExactly(A);
+        assertThat(s.subscribersWith(both, T, T + 100, true, 5, 2)).containsExactly(A);
+        assertThat(s.subscribersWith(both, T, T + 7200, false, 5, 1)).containsExactlyInAnyOrder(A, B);
+        assertThat(s.subscribersWith(Set.of(B), T, T + 7200, false, 5, 1)).as("only among those asked").containsExactly(B);
+        assertThat(s.subscribersWith(both, T, T + 7200, false, 2, 1)).as("billed over 2 s").isEmpty();
     }
 
     @Test
@@ -77,9 +79,9 @@ public abstract class FraudStateContract {
     @Test
     void savesReplacesFindsAndDeletesAlerts() {
         FraudState s = state();
-        FraudAlert a = alert("a", A, "international-burst", T, T + 600, T + 600 + 21_600);
-        FraudAlert b = alert("b", A, "short-call-flood", T, T + 600, T + 600 + 21_600);
-        FraudAlert c = alert("c", B, "international-burst", T + 50_000, T + 50_000, T + 71_600);
+        FraudAlert a = alert(A, "international-burst", T, T + 600, T + 600 + 21_600);
+        FraudAlert b = alert(A, "short-call-flood", T, T + 600, T + 600 + 21_600);
+        FraudAlert c = alert(B, "international-burst", T + 50_000, T + 50_000, T + 71_600);
         s.save(List.of(a, b, c));
 
         assertThat(s.alerts(Set.of(A), "international-burst", T + 600, T + 700)).containsExactly(a);
@@ -91,16 +93,16 @@ public abstract class FraudStateContract {
         s.save(List.of(cleared));
         assertThat(s.alerts(Set.of(A), "international-burst", T, T)).containsExactly(cleared);
 
-        s.delete(List.of("b", "nope"));
+        s.delete(List.of(b.id(), FraudAlert.identity(B, "short-call-flood", 1)));
         assertThat(s.alerts(Set.of(A), "short-call-flood", 0, Long.MAX_VALUE)).isEmpty();
     }
 
     @Test
     void closingByListsOnlyOpenAlertsDue() {
         FraudState s = state();
-        FraudAlert due = alert("due", A, "international-burst", T, T, T + 100);
-        FraudAlert later = alert("later", B, "international-burst", T, T, T + 200);
-        FraudAlert done = alert("done", A, "short-call-flood", T, T, T + 50).withCleared();
+        FraudAlert due = alert(A, "international-burst", T, T, T + 100);
+        FraudAlert later = alert(B, "international-burst", T, T, T + 200);
+        FraudAlert done = alert(A, "short-call-flood", T, T, T + 50).withCleared();
         s.save(List.of(due, later, done));
         assertThat(s.closingBy(T + 100)).containsExactly(due);
         assertThat(s.closingBy(T + 99)).isEmpty();
@@ -109,13 +111,14 @@ public abstract class FraudStateContract {
     @Test
     void undeliveredListsRaisesAndClearsOwed() {
         FraudState s = state();
-        FraudAlert fresh = alert("fresh", A, "international-burst", T, T, T + 100);
-        FraudAlert sent = alert("sent", B, "international-burst", T, T, T + 100).delivered();
-        FraudAlert clearOwed = alert("owed", A, "short-call-flood", T, T, T + 100).delivered().withCleared();
+        FraudAlert fresh = alert(A, "international-burst", T, T, T + 100);
+        FraudAlert sent = alert(B, "international-burst", T, T, T + 100).delivered();
+        FraudAlert clearOwed = alert(A, "short-call-flood", T, T, T + 100).delivered().withCleared();
         s.save(List.of(fresh, sent, clearOwed));
         assertThat(s.undelivered()).containsExactlyInAnyOrder(fresh, clearOwed);
 
-        s.save(List.of(fresh.delivered(), clearOwed.delivered()));
+        s.markDelivered(fresh);
+        s.markDelivered(clearOwed);
         assertThat(s.undelivered()).isEmpty();
         FraudAlert back = s.alerts(Set.of(A), "short-call-flood", 0, Long.MAX_VALUE).get(0);
         assertThat(back.cleared()).isTrue();
