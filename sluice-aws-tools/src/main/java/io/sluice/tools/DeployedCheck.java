@@ -9,6 +9,7 @@ import static io.sluice.core.contracts.OutputNames.CDR_STREAM;
 import static io.sluice.core.contracts.OutputNames.DATA_KEY_ARN;
 import static io.sluice.core.contracts.OutputNames.DEAD_LETTERS_TABLE;
 import static io.sluice.core.contracts.OutputNames.ERRORS_TABLE;
+import static io.sluice.core.contracts.OutputNames.FRAUD_TABLE;
 import static io.sluice.core.contracts.OutputNames.GLUE_DATABASE;
 import static io.sluice.core.contracts.OutputNames.INGEST_WORKFLOW_ARN;
 import static io.sluice.core.contracts.OutputNames.MANIFESTS_TABLE;
@@ -77,7 +78,7 @@ final class DeployedCheck {
     }
 
     /** The outputs that are physical names {@code sluice-<resource>-<suffix>}. */
-    static final List<String> NAMES = List.of(PROFILES_TABLE, USAGE_TABLE, MANIFESTS_TABLE, DEAD_LETTERS_TABLE, ERRORS_TABLE,
+    static final List<String> NAMES = List.of(PROFILES_TABLE, USAGE_TABLE, MANIFESTS_TABLE, DEAD_LETTERS_TABLE, ERRORS_TABLE, FRAUD_TABLE,
             ARCHIVE_DELIVERY_STREAM, GLUE_DATABASE, ARCHIVE_CRAWLER, ATHENA_WORKGROUP, CDR_STREAM, STREAM_FUNCTION, OBJECT_FUNCTION,
             REDRIVE_FUNCTION, STREAM_REPLAY_FUNCTION);
     static final List<String> CATALOG_NAMES = List.of(GLUE_DATABASE, ATHENA_WORKGROUP);

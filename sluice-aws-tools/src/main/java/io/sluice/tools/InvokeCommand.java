@@ -139,7 +139,11 @@ public final class InvokeCommand implements Callable<Integer> {
                     new DynamoDbLedger(dynamo, tables.usage(), meter), new FolderArchive(home.resolve("archive")),
                     new DynamoDbDeadLetters(dynamo, tables.deadLetters(), Backoff.standard(), 8, meter),
                     new DynamoDbInputManifest(dynamo, tables.manifests()), new FolderObjectSource(home.resolve("s3")),
-                    new DynamoDbErrorLog(dynamo, tables.errors(), new SecureRandom()), meter, io.sluice.core.contracts.FunctionEnvironment.DEFAULT_MAX_OBJECT_BYTES, name);
+                    new DynamoDbErrorLog(dynamo, tables.errors(), new SecureRandom()), meter, io.sluice.core.contracts.FunctionEnvironment.DEFAULT_MAX_OBJECT_BYTES, name,
+                    // CDR-10: the default rules over their DynamoDB state, as deployed; an alert is printed where SNS would send it.
+                    io.sluice.core.fraud.FraudRules.defaults(),
+                    new io.sluice.aws.dynamodb.DynamoDbFraudState(dynamo, tables.fraud(), java.time.Clock.systemUTC(), meter),
+                    new io.sluice.local.alerts.ConsoleNotifier(line -> err.println("sluice: fraud alert: " + line)));
             // The handler's JSON log line goes to stderr as Lambda would log it, and is kept for the readable summary.
             ByteArrayOutputStream logged = new ByteArrayOutputStream();
             java.io.OutputStream stderr = new java.io.FileOutputStream(java.io.FileDescriptor.err);

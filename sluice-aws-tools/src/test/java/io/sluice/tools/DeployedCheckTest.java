@@ -54,6 +54,7 @@ class DeployedCheckTest {
         data.put("ManifestsTableName", "sluice-manifests-dev");
         data.put("DeadLettersTableName", "sluice-dead-letters-dev");
         data.put("ErrorsTableName", "sluice-errors-dev");
+        data.put("FraudTableName", "sluice-fraud-dev");
         data.put("ObjectBucketName", "sluice-objects-123456789012-eu-west-1-dev");
         data.put("ArchiveBucketName", "sluice-archive-123456789012-eu-west-1-dev");
         data.put("DataKeyArn", "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
@@ -145,11 +146,11 @@ class DeployedCheckTest {
         assertThat(doctor("--deployed", file.toString())).as(out()).isEqualTo(ExitCodes.OK);
         assertThat(lines()).extracting(r -> r[1]).as(out()).containsExactlyElementsOf(NAMES);
         assertThat(lines()).allSatisfy(r -> assertThat(r[0]).as(String.join(" | ", r)).isEqualTo("ok"));
-        assertThat(out()).contains("doctor: 26 checks, 0 failed, 0 warnings");
-        assertThat(line("outputs file")[2]).isEqualTo(file.toAbsolutePath() + ": 22 outputs");
+        assertThat(out()).contains("doctor: 27 checks, 0 failed, 0 warnings");
+        assertThat(line("outputs file")[2]).isEqualTo(file.toAbsolutePath() + ": 23 outputs");
         assertThat(line("UsageTableName")[2]).isEqualTo("sluice-usage-dev");
         assertThat(line("ObjectDlqUrl")[2]).isEqualTo(QUEUE + "sluice-objects-dlq-dev");
-        assertThat(line("environment")[2]).isEqualTo("environment dev: all 16 names end in it");
+        assertThat(line("environment")[2]).isEqualTo("environment dev: all 17 names end in it");
         assertThat(line("account/region")[2]).isEqualTo("region eu-west-1, account 123456789012: all 8 ARNs, queue URLs and bucket names agree");
         assertThat(line("workflow")[2]).isEqualTo("state machine sluice-ingest-dev; as an Express workflow its executions have ARNs "
                 + "arn:aws:states:eu-west-1:123456789012:express:sluice-ingest-dev:ID:ID (:express:, not :execution:), "
@@ -196,7 +197,7 @@ class DeployedCheckTest {
                 files.get(2).toString())).as(out()).isEqualTo(ExitCodes.OK);
         assertThat(lines()).extracting(r -> r[1]).as(out()).containsExactlyElementsOf(NAMES);
         assertThat(lines()).allSatisfy(r -> assertThat(r[0]).as(String.join(" | ", r)).isEqualTo("ok"));
-        assertThat(line("outputs file")[2]).isEqualTo(files.get(0) + ", " + files.get(1) + ", " + files.get(2) + ": 22 outputs");
+        assertThat(line("outputs file")[2]).isEqualTo(files.get(0) + ", " + files.get(1) + ", " + files.get(2) + ": 23 outputs");
 
         // The compute stack's answer left out: its outputs fail, naming every file read.
         assertThat(doctor("--deployed", files.get(0).toString(), "--deployed", files.get(1).toString())).isEqualTo(ExitCodes.FAILED);
@@ -212,8 +213,8 @@ class DeployedCheckTest {
         assertThat(doctor("--deployed", file.toString())).as(out()).isEqualTo(ExitCodes.FAILED);
         assertThat(line("ErrorsTableName")).containsExactly("fail", "ErrorsTableName", missing("ErrorsTableName", file, "dev"));
         assertThat(lines()).filteredOn(r -> r[0].equals("fail")).extracting(r -> r[1]).containsExactly("ErrorsTableName");
-        assertThat(out()).contains("doctor: 26 checks, 1 failed, 0 warnings");
-        assertThat(line("environment")[2]).isEqualTo("environment dev: all 15 names end in it");
+        assertThat(out()).contains("doctor: 27 checks, 1 failed, 0 warnings");
+        assertThat(line("environment")[2]).isEqualTo("environment dev: all 16 names end in it");
 
         JsonNode doc = JSON.readTree(doctorJson(file));
         assertThat(doc.get("ok").asBoolean()).isFalse();
@@ -238,7 +239,7 @@ class DeployedCheckTest {
         assertThat(line("environment")).containsExactly("fail", "environment",
                 "environment dev, except CdrStreamName (prod): " + MIXED);
         assertThat(line("CdrStreamName")).containsExactly("ok", "CdrStreamName", "sluice-cdrs-prod");
-        assertThat(out()).contains("doctor: 26 checks, 1 failed, 0 warnings");
+        assertThat(out()).contains("doctor: 27 checks, 1 failed, 0 warnings");
     }
 
     @Test
@@ -249,7 +250,7 @@ class DeployedCheckTest {
         assertThat(doctor("--deployed", file.toString())).as(out()).isEqualTo(ExitCodes.FAILED);
         assertThat(line("account/region")).containsExactly("fail", "account/region",
                 "region eu-west-1, except ObjectDlqUrl (us-east-1): " + MIXED);
-        assertThat(out()).contains("doctor: 26 checks, 1 failed, 0 warnings");
+        assertThat(out()).contains("doctor: 27 checks, 1 failed, 0 warnings");
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.sluice.aws.Backoff;
 import io.sluice.aws.archive.FolderArchive;
 import io.sluice.aws.dynamodb.DynamoDbDeadLetters;
 import io.sluice.aws.dynamodb.DynamoDbErrorLog;
+import io.sluice.aws.dynamodb.DynamoDbFraudState;
 import io.sluice.aws.dynamodb.DynamoDbLedger;
 import io.sluice.aws.dynamodb.DynamoDbInputManifest;
 import io.sluice.aws.dynamodb.DynamoDbProfileStore;
@@ -100,7 +101,7 @@ class SameBytesSameOutcomeTest {
 
     /** What one entry made of the corpus. */
     record Outcome(long recordsIn, long accepted, long rejected, long duplicates, List<String> deadLetters,
-                   List<String> archive, Map<String, List<Long>> usage, Map<String, List<Long>> routes) {
+                   List<String> archive, Map<String, List<Long>> usage, Map<String, List<Long>> routes, List<String> alerts) {
     }
 
     @BeforeAll
@@ -175,7 +176,50 @@ class SameBytesSameOutcomeTest {
             assertThat(o.archive()).as(entry + " archive rows").isEqualTo(file.archive());
             assertThat(o.usage()).as(entry + " daily usage").isEqualTo(file.usage());
             assertThat(o.routes()).as(entry + " route hours").isEqualTo(file.routes());
+            assertThat(o.alerts()).as(entry + " fraud alerts").isEqualTo(file.alerts());
         });
+    }
+
+    /**
+     * Issue 21 (CDR-10): labelled fraud of each kind through the five entries raises the same alerts on both homes,
+     * the same rule code over DuckDbFraudState and DynamoDbFraudState: subscriber, rule, window, when it first held
+     * and until when, cleared or not, and the evidence. Each home's alerts are read from its own store.
+     */
+    @Test
+    @DisplayName("issue 21: labelled fraud through file, inbox, HTTP, Kinesis and S3 raises the same alerts with the same evidence")
+    void fiveEntriesOneSetOfFraudAlerts() throws Exception {
+        Path gen = dir.resolve("fraud-gen");
+        CdrGenerator.generate(GeneratorSpec.of(5_000, 60, 8).withSeed(21).withRates(0.01, 0.01).withFiles(1).withFraudRate(0.05)
+                .withEndDate(LocalDate.of(2026, 11, 20)), gen, n -> { });
+        byte[] bytes;
+        try (Stream<Path> files = Files.list(gen)) {
+            bytes = Files.readAllBytes(files.filter(f -> f.getFileName().toString().startsWith("cdr-")).findFirst().orElseThrow());
+        }
+        Map<String, Outcome> outcomes = allEntries("fraud", bytes, "fraud.csv");
+        Outcome file = outcomes.get("1 sluice ingest");
+        // Every rule raised something, so the comparison below compares alerts of each kind.
+        assertThat(file.alerts()).as("alerts of sluice ingest").anyMatch(a -> a.contains("|international-burst|"))
+                .anyMatch(a -> a.contains("|short-call-flood|")).anyMatch(a -> a.contains("|usage-spike|"));
+        outcomes.forEach((entry, o) -> {
+            assertThat(List.of(o.recordsIn(), o.accepted(), o.rejected(), o.duplicates())).as(entry + " counts")
+                    .isEqualTo(List.of(file.recordsIn(), file.accepted(), file.rejected(), file.duplicates()));
+            assertThat(o.alerts()).as(entry + " fraud alerts").isEqualTo(file.alerts());
+        });
+    }
+
+    /** Every alert {@code state} holds for the subscribers of {@code usage}, each one line, sorted. */
+    private static List<String> alerts(io.sluice.core.fraud.FraudState state, Map<String, List<Long>> usage) {
+        java.util.Set<String> subscribers = new java.util.TreeSet<>();
+        usage.keySet().forEach(k -> subscribers.add(k.substring(0, k.indexOf('|'))));
+        List<String> out = new ArrayList<>();
+        for (String rule : io.sluice.core.fraud.FraudRules.RULE_NAMES) {
+            for (io.sluice.core.fraud.FraudAlert a : state.alerts(subscribers, rule, Long.MIN_VALUE, Long.MAX_VALUE)) {
+                out.add(String.join("|", a.id(), a.rule(), String.valueOf(a.windowStart()), String.valueOf(a.windowEnd()),
+                        String.valueOf(a.firstHeld()), String.valueOf(a.heldUntil()), String.valueOf(a.closesAt()),
+                        String.valueOf(a.cleared()), a.evidence().toString()));
+            }
+        }
+        return sorted(out);
     }
 
     /** The bytes through the five entries, each on a fresh home of its own. */
@@ -365,7 +409,8 @@ class SameBytesSameOutcomeTest {
                     routes.put(rs.getString(1) + "|" + rs.getString(2), List.of(rs.getLong(3), rs.getLong(4), rs.getLong(5)));
                 }
             }
-            return new Outcome(in, accepted, rejected, duplicates, sorted(dead), archived, usage, routes);
+            return new Outcome(in, accepted, rejected, duplicates, sorted(dead), archived, usage, routes,
+                    alerts(new io.sluice.local.store.DuckDbFraudState(store), usage));
         }
     }
 
@@ -457,7 +502,9 @@ class SameBytesSameOutcomeTest {
                     new DynamoDbDeadLetters(dynamo, tables.deadLetters(), Backoff.standard(), 8, meter),
                     new DynamoDbInputManifest(dynamo, tables.manifests()), new FolderObjectSource(home.resolve("s3")),
                     new DynamoDbErrorLog(dynamo, tables.errors(), new SecureRandom()), meter,
-                    FunctionEnvironment.DEFAULT_MAX_OBJECT_BYTES, "sluice-" + prefix + "fn");
+                    FunctionEnvironment.DEFAULT_MAX_OBJECT_BYTES, "sluice-" + prefix + "fn",
+                    // The rules the local homes run (CONFIG's), over their DynamoDB state; alerts stored, not sent.
+                    CONFIG.fraudRules(), new DynamoDbFraudState(dynamo, tables.fraud(), java.time.Clock.systemUTC(), meter), null);
         }
 
         /** What this home holds: DynamoDB items and the archive's Firehose-shaped JSON rows, read back. */
@@ -490,7 +537,8 @@ class SameBytesSameOutcomeTest {
                 archived = any ? rows(c, "(SELECT * EXCLUDE (dt) FROM read_json('" + archive.toAbsolutePath() + "/dt=*/*.jsonl', "
                         + "format = 'newline_delimited', columns = " + columns + "))") : List.of();
             }
-            return new Outcome(in, accepted, rejected, duplicates, sorted(dead), archived, usage, routes);
+            return new Outcome(in, accepted, rejected, duplicates, sorted(dead), archived, usage, routes,
+                    alerts(new DynamoDbFraudState(dynamo, tables.fraud(), java.time.Clock.systemUTC(), new WriteMeter()), usage));
         }
     }
 

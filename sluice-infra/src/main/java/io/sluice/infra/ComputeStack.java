@@ -133,6 +133,8 @@ public final class ComputeStack extends Stack {
         common.put(FunctionEnvironment.MANIFESTS_TABLE, data.table(TableKeys.MANIFESTS).getTableName());
         common.put(FunctionEnvironment.DEAD_LETTERS_TABLE, data.table(TableKeys.DEAD_LETTERS).getTableName());
         common.put(FunctionEnvironment.ERRORS_TABLE, data.table(TableKeys.ERRORS).getTableName());
+        common.put(FunctionEnvironment.FRAUD_TABLE, data.table(TableKeys.FRAUD).getTableName());
+        common.put(FunctionEnvironment.ALERTS_TOPIC, alerts.getTopicArn());
         common.put(FunctionEnvironment.ARCHIVE_STREAM, analytics.deliveryStreamName());
         common.put(FunctionEnvironment.SOURCE_ZONE, sourceZone.getValueAsString());
         common.put(FunctionEnvironment.DEFAULT_COUNTRY, defaultCountry.getValueAsString());
@@ -140,7 +142,7 @@ public final class ComputeStack extends Stack {
 
         Alias streamFn = functions.add(new SluiceFunctions.FunctionSpec("stream", STREAM_HANDLER, "Kinesis CDR batches: validate, enrich, count, archive",
                 env.streamMemoryMb(), env.streamTimeoutSeconds(), env.streamReservedConcurrency(), common,
-                SluiceFunctions.pipelineGrants(data, analytics, false)));
+                fraudGrants(SluiceFunctions.pipelineGrants(data, analytics, false), data)));
         streamFn.addEventSource(KinesisEventSource.Builder.create(stream)
                 .startingPosition(StartingPosition.TRIM_HORIZON)
                 .batchSize(500).maxBatchingWindow(Duration.seconds(1))
@@ -190,7 +192,7 @@ public final class ComputeStack extends Stack {
                     .conditions(Map.of("ArnEquals", Map.of("aws:SourceArn", created.getRuleArn()))).build());
         }
 
-        List<PolicyStatement> objectGrants = SluiceFunctions.pipelineGrants(data, analytics, true);
+        List<PolicyStatement> objectGrants = fraudGrants(SluiceFunctions.pipelineGrants(data, analytics, true), data);
         Alias objectFn = functions.add(new SluiceFunctions.FunctionSpec("object", OBJECT_HANDLER, "CDR files from the object bucket, one object at a time",
                 env.objectMemoryMb(), env.objectTimeoutSeconds(), env.objectReservedConcurrency(), common, objectGrants));
         // One object per invocation: a large file has the whole timeout; a failure retries that object only.
@@ -219,7 +221,7 @@ public final class ComputeStack extends Stack {
         // from the stream and commits them through the stream function's pipeline (CDR-12). Invoked by hand.
         Map<String, String> replayEnv = new LinkedHashMap<>(common);
         replayEnv.put(FunctionEnvironment.STREAM_FAILURES_QUEUE_URL, streamFailures.getQueueUrl());
-        List<PolicyStatement> replayGrants = new ArrayList<>(SluiceFunctions.pipelineGrants(data, analytics, false));
+        List<PolicyStatement> replayGrants = fraudGrants(SluiceFunctions.pipelineGrants(data, analytics, false), data);
         replayGrants.add(SluiceFunctions.statement("TakeFailedBatches", List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
                 "sqs:GetQueueAttributes"), streamFailures.getQueueArn()));
         replayGrants.add(SluiceFunctions.statement("ReadTheStreamAgain", List.of("kinesis:GetShardIterator", "kinesis:GetRecords"), stream.getStreamArn()));
@@ -291,6 +293,26 @@ public final class ComputeStack extends Stack {
      * how the delivery pipeline, whose deploy actions pass no parameters, gives them. A context value that breaks the
      * parameter's pattern fails synth here rather than the deployment.
      */
+    /**
+     * CDR-10: what the fraud rules add to a pipeline function's grants: their state in the fraud table (calls and daily
+     * usage written as idempotent batches, alerts read back through the pending index and their delivery flags updated)
+     * and the alerts topic, encrypted with this stack's key, that owed alerts are published to.
+     */
+    private List<PolicyStatement> fraudGrants(List<PolicyStatement> pipeline, DataStack data) {
+        List<PolicyStatement> s = new ArrayList<>(pipeline);
+        String table = data.table(TableKeys.FRAUD).getTableArn();
+        s.add(PolicyStatement.Builder.create().sid("FraudRulesState").effect(Effect.ALLOW)
+                .actions(List.of("dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:UpdateItem",
+                        "dynamodb:DeleteItem"))
+                .resources(List.of(table, table + "/index/" + TableKeys.FRAUD_PENDING_INDEX)).build());
+        s.add(SluiceFunctions.statement("PublishFraudAlerts", List.of("sns:Publish"), alerts.getTopicArn()));
+        s.add(PolicyStatement.Builder.create().sid("AlertsTopicKey").effect(Effect.ALLOW)
+                .actions(List.of("kms:Decrypt", "kms:GenerateDataKey"))
+                .resources(List.of(key.getKeyArn()))
+                .conditions(Map.of("StringEquals", Map.of("kms:ViaService", "sns." + Aws.REGION + ".amazonaws.com"))).build());
+        return s;
+    }
+
     private CfnParameter parameter(String name, String dflt, String pattern, String constraint, String description) {
         String contextKey = parameterContextKey(suffix, name);
         Object given = getNode().tryGetContext(contextKey);

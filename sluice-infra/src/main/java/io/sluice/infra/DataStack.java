@@ -67,6 +67,10 @@ public final class DataStack extends Stack {
             if (provisioned) {
                 b.readCapacity(env.profilesMinRead()).writeCapacity(env.profilesMinWrite());
             }
+            if (k.role().equals(TableKeys.FRAUD)) {
+                // The rules' windows look back at most 8 days; each item carries its expiry (35 days after its write).
+                b.timeToLiveAttribute(TableKeys.FRAUD_EXPIRES_ATTRIBUTE);
+            }
             Table table = b.build();
             if (k.indexName() != null) {
                 table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName(k.indexName())

@@ -86,6 +86,37 @@ class ComputeStackTest {
                                         Map.of("Fn::Join", List.of("", List.of("sqs.", Map.of("Ref", "AWS::Region"), ".amazonaws.com"))))))))))))))));
     }
 
+    /**
+     * CDR-10: the functions that run the pipeline run the fraud rules too: they name the fraud table and the alerts
+     * topic, may read and write the rules' state (the table and its pending index) and publish to the topic through
+     * its key; the redrive function, which runs no pipeline, may do none of it.
+     */
+    @Test
+    void thePipelineFunctionsKeepFraudStateAndPublishAlerts() {
+        String topic = logicalIdOf(dev, "AWS::SNS::Topic");
+        String key = logicalIdOf(dev, "AWS::KMS::Key");
+        for (String fn : List.of("stream", "object", "stream-replay")) {
+            dev.hasResourceProperties("AWS::Lambda::Function", Map.of("FunctionName", "sluice-" + fn + "-dev",
+                    "Environment", Map.of("Variables", Match.objectLike(Map.of("SLUICE_FRAUD_TABLE", Match.anyValue(),
+                            "SLUICE_ALERTS_TOPIC_ARN", Map.of("Ref", topic))))));
+            dev.hasResourceProperties("AWS::IAM::Role", Map.of("Policies", List.of(Map.of("PolicyName", "sluice-" + fn,
+                    "PolicyDocument", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(
+                            Match.objectLike(Map.of("Sid", "FraudRulesState", "Action", List.of("dynamodb:Query", "dynamodb:BatchGetItem",
+                                    "dynamodb:BatchWriteItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+                                    "Resource", List.of(Match.anyValue(), Match.objectLike(Map.of("Fn::Join", Match.arrayWith(List.of(
+                                            Match.arrayWith(List.of("/index/pending-by-time"))))))))),
+                            Match.objectLike(Map.of("Sid", "PublishFraudAlerts", "Action", "sns:Publish", "Resource", Map.of("Ref", topic))),
+                            Match.objectLike(Map.of("Sid", "AlertsTopicKey", "Action", List.of("kms:Decrypt", "kms:GenerateDataKey"),
+                                    "Resource", Map.of("Fn::GetAtt", List.of(key, "Arn")),
+                                    "Condition", Map.of("StringEquals", Map.of("kms:ViaService",
+                                            Map.of("Fn::Join", List.of("", List.of("sns.", Map.of("Ref", "AWS::Region"), ".amazonaws.com")))))))))))))));
+        }
+        Map<String, Map<String, Object>> redrive = dev.findResources("AWS::IAM::Role", Map.of("Properties", Map.of("Policies",
+                List.of(Match.objectLike(Map.of("PolicyName", "sluice-redrive"))))));
+        assertThat(redrive).hasSize(1);
+        assertThat(redrive.toString()).doesNotContain("FraudRulesState").doesNotContain("sns:Publish");
+    }
+
     @Test
     void reservedConcurrencyOnlyWhereTheEnvironmentAsksForIt() {
         assertThat(dev.findResources("AWS::Lambda::Function", Map.of("Properties",

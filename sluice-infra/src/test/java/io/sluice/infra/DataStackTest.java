@@ -30,10 +30,10 @@ class DataStackTest {
     @Test
     void everyTableIsNamedForItsEnvironmentKeyedAsTheAdaptersReadItAndRecoverable() {
         Map<String, Map<String, Object>> tables = dev.findResources("AWS::DynamoDB::Table");
-        assertThat(tables).hasSize(5);
+        assertThat(tables).hasSize(6);
         assertThat(tables.values().stream().map(t -> String.valueOf(((Map<?, ?>) t.get("Properties")).get("TableName"))).toList())
                 .containsExactlyInAnyOrder("sluice-profiles-dev", "sluice-usage-dev", "sluice-manifests-dev", "sluice-dead-letters-dev",
-                        "sluice-errors-dev");
+                        "sluice-errors-dev", "sluice-fraud-dev");
         dev.allResourcesProperties("AWS::DynamoDB::Table", Map.of(
                 "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
                 "SSESpecification", Match.objectLike(Map.of("SSEEnabled", true, "SSEType", "KMS"))));
@@ -43,6 +43,19 @@ class DataStackTest {
                 List.of(Match.objectLike(Map.of("IndexName", "by-function-time", "KeySchema", List.of(
                         Map.of("AttributeName", "function_name", "KeyType", "HASH"),
                         Map.of("AttributeName", "occurred_at", "KeyType", "RANGE")))))));
+    }
+
+    /** CDR-10: the fraud rules' state, its sparse index of alerts not yet sent, and items that expire by themselves. */
+    @Test
+    void theFraudTableHasThePendingIndexAndExpiresItsItems() {
+        dev.hasResourceProperties("AWS::DynamoDB::Table", Map.of("TableName", "sluice-fraud-dev", "BillingMode", "PAY_PER_REQUEST",
+                "KeySchema", List.of(Map.of("AttributeName", "pk", "KeyType", "HASH"), Map.of("AttributeName", "sk", "KeyType", "RANGE")),
+                "GlobalSecondaryIndexes", List.of(Match.objectLike(Map.of("IndexName", "pending-by-time", "KeySchema", List.of(
+                        Map.of("AttributeName", "pending", "KeyType", "HASH"), Map.of("AttributeName", "pending_at", "KeyType", "RANGE"))))),
+                "TimeToLiveSpecification", Map.of("AttributeName", "expires_at", "Enabled", true)));
+        // Only the fraud table expires items: a ledger claim or a dead letter that vanished would lose a record.
+        assertThat(dev.findResources("AWS::DynamoDB::Table", Map.of("Properties", Map.of("TimeToLiveSpecification", Match.anyValue()))))
+                .hasSize(1);
     }
 
     @Test
@@ -71,7 +84,7 @@ class DataStackTest {
     void everyTableHasItsNameAndArnAsAnOutput() {
         Map<String, Map<String, Object>> outputs = dev.findOutputs("*");
         assertThat(outputs.keySet()).contains("ProfilesTableName", "UsageTableName", "ManifestsTableName", "DeadLettersTableName",
-                "ErrorsTableName", "UsageTableArn");
+                "ErrorsTableName", "FraudTableName", "UsageTableArn");
     }
 
     @Test

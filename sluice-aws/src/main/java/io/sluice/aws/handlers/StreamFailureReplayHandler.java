@@ -40,18 +40,25 @@ public final class StreamFailureReplayHandler implements RequestStreamHandler {
     private final StreamFailureReplay replay;
     private final String functionName;
     private final PrintStream log;
+    private final Wiring alerts;
 
     public StreamFailureReplayHandler() {
         this(new StreamFailureReplay(SqsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
                 OperatorRequest.required(io.sluice.core.contracts.FunctionEnvironment.STREAM_FAILURES_QUEUE_URL),
                 new KinesisShardReader(KinesisClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build()),
-                new KinesisBatch(Wiring.shared().processor())), Wiring.shared().functionName(), System.out);
+                new KinesisBatch(Wiring.shared().processor())), Wiring.shared().functionName(), System.out, Wiring.shared());
     }
 
     public StreamFailureReplayHandler(StreamFailureReplay replay, String functionName, PrintStream log) {
+        this(replay, functionName, log, null);
+    }
+
+    /** @param alerts the wiring whose owed fraud alerts (CDR-10) go out after a replay; null for none */
+    public StreamFailureReplayHandler(StreamFailureReplay replay, String functionName, PrintStream log, Wiring alerts) {
         this.replay = replay;
         this.functionName = functionName;
         this.log = log;
+        this.alerts = alerts;
     }
 
     @Override
@@ -84,6 +91,10 @@ public final class StreamFailureReplayHandler implements RequestStreamHandler {
                     line.metric("RecordsIn", report.outcomes().stream().mapToLong(Outcome::recordsIn).sum())
                             .metric("Accepted", report.outcomes().stream().mapToLong(Outcome::accepted).sum())
                             .metric("Duplicates", report.outcomes().stream().mapToLong(Outcome::duplicates).sum());
+                    if (alerts != null) {
+                        // The replayed records ran the fraud rules: what they raised goes out now, not at the stream's next batch.
+                        line.metric("FraudAlertsSent", alerts.deliverAlerts(log));
+                    }
                 }
                 case "discard" -> {
                     String id = request.messageId().orElseThrow(() -> new IllegalArgumentException("discard needs \"messageId\""));

@@ -14,6 +14,7 @@ public final class OutputNames {
     public static final String MANIFESTS_TABLE = "ManifestsTableName";
     public static final String DEAD_LETTERS_TABLE = "DeadLettersTableName";
     public static final String ERRORS_TABLE = "ErrorsTableName";
+    public static final String FRAUD_TABLE = "FraudTableName";
     public static final String OBJECT_BUCKET = "ObjectBucketName";
     public static final String ARCHIVE_BUCKET = "ArchiveBucketName";
     public static final String DATA_KEY_ARN = "DataKeyArn";
@@ -35,13 +36,13 @@ public final class OutputNames {
     public static final String INGEST_WORKFLOW_ARN = "IngestWorkflowArn";
 
     /** Every output a complete deployment has, whichever stack declares it. */
-    public static final List<String> REQUIRED = List.of(PROFILES_TABLE, USAGE_TABLE, MANIFESTS_TABLE, DEAD_LETTERS_TABLE, ERRORS_TABLE,
+    public static final List<String> REQUIRED = List.of(PROFILES_TABLE, USAGE_TABLE, MANIFESTS_TABLE, DEAD_LETTERS_TABLE, ERRORS_TABLE, FRAUD_TABLE,
             OBJECT_BUCKET, ARCHIVE_BUCKET, DATA_KEY_ARN, ARCHIVE_DELIVERY_STREAM, GLUE_DATABASE, ARCHIVE_CRAWLER, ATHENA_WORKGROUP,
             CDR_STREAM, STREAM_FUNCTION, OBJECT_FUNCTION, REDRIVE_FUNCTION, STREAM_REPLAY_FUNCTION, OBJECT_QUEUE_URL, OBJECT_DLQ_URL,
             STREAM_FAILURES_QUEUE_URL, ALERTS_TOPIC_ARN, INGEST_WORKFLOW_ARN);
 
     private static final java.util.Set<String> DATA = java.util.Set.of(PROFILES_TABLE, USAGE_TABLE, MANIFESTS_TABLE,
-            DEAD_LETTERS_TABLE, ERRORS_TABLE, OBJECT_BUCKET, ARCHIVE_BUCKET, DATA_KEY_ARN);
+            DEAD_LETTERS_TABLE, ERRORS_TABLE, FRAUD_TABLE, OBJECT_BUCKET, ARCHIVE_BUCKET, DATA_KEY_ARN);
     private static final java.util.Set<String> ANALYTICS = java.util.Set.of(ARCHIVE_DELIVERY_STREAM, GLUE_DATABASE, ARCHIVE_CRAWLER,
             ATHENA_WORKGROUP);
 

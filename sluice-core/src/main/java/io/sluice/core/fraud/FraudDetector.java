@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The fraud rules of CDR-10 over the accepted, de-duplicated records of one batch, with their state behind
@@ -87,7 +86,7 @@ public final class FraudDetector {
                 evaluateWindows(kept, changes);
             }
             if (rules.spike() != null && !usage.isEmpty()) {
-                evaluateSpikes(usage.keySet(), accepted, changes);
+                evaluateSpikes(usage.keySet(), changes);
             }
             if (!changes.deleted.isEmpty()) {
                 state.delete(changes.deleted);
@@ -193,7 +192,7 @@ public final class FraudDetector {
         }
     }
 
-    private void evaluateSpikes(Set<SubscriberDay> touched, List<Cdr> accepted, Changes changes) {
+    private void evaluateSpikes(Set<SubscriberDay> touched, Changes changes) {
         SpikeRule s = rules.spike();
         Set<String> subscribers = new HashSet<>();
         int minDay = Integer.MAX_VALUE;
@@ -252,8 +251,9 @@ public final class FraudDetector {
                     continue;
                 }
                 long start = day * DAY;
-                List<String> top = topDestinations(accepted, sub, day);
-                FraudAlert.Evidence ev = new FraudAlert.Evidence(today.calls(), today.seconds(), 0, top, today.firstKey(),
+                // The day's totals as the state holds them now, the same whatever batches brought them; no top
+                // destinations: the state keeps a day's counts, not its calls (a batch's own would differ by batching).
+                FraudAlert.Evidence ev = new FraudAlert.Evidence(today.calls(), today.seconds(), 0, List.of(), today.firstKey(),
                         today.lastKey(), today.calls(), medianCalls, medianSeconds, calls.size());
                 found.computeIfAbsent(sub, k -> new ArrayList<>()).add(new FraudAlert(FraudAlert.identity(sub, s.name(), start), sub, s.name(),
                         start, start + DAY, start, start + DAY - 1, start + DAY - 1 + span, ev, false, false, false));
@@ -296,6 +296,8 @@ public final class FraudDetector {
                 }
             }
             all.addAll(entry.getValue());
+            Set<FraudAlert> fresh = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            fresh.addAll(entry.getValue());
             all.sort(Comparator.comparingLong(FraudAlert::firstHeld)
                     .thenComparing(a -> storedIds.contains(a.id()) ? 0 : 1)
                     .thenComparing(FraudAlert::id));
@@ -303,18 +305,30 @@ public final class FraudDetector {
             long groupUntil = Long.MIN_VALUE;
             for (FraudAlert a : all) {
                 if (!group.isEmpty() && a.firstHeld() - groupUntil > cooldown) {
-                    settle(group, storedIds, changes);
+                    settle(group, storedIds, fresh, changes);
                     group.clear();
                 }
                 group.add(a);
                 groupUntil = group.size() == 1 ? a.heldUntil() : Math.max(groupUntil, a.heldUntil());
             }
-            settle(group, storedIds, changes);
+            settle(group, storedIds, fresh, changes);
         }
     }
 
-    private static void settle(List<FraudAlert> group, Set<String> storedIds, Changes changes) {
+    /**
+     * One stretch of holding: the earliest alert keeps its identity; held-until, closing time and peak are the
+     * largest of the group; when this evaluation found the keeper's own holding again ({@code fresh}, same identity),
+     * its evidence replaces the stored one: it was computed over all the state holds now, which includes what the
+     * earlier evaluation saw (a usage-spike day's totals grow as its calls arrive), so batching changes nothing.
+     */
+    private static void settle(List<FraudAlert> group, Set<String> storedIds, Set<FraudAlert> fresh, Changes changes) {
         FraudAlert keeper = group.get(0);
+        FraudAlert.Evidence evidence = keeper.evidence();
+        for (FraudAlert a : group) {
+            if (fresh.contains(a) && a.id().equals(keeper.id())) {
+                evidence = a.evidence();
+            }
+        }
         long heldUntil = keeper.heldUntil();
         long closesAt = keeper.closesAt();
         long peak = keeper.evidence().peakCalls();
@@ -334,7 +348,7 @@ public final class FraudDetector {
             }
         }
         FraudAlert merged = new FraudAlert(keeper.id(), keeper.subscriber(), keeper.rule(), keeper.windowStart(), keeper.windowEnd(),
-                keeper.firstHeld(), heldUntil, closesAt, keeper.evidence().withPeak(peak), cleared, raiseSent, clearSent);
+                keeper.firstHeld(), heldUntil, closesAt, evidence.withPeak(peak), cleared, raiseSent, clearSent);
         for (FraudAlert a : group) {
             if (storedIds.contains(a.id()) && !a.id().equals(merged.id())) {
                 changes.deleted.add(a.id());
@@ -356,19 +370,6 @@ public final class FraudDetector {
         v.sort(null);
         int n = v.size();
         return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2.0;
-    }
-
-    /** The three destinations this batch's calls of {@code sub} on {@code day} went to most (a spike is rare: a scan). */
-    private static List<String> topDestinations(List<Cdr> accepted, String sub, int day) {
-        Map<String, Integer> counts = new TreeMap<>();
-        for (Cdr c : accepted) {
-            if (c.caller().text().equals(sub) && Math.floorDiv(c.times().start(), DAY) == day) {
-                counts.merge(c.callee().text(), 1, Integer::sum);
-            }
-        }
-        return counts.entrySet().stream()
-                .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
-                .limit(3).map(Map.Entry::getKey).toList();
     }
 
     /** A subscriber-day's calls of one batch, folded as {@link DayUsage#plus} would (first and last by start, then key). */
