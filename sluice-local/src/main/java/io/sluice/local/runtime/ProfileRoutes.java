@@ -71,4 +71,33 @@ final class ProfileRoutes {
             java.nio.file.Files.deleteIfExists(tmp);
         }
     }
+
+    /** Most numbers one {@code POST /v1/profiles/lookup} takes. */
+    static final int MAX_LOOKUP = 10_000;
+
+    /**
+     * {@code POST /v1/profiles/lookup} with {@code {"msisdns": ["+1...", ...]}} (E.164, at most {@link #MAX_LOOKUP}):
+     * {@code {"profiles": {"+1...": {"plan", "home_country", "status"}}}}, the numbers with no profile left out. How
+     * {@code sluice migrate verify} reads the store while this process owns it (MIG-1).
+     */
+    void lookup(Context ctx) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode body;
+        try (InputStream in = ClientFault.body(ctx)) {
+            body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in.readNBytes(MAX_LOOKUP * 64 + 1024));
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            Answers.json(ctx, 400, Map.of("error", "the body is not JSON: " + e.getOriginalMessage()));
+            return;
+        }
+        if (body == null || !body.path("msisdns").isArray() || body.path("msisdns").size() > MAX_LOOKUP) {
+            Answers.json(ctx, 400, Map.of("error", "send {\"msisdns\": [...]} with at most " + MAX_LOOKUP + " numbers"));
+            return;
+        }
+        java.util.List<String> numbers = new java.util.ArrayList<>();
+        body.path("msisdns").forEach(n -> numbers.add(n.asText()));
+        Map<String, io.sluice.core.cdr.SubscriberProfile> found = rt.onWorker(
+                () -> new io.sluice.local.store.DuckDbProfileStore(rt.pipeline().store()).findAll(numbers));
+        Map<String, Object> profiles = new java.util.TreeMap<>();
+        found.forEach((k, v) -> profiles.put(k, Map.of("plan", v.plan(), "home_country", v.homeCountry(), "status", v.status())));
+        Answers.json(ctx, 200, Map.of("profiles", profiles));
+    }
 }

@@ -1,9 +1,12 @@
 package io.sluice.local.store;
 
+import io.sluice.core.cdr.SubscriberProfile;
+
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.NamedCsvRecord;
 import io.sluice.core.cdr.NormalizedNumber;
 import io.sluice.core.cdr.PhoneNumberNormalizer;
+import io.sluice.core.cdr.SubscriberProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -83,7 +86,13 @@ public final class ProfileImporter {
                         problems.add(file + ":" + line + ": plan is empty or home_country '" + home + "' is not a two-letter country");
                         continue;
                     }
-                    a.beginRow().append(n.text()).append(plan).append(home).append(status.isEmpty() ? "active" : status)
+                    status = status.isEmpty() ? SubscriberProfile.ACTIVE : status.toLowerCase(java.util.Locale.ROOT);
+                    if (!SubscriberProfile.STATUSES.contains(status)) {
+                        problems.add(file + ":" + line + ": unknown status '" + status + "' ("
+                                + String.join(", ", SubscriberProfile.STATUSES) + ")");
+                        continue;
+                    }
+                    a.beginRow().append(n.text()).append(plan).append(home).append(status)
                             .append(now).append(line).endRow();
                     imported++;
                 }
