@@ -2,6 +2,8 @@
 # Profile migration benchmark (issue 20, MIG-1): ROWS subscriber profiles in a local MariaDB table, migrated into a
 # fresh data dir with 'sluice migrate profiles --no-verify' (rows/s, peak RSS), then 'sluice migrate verify' alone.
 # Baseline in the same run: 'mariadb-dump' of the same table to a file (the source's own read ceiling).
+# Then the CDC lag of --follow (MIG-3) under CDC_RATE single-row updates a second for CDC_SECONDS (defaults 1000, 60),
+# open-loop, into the last run's data dir: io.sluice.bench.FollowLag, its baseline the source's own commit latency.
 # Usage: sluice-bench/run-migrate.sh [ROWS] [RUNS] [WORKDIR]   (defaults 1000000, 3, ./bench-data/migrate)
 # Needs mariadb-server (Debian); starts its own mariadbd --no-defaults on a free port, stops it at the end.
 # Build first: ./verify (or mvn -B -DskipTests package). Prints one JSON line per measurement.
@@ -19,12 +21,13 @@ user_opt=(); [ "$(id -u)" = 0 ] && user_opt=(--user=root)
 mariadb-install-db --no-defaults --datadir="$work/db/data" --auth-root-authentication-method=normal --skip-test-db "${user_opt[@]}" >"$work/install.log" 2>&1
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 /usr/sbin/mariadbd --no-defaults --datadir="$work/db/data" --port="$port" --bind-address=127.0.0.1 --socket="$work/db/sock" \
-  --pid-file="$work/db/pid" --innodb-buffer-pool-size=512M --log-error="$work/db/error.log" "${user_opt[@]}" &
+  --pid-file="$work/db/pid" --innodb-buffer-pool-size=512M --log-error="$work/db/error.log" \
+  --log-bin="$work/db/binlog" --server-id=1 --binlog-format=ROW "${user_opt[@]}" &
 db_pid=$!
 trap 'kill "$db_pid" 2>/dev/null; wait "$db_pid" 2>/dev/null || true' EXIT INT TERM
 sql() { mariadb --no-defaults -h127.0.0.1 -P"$port" -uroot "$@"; }
 for _ in $(seq 100); do sql -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.2; done
-sql -e "CREATE DATABASE crm; CREATE USER 'bench'@'%' IDENTIFIED BY 'bench'; GRANT ALL ON crm.* TO 'bench'@'%';"
+sql -e "CREATE DATABASE crm; CREATE USER 'bench'@'%' IDENTIFIED BY 'bench'; GRANT ALL ON crm.* TO 'bench'@'%'; GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'bench'@'%';"
 sql crm -e "CREATE TABLE subscribers(id INT PRIMARY KEY, phone VARCHAR(32), tariff VARCHAR(32), country CHAR(2), state VARCHAR(16))"
 python3 - "$rows" > "$work/rows.tsv" <<'PY'
 import sys
@@ -52,3 +55,7 @@ for i in $(seq "$runs"); do
     --data-dir "$work/data" --json > "$work/verify.json" || true
   echo "{\"run\":$i,\"engine\":\"sluice migrate verify\",\"result\":$(cat "$work/verify.json"),\"peak_rss_mib\":$(( $(tail -1 "$work/rss") / 1024 ))}"
 done
+cp="$root/sluice-bench/target/sluice-bench-0.1.0-SNAPSHOT.jar:$(ls "$root"/sluice-bench/target/lib/*.jar | tr '\n' ':')"
+/usr/bin/time -f '%M' -o "$work/rss" java -Xmx"$heap" --enable-native-access=ALL-UNNAMED -cp "$cp" io.sluice.bench.FollowLag \
+  "jdbc:mariadb://127.0.0.1:$port/crm" bench bench subscribers "$rows" "$work/data" "${CDC_RATE:-1000}" "${CDC_SECONDS:-60}" 2>"$work/follow.err"
+echo "{\"engine\":\"follow peak RSS\",\"peak_rss_mib\":$(( $(tail -1 "$work/rss") / 1024 ))}"

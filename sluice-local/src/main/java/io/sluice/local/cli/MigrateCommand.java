@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.core.cdr.PhoneNumberNormalizer;
 import io.sluice.core.cdr.SubscriberProfile;
 import io.sluice.local.migrate.MigrationSource;
+import io.sluice.local.migrate.ProfileFollower;
 import io.sluice.local.migrate.ProfileMigration;
 import io.sluice.local.migrate.ProfileRows;
 import io.sluice.local.migrate.ProfileVerification;
@@ -125,6 +126,11 @@ final class MigrateCommand implements Runnable {
         @Option(names = "--no-verify", description = "Skip the verification after the load.")
         boolean noVerify;
 
+        @Option(names = "--follow", description = {"After the load, keep applying the table's inserts, updates and deletes from the",
+            "source's binary log, in commit order, until Ctrl-C; a restart resumes after the last change applied (MIG-3). Needs",
+            "binlog_format=ROW and a user with REPLICATION SLAVE and REPLICATION CLIENT."})
+        boolean follow;
+
         @Option(names = "--json", description = "Print the outcome as one JSON object: source_rows, migrated, rejected, seconds, verify.")
         boolean json;
 
@@ -148,17 +154,40 @@ final class MigrateCommand implements Runnable {
             ProfileMigration.Summary summary;
             ProfileVerification.Result verified = null;
             try {
+                ProfileFollower.Target target;
                 if (up.isPresent()) {
                     summary = migration.run(page -> postProfiles(up.get(), page, options.dir()), progress);
                     if (!noVerify) {
                         verified = verify(source, options.rows(), options.batch, up.get());
                     }
+                    target = new ProfileFollower.Target() {
+                        @Override
+                        public long write(List<SubscriberProfile> profiles) {
+                            return postProfiles(up.get(), profiles, options.dir());
+                        }
+
+                        @Override
+                        public long delete(List<String> msisdns) {
+                            return postDelete(up.get(), msisdns);
+                        }
+                    };
+                    if (follow) {
+                        progress.close();
+                        report(summary, verified, source);
+                        return follow(source, migration, target);
+                    }
                 } else {
                     try (LocalStore store = LocalStore.open(options.data.dataDir)) {
-                        ProfileImporter importer = new ProfileImporter(store, new PhoneNumberNormalizer(options.defaultCountry, 100_000));
-                        summary = migration.run(page -> importProfiles(importer, page, options.dir()), progress);
+                        io.sluice.local.migrate.StoreTarget local = new io.sluice.local.migrate.StoreTarget(
+                                new ProfileImporter(store, new PhoneNumberNormalizer(options.defaultCountry, 100_000)), options.dir());
+                        summary = migration.run(local, progress);
                         if (!noVerify) {
                             verified = new ProfileVerification(source, options.rows(), options.batch).run(new DuckDbProfileStore(store)::findAll);
+                        }
+                        if (follow) {
+                            progress.close();
+                            report(summary, verified, source);
+                            return follow(source, migration, local);
                         }
                     }
                 }
@@ -172,6 +201,44 @@ final class MigrateCommand implements Runnable {
                 return ExitCodes.USAGE;
             }
             progress.close();
+            report(summary, verified, source);
+            boolean clean = summary.rejected() == 0 && (verified == null || verified.matches());
+            return clean ? ExitCodes.OK : ExitCodes.REJECTED;
+        }
+
+        /** Follows the binary log until Ctrl-C, then prints what it applied. */
+        private int follow(MigrationSource source, ProfileMigration migration, ProfileFollower.Target target) throws IOException {
+            ProfileFollower follower = new ProfileFollower(source, options.rows(), migration, options.dir());
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                follower.stop();
+                try {
+                    done.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "sluice-migrate-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                follower.run(target, line -> System.err.println("sluice: " + line + " (Ctrl-C stops)"));
+            } finally {
+                ProfileFollower.Totals t = follower.totals();
+                if (json) {
+                    ObjectNode n = JSON.createObjectNode();
+                    n.put("follow_transactions", t.transactions()).put("follow_upserts", t.upserts()).put("follow_deletes", t.deletes())
+                            .put("follow_rejected", t.rejected()).put("binlog_file", t.file()).put("binlog_position", t.position());
+                    System.out.println(JSON.writeValueAsString(n));
+                } else {
+                    System.out.printf("followed: %d transactions applied (%d upserts, %d deletes, %d rows rejected), at %s:%d%n",
+                            t.transactions(), t.upserts(), t.deletes(), t.rejected(), t.file(), t.position());
+                }
+                System.out.flush();
+                done.countDown();
+            }
+            return ExitCodes.OK;
+        }
+
+        private void report(ProfileMigration.Summary summary, ProfileVerification.Result verified, MigrationSource source) throws IOException {
             if (verified != null) {
                 save(options.dir(), source, verified);
             }
@@ -196,8 +263,7 @@ final class MigrateCommand implements Runnable {
                     printVerify(verified);
                 }
             }
-            boolean clean = summary.rejected() == 0 && (verified == null || verified.matches());
-            return clean ? ExitCodes.OK : ExitCodes.REJECTED;
+            System.out.flush();
         }
     }
 
@@ -279,22 +345,8 @@ final class MigrateCommand implements Runnable {
         });
     }
 
-    /** A page as a profiles CSV in {@code dir}, imported by the store's importer: the rules of 'sluice profiles import'. */
-    private static long importProfiles(ProfileImporter importer, List<SubscriberProfile> page, Path dir) {
-        Path csv = pageCsv(page, dir);
-        try {
-            ProfileImporter.Result r = importer.importCsv(csv);
-            if (!r.problems().isEmpty()) {
-                throw new IllegalStateException("the store refused profiles the migration accepted: " + r.problems().get(0));
-            }
-            return r.imported();
-        } finally {
-            deleteQuietly(csv);
-        }
-    }
-
     private static long postProfiles(UpClient up, List<SubscriberProfile> page, Path dir) {
-        Path csv = pageCsv(page, dir);
+        Path csv = io.sluice.local.migrate.StoreTarget.pageCsv(page, dir);
         try {
             var resp = up.post("/v1/profiles?name=migration", "text/csv", csv);
             if (resp.statusCode() != 200) {
@@ -308,35 +360,28 @@ final class MigrateCommand implements Runnable {
         } catch (IOException e) {
             throw new IllegalStateException("'sluice up' answered a batch of profiles unreadably: " + e.getMessage());
         } finally {
-            deleteQuietly(csv);
+            io.sluice.local.migrate.StoreTarget.deleteQuietly(csv);
         }
     }
 
-    private static Path pageCsv(List<SubscriberProfile> page, Path dir) {
-        StringBuilder b = new StringBuilder("msisdn,plan,home_country,status\n");
-        for (SubscriberProfile p : page) {
-            b.append(csvField(p.msisdn())).append(',').append(csvField(p.plan())).append(',').append(csvField(p.homeCountry()))
-                    .append(',').append(csvField(p.status())).append('\n');
-        }
+    private static long postDelete(UpClient up, List<String> msisdns) {
         try {
-            Files.createDirectories(dir);
-            Path f = Files.createTempFile(dir, "page-", ".csv");
-            Files.writeString(f, b, StandardCharsets.UTF_8);
-            return f;
+            ObjectNode req = JSON.createObjectNode();
+            ArrayNode list = req.putArray("msisdns");
+            msisdns.forEach(list::add);
+            Path body = Files.createTempFile("sluice-delete-", ".json");
+            try {
+                Files.write(body, JSON.writeValueAsBytes(req));
+                var resp = up.post("/v1/profiles/delete", "application/json", body);
+                if (resp.statusCode() != 200) {
+                    throw new IllegalStateException("'sluice up' did not delete profiles: " + UpClient.error(resp));
+                }
+                return JSON.readTree(resp.body()).path("deleted").asLong();
+            } finally {
+                Files.deleteIfExists(body);
+            }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write a batch file in " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String csvField(String s) {
-        return "\"" + s.replace("\"", "\"\"") + "\"";
-    }
-
-    private static void deleteQuietly(Path f) {
-        try {
-            Files.deleteIfExists(f);
-        } catch (IOException ignored) {
-            // a leftover batch file in the migrate folder harms nothing
+            throw new IllegalStateException("'sluice up' answered a profile delete unreadably: " + e.getMessage());
         }
     }
 

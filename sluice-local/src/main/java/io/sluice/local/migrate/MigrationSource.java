@@ -135,6 +135,81 @@ public record MigrationSource(String url, String user, String password, String t
         }
     }
 
+    /** Where the binary log is now, {@code file:position} ({@code SHOW MASTER STATUS}); empty when the server keeps none. */
+    public java.util.Optional<BinlogPosition> binlogPosition(Connection c) {
+        for (String q : List.of("SHOW MASTER STATUS", "SHOW BINARY LOG STATUS")) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(q)) {
+                return rs.next() ? java.util.Optional.of(new BinlogPosition(rs.getString(1), rs.getLong(2))) : java.util.Optional.empty();
+            } catch (SQLException e) {
+                // MySQL 8.4 renamed the first; MariaDB and older MySQL know only it: try the other.
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** A place in the source's binary log. */
+    public record BinlogPosition(String file, long position) {
+    }
+
+    /** The database the table is in: its {@code DB.} prefix, else the URL's database. */
+    public String database() {
+        int dot = table.indexOf('.');
+        if (dot > 0) {
+            return table.substring(0, dot);
+        }
+        java.util.regex.Matcher m = Pattern.compile("jdbc:\\w+://[^/]+/([^?;]+)").matcher(url);
+        if (!m.find()) {
+            throw new IllegalArgumentException("--source " + displayUrl() + " names no database: add /DB or write --table DB.TABLE");
+        }
+        return m.group(1);
+    }
+
+    /** The table's name without its database. */
+    public String tableName() {
+        int dot = table.indexOf('.');
+        return dot > 0 ? table.substring(dot + 1) : table;
+    }
+
+    /** The host and port of the URL (default 3306), for the binary log client. */
+    public java.net.InetSocketAddress address() {
+        java.util.regex.Matcher m = Pattern.compile("jdbc:\\w+://(?:[^@/]*@)?([^:/,]+)(?::(\\d+))?").matcher(url);
+        if (!m.find()) {
+            throw new IllegalArgumentException("--source " + displayUrl() + ": no host in it");
+        }
+        return java.net.InetSocketAddress.createUnresolved(m.group(1), m.group(2) == null ? 3306 : Integer.parseInt(m.group(2)));
+    }
+
+    /** The 0-based position of each profile field's column and of the key in the table's rows, as the binary log has them. */
+    public Map<String, Integer> ordinals(Connection c) {
+        Map<String, Integer> byName = new java.util.HashMap<>();
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT COLUMN_NAME, ORDINAL_POSITION FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            p.setString(1, database());
+            p.setString(2, tableName());
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    byName.put(rs.getString(1).toLowerCase(java.util.Locale.ROOT), rs.getInt(2) - 1);
+                }
+            }
+        } catch (SQLException e) {
+            throw new SourceException("cannot read the columns of " + table + ": " + firstLine(e.getMessage()), e);
+        }
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (String f : FIELDS) {
+            out.put(f, column(byName, columns.get(f)));
+        }
+        out.put("key", column(byName, key));
+        return out;
+    }
+
+    private int column(Map<String, Integer> byName, String column) {
+        Integer i = byName.get(column.toLowerCase(java.util.Locale.ROOT));
+        if (i == null) {
+            throw new IllegalArgumentException(table + " has no column " + column + " (its columns: " + new java.util.TreeSet<>(byName.keySet()) + ")");
+        }
+        return i;
+    }
+
     static String firstLine(String s) {
         if (s == null) {
             return "(no message)";

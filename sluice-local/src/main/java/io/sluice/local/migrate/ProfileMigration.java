@@ -84,8 +84,14 @@ public final class ProfileMigration {
         return dir.resolve(name() + ".rejected.jsonl");
     }
 
-    private String name() {
+    String name() {
         return "profiles-" + source.table().replaceAll("[^A-Za-z0-9_$.-]", "_");
+    }
+
+    /** Where the binary log was when the full load began, if the source keeps one and a load has run. */
+    public java.util.Optional<MigrationSource.BinlogPosition> loadStartedAt() {
+        return Files.exists(checkpointFile()) ? java.util.Optional.ofNullable(Checkpoint.read(checkpointFile(), source).binlog())
+                : java.util.Optional.empty();
     }
 
     /** Starts over: forgets the checkpoint and the dead letters of an earlier run. */
@@ -93,6 +99,7 @@ public final class ProfileMigration {
         try {
             Files.deleteIfExists(checkpointFile());
             Files.deleteIfExists(deadLetterFile());
+            Files.deleteIfExists(dir.resolve(name() + ".follow.json"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove the checkpoint in " + dir + ": " + e.getMessage(), e);
         }
@@ -116,7 +123,12 @@ public final class ProfileMigration {
         long rejected = cp.rejected();
         double earlierSeconds = cp.seconds();
         String last = cp.lastKey();
+        MigrationSource.BinlogPosition binlog = cp.binlog();
         try (Connection c = source.connect()) {
+            if (cp.lastKey() == null && read == 0) {
+                // A fresh load: changes made while it reads are in the binary log from here, for --follow to apply.
+                binlog = source.binlogPosition(c).orElse(null);
+            }
             listener.started(source.count(c), read);
             while (true) {
                 List<MigrationSource.Row> page = source.page(c, last, pageSize);
@@ -155,7 +167,7 @@ public final class ProfileMigration {
                 }
                 long deadBytes = append(dead.toString());
                 new Checkpoint(source.displayUrl(), source.table(), source.key(), last, read, migrated, rejected, deadBytes,
-                        earlierSeconds + (System.nanoTime() - started) / 1e9).write(checkpointFile());
+                        earlierSeconds + (System.nanoTime() - started) / 1e9, binlog).write(checkpointFile());
                 listener.page(read);
                 if (page.size() < pageSize) {
                     break;
@@ -183,17 +195,18 @@ public final class ProfileMigration {
 
     /** What the last committed page left: written to a temporary file, synced, then moved over the old one. */
     record Checkpoint(String source, String table, String key, String lastKey, long sourceRows, long migrated, long rejected,
-                      long deadLetterBytes, double seconds) {
+                      long deadLetterBytes, double seconds, MigrationSource.BinlogPosition binlog) {
         static Checkpoint read(Path file, MigrationSource src) {
             if (!Files.exists(file)) {
-                return new Checkpoint(src.displayUrl(), src.table(), src.key(), null, 0, 0, 0, 0, 0);
+                return new Checkpoint(src.displayUrl(), src.table(), src.key(), null, 0, 0, 0, 0, 0, null);
             }
             try {
                 var n = JSON.readTree(file.toFile());
                 Checkpoint cp = new Checkpoint(n.path("source").asText(), n.path("table").asText(), n.path("key").asText(),
                         n.path("last_key").isNull() ? null : n.path("last_key").asText(), n.path("source_rows").asLong(),
                         n.path("migrated").asLong(), n.path("rejected").asLong(), n.path("dead_letter_bytes").asLong(),
-                        n.path("seconds").asDouble());
+                        n.path("seconds").asDouble(), n.path("binlog_file").isTextual()
+                                ? new MigrationSource.BinlogPosition(n.path("binlog_file").asText(), n.path("binlog_position").asLong()) : null);
                 if (!cp.key().equals(src.key()) || !cp.table().equals(src.table())) {
                     throw new IllegalArgumentException(file + " is the checkpoint of table " + cp.table() + " by key " + cp.key()
                             + ", not of " + src.table() + " by " + src.key() + ": use --restart to start over");
@@ -208,6 +221,10 @@ public final class ProfileMigration {
             ObjectNode n = JSON.createObjectNode();
             n.put("source", source).put("table", table).put("key", key).put("last_key", lastKey).put("source_rows", sourceRows)
                     .put("migrated", migrated).put("rejected", rejected).put("dead_letter_bytes", deadLetterBytes).put("seconds", seconds);
+            if (binlog != null) {
+                // Where the binary log was before the first row was read: --follow starts there (MIG-3).
+                n.put("binlog_file", binlog.file()).put("binlog_position", binlog.position());
+            }
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             try (FileChannel f = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 f.write(java.nio.ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n)));

@@ -88,6 +88,7 @@ final class HttpApi {
             config.routes.get("/v1/records", reports::records);
             config.routes.post("/v1/profiles", profiles::importProfiles);
             config.routes.post("/v1/profiles/lookup", profiles::lookup);
+            config.routes.post("/v1/profiles/delete", profiles::delete);
             config.routes.get("/v1/dead-letters", deadLetters::deadLetters);
             config.routes.get("/v1/alerts", alerts::alerts);
             config.routes.get("/v1/dead-letters/{id}", deadLetters::deadLetter);

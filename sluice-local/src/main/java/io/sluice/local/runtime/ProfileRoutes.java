@@ -81,23 +81,50 @@ final class ProfileRoutes {
      * {@code sluice migrate verify} reads the store while this process owns it (MIG-1).
      */
     void lookup(Context ctx) throws Exception {
-        com.fasterxml.jackson.databind.JsonNode body;
-        try (InputStream in = ClientFault.body(ctx)) {
-            body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in.readNBytes(MAX_LOOKUP * 64 + 1024));
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            Answers.json(ctx, 400, Map.of("error", "the body is not JSON: " + e.getOriginalMessage()));
+        java.util.List<String> numbers = numbers(ctx);
+        if (numbers == null) {
             return;
         }
-        if (body == null || !body.path("msisdns").isArray() || body.path("msisdns").size() > MAX_LOOKUP) {
-            Answers.json(ctx, 400, Map.of("error", "send {\"msisdns\": [...]} with at most " + MAX_LOOKUP + " numbers"));
-            return;
-        }
-        java.util.List<String> numbers = new java.util.ArrayList<>();
-        body.path("msisdns").forEach(n -> numbers.add(n.asText()));
         Map<String, io.sluice.core.cdr.SubscriberProfile> found = rt.onWorker(
                 () -> new io.sluice.local.store.DuckDbProfileStore(rt.pipeline().store()).findAll(numbers));
         Map<String, Object> profiles = new java.util.TreeMap<>();
         found.forEach((k, v) -> profiles.put(k, Map.of("plan", v.plan(), "home_country", v.homeCountry(), "status", v.status())));
         Answers.json(ctx, 200, Map.of("profiles", profiles));
+    }
+
+    /**
+     * {@code POST /v1/profiles/delete} with {@code {"msisdns": [...]}}: removes those profiles, by the worker between
+     * batches; answers {@code {"deleted": N}}. How {@code sluice migrate profiles --follow} applies a deleted source row.
+     */
+    void delete(Context ctx) throws Exception {
+        java.util.List<String> numbers = numbers(ctx);
+        if (numbers == null) {
+            return;
+        }
+        long deleted = rt.onWorker(() -> {
+            long n = new io.sluice.local.store.ProfileImporter(rt.pipeline().store(),
+                    new io.sluice.core.cdr.PhoneNumberNormalizer(rt.config().pipeline().defaultCountry(), 1)).delete(numbers);
+            rt.pipeline().profilesChanged();
+            return n;
+        });
+        Answers.json(ctx, 200, Map.of("deleted", deleted));
+    }
+
+    /** The body's {@code msisdns}, or null after answering 400. */
+    private static java.util.List<String> numbers(Context ctx) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode body;
+        try (InputStream in = ClientFault.body(ctx)) {
+            body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in.readNBytes(MAX_LOOKUP * 64 + 1024));
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            Answers.json(ctx, 400, Map.of("error", "the body is not JSON: " + e.getOriginalMessage()));
+            return null;
+        }
+        if (body == null || !body.path("msisdns").isArray() || body.path("msisdns").size() > MAX_LOOKUP) {
+            Answers.json(ctx, 400, Map.of("error", "send {\"msisdns\": [...]} with at most " + MAX_LOOKUP + " numbers"));
+            return null;
+        }
+        java.util.List<String> numbers = new java.util.ArrayList<>();
+        body.path("msisdns").forEach(n -> numbers.add(n.asText()));
+        return numbers;
     }
 }

@@ -61,6 +61,8 @@ final class MariaDbServer implements AutoCloseable {
                     s.execute("CREATE DATABASE crm");
                     s.execute("CREATE USER 'sluice'@'%' IDENTIFIED BY '" + PASSWORD + "'");
                     s.execute("GRANT ALL ON crm.* TO 'sluice'@'%'");
+                    // What sluice migrate --follow needs to read the binary log as a replica (MIG-3).
+                    s.execute("GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'sluice'@'%'");
                 }
                 return server;
             } catch (SQLException e) {

@@ -240,6 +240,90 @@ class ProfileMigrationTest {
         assertThat(storeProfiles(up.dataDir())).hasSize(2_996).containsEntry("+14152000001", "postpaid|GB|suspended");
     }
 
+    /**
+     * MIG-3: after the load, {@code --follow} applies the table's inserts, updates (a changed number moves the profile)
+     * and deletes from the binary log in commit order, a change made after the load included; stopped (SIGTERM, as
+     * Ctrl-C) and started again, it applies exactly the changes made meanwhile: none missed, none replayed.
+     */
+    @Test
+    void changesAfterTheLoadAreFollowedAndARestartNeitherMissesNorReplays() throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE cdc LIKE subscribers");
+        }
+        insert("cdc", 1, 100);
+        Path data = dir.resolve("data");
+        assertThat(run(args("profiles", "cdc", data, "--no-verify"))).as(err.toString()).isEqualTo(ExitCodes.OK);
+        sql("UPDATE cdc SET tariff = 'gold' WHERE id = 5"); // after the load: the follow starts where the load began
+
+        Process p = follow(data, "first");
+        sql("INSERT INTO cdc VALUES (101, '4152000101', 'prepaid', 'US', 'active')");
+        sql("UPDATE cdc SET phone = '4159990006' WHERE id = 6");
+        sql("DELETE FROM cdc WHERE id = 7");
+        sql("INSERT INTO cdc VALUES (102, '4152000102', 'prepaid', 'US', 'zombie')");
+        JsonNode first = stopWhenCaughtUp(p, data, "first");
+        assertThat(List.of(first.path("follow_transactions").asLong(), first.path("follow_upserts").asLong(),
+                first.path("follow_deletes").asLong(), first.path("follow_rejected").asLong())).containsExactly(5L, 3L, 2L, 1L);
+        Map<String, String> profiles = storeProfiles(data);
+        assertThat(profiles).hasSize(100).containsEntry("+14152000005", "gold|DE|suspended")
+                .containsEntry("+14152000101", "prepaid|US|active").containsKey("+14159990006")
+                .doesNotContainKeys("+14152000006", "+14152000007", "+14152000102");
+        assertThat(Files.readString(data.resolve("migrate").resolve("profiles-cdc.rejected.jsonl")))
+                .contains("\"key\":\"102\"").contains("unknown status 'zombie'");
+
+        sql("UPDATE cdc SET tariff = 'silver' WHERE id = 8");
+        sql("DELETE FROM cdc WHERE id = 9");
+        JsonNode second = stopWhenCaughtUp(follow(data, "second"), data, "second");
+        assertThat(List.of(second.path("follow_transactions").asLong(), second.path("follow_upserts").asLong(),
+                second.path("follow_deletes").asLong())).containsExactly(2L, 1L, 1L);
+        assertThat(storeProfiles(data)).hasSize(99).containsEntry("+14152000008", "silver|DE|active").doesNotContainKey("+14152000009");
+    }
+
+    private static void sql(String statement) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    private Process follow(Path data, String name) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "--enable-native-access=ALL-UNNAMED", SluiceCli.class.getName()));
+        cmd.addAll(args("profiles", "cdc", data, "--no-verify", "--follow", "--json"));
+        return new ProcessBuilder(cmd).redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile()).start();
+    }
+
+    /** Waits until the follower's saved offset is the end of the binary log, stops it with SIGTERM, and reads its totals. */
+    private JsonNode stopWhenCaughtUp(Process p, Path data, String name) throws Exception {
+        Path offset = data.resolve("migrate").resolve("profiles-cdc.follow.json");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            String end;
+            try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
+                rs.next();
+                end = rs.getString(1) + ":" + rs.getLong(2);
+            }
+            String at = null;
+            if (Files.exists(offset)) {
+                try {
+                    JsonNode n = JSON.readTree(offset.toFile());
+                    at = n.path("binlog_file").asText() + ":" + n.path("binlog_position").asLong();
+                } catch (java.io.IOException replaced) {
+                    at = null;
+                }
+            }
+            if (end.equals(at)) {
+                break;
+            }
+            assertThat(p.isAlive()).as(name + " follower died: " + Files.readString(dir.resolve(name + ".err"))).isTrue();
+            assertThat(System.nanoTime()).as(name + " follower did not catch up with " + end + " (at " + at + ")").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        p.destroy(); // SIGTERM, as Ctrl-C: the follower stops after the change it applies and says what it did
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        List<String> lines = Files.readAllLines(dir.resolve(name + ".out"));
+        assertThat(lines).as(Files.readString(dir.resolve(name + ".err"))).isNotEmpty();
+        return JSON.readTree(lines.get(lines.size() - 1));
+    }
+
     /** A migration killed with SIGKILL mid-way, then started again: every row migrated once, the store matches. */
     @Test
     void aRunKilledMidWayResumesAfterTheLastCommittedKey() throws Exception {
