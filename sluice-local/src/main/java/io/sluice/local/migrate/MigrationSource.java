@@ -66,6 +66,12 @@ public record MigrationSource(String url, String user, String password, String t
         return b.toString();
     }
 
+    /** Never the password: a record's own toString would print it into any log or message that shows the source. */
+    @Override
+    public String toString() {
+        return "MigrationSource[" + displayUrl() + ", user=" + user + ", table=" + table + ", key=" + key + ", columns=" + columns + "]";
+    }
+
     /** The URL without credentials a user may have put in it, for messages and the checkpoint. */
     public String displayUrl() {
         return url.replaceAll("(?i)(password|pwd)=[^&;]*", "$1=***").replaceAll("//[^/@]*@", "//");
