@@ -314,15 +314,24 @@ public final class ComputeStack extends Stack {
     }
 
     private CfnParameter parameter(String name, String dflt, String pattern, String constraint, String description) {
+        return parameter(this, suffix, name, dflt, pattern, constraint, description);
+    }
+
+    /**
+     * A deploy-time parameter of {@code scope}: its default {@code dflt} (null: none, so a deployment without a value
+     * stops before anything changes), or the value of context {@link #parameterContextKey}, checked against {@code pattern}.
+     */
+    static CfnParameter parameter(Construct scope, String suffix, String name, String dflt, String pattern, String constraint,
+                                  String description) {
         String contextKey = parameterContextKey(suffix, name);
-        Object given = getNode().tryGetContext(contextKey);
+        Object given = scope.getNode().tryGetContext(contextKey);
         if (given != null) {
             dflt = given.toString();
             if (!java.util.regex.Pattern.compile(pattern).matcher(dflt).matches()) {
                 throw new IllegalArgumentException("-c " + contextKey + "=" + dflt + " must be " + constraint + " (INF-7)");
             }
         }
-        CfnParameter.Builder b = CfnParameter.Builder.create(this, name).type("String").allowedPattern(pattern)
+        CfnParameter.Builder b = CfnParameter.Builder.create(scope, name).type("String").allowedPattern(pattern)
                 .constraintDescription("must be " + constraint).description(description);
         if (dflt != null) {
             b.defaultValue(dflt);

@@ -83,6 +83,8 @@ public final class Preflight {
             enums(node);
             concurrency(node, accountConcurrency);
             queueVisibility(node);
+            dmsVpcRole(node);
+            parameterDefaults(node, env);
             outputs.visit(node);
         });
     }
@@ -258,6 +260,41 @@ public final class Preflight {
                 Annotations.of(endpoint).addError("Preflight: DMS endpoint " + endpoint.getNode().getPath() + " names engine '"
                         + endpoint.getEngineName() + "', which is not a valid " + (source ? "source" : "target") + " engine (INF-4).");
             }
+        }
+    }
+
+    /**
+     * INF-4: DMS looks the account-wide role {@code dms-vpc-role} up by name when it makes a replication subnet group;
+     * without it the stack fails ("The IAM Role arn:aws:iam::...:role/dms-vpc-role is not configured properly"). A subnet
+     * group must depend on a role of that name in the app, unless {@code -c dmsVpcRole=existing} says the account has one.
+     */
+    static void dmsVpcRole(IConstruct node) {
+        if (!(node instanceof software.amazon.awscdk.services.dms.CfnReplicationSubnetGroup group)
+                || "existing".equals(group.getNode().tryGetContext(MigrationStack.VPC_ROLE_CONTEXT))) {
+            return;
+        }
+        for (IConstruct d : group.getNode().getDependencies()) {
+            IConstruct cfn = d instanceof software.amazon.awscdk.services.iam.CfnRole ? d : d.getNode().getDefaultChild();
+            if (cfn instanceof software.amazon.awscdk.services.iam.CfnRole role && MigrationStack.VPC_ROLE_NAME.equals(role.getRoleName())) {
+                return;
+            }
+        }
+        Annotations.of(group).addError("Preflight: DMS replication subnet group " + group.getNode().getPath() + " does not depend on "
+                + "the role " + MigrationStack.VPC_ROLE_NAME + " (trust dms.amazonaws.com, AmazonDMSVPCManagementRole): DMS needs it "
+                + "before the group and the deployment would fail. Create it first, or pass -c " + MigrationStack.VPC_ROLE_CONTEXT
+                + "=existing when the account has it (INF-4).");
+    }
+
+    /**
+     * INF-7: outside prod every deploy-time parameter has a default, so {@code cdk deploy} of dev, staging or a pull
+     * request needs no parameters (a required parameter without one fails that deployment); in prod a parameter may
+     * deliberately have none, so a prod deployment without its value stops before anything changes.
+     */
+    static void parameterDefaults(IConstruct node, SluiceEnvironment env) {
+        if (node instanceof software.amazon.awscdk.CfnParameter p && p.getDefaultValue() == null && !env.suffix().equals("prod")) {
+            Annotations.of(p).addError("Preflight: parameter " + p.getNode().getId() + " of " + Stack.of(p).getStackName() + " has no default "
+                    + "in " + env.suffix() + ", so its deployment would fail without it: give it a safe placeholder outside prod, or a "
+                    + "value with -c " + ComputeStack.parameterContextKey(env.suffix(), p.getNode().getId()) + "=... (INF-7).");
         }
     }
 

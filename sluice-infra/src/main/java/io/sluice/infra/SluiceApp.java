@@ -49,6 +49,12 @@ public final class SluiceApp {
                 props(env, "SluiceAnalytics", "Sluice archive delivery, catalog and reports"), env, data);
         ComputeStack compute = new ComputeStack(scope, "SluiceCompute-" + env.suffix(),
                 props(env, "SluiceCompute", "Sluice functions, stream, queues and workflow"), env, data, analytics, code);
+        List<Stack> stacks = new java.util.ArrayList<>(List.of(data, analytics, compute));
+        if ("true".equals(String.valueOf(scope.getNode().tryGetContext(MigrationStack.CONTEXT)))) {
+            // MIG-1: DMS from the operator's MySQL-compatible database into the profile table, when asked for.
+            stacks.add(new MigrationStack(scope, "SluiceMigration-" + env.suffix(),
+                    props(env, "SluiceMigration", "Sluice profile migration (DMS)"), env, data));
+        }
         Tags.of(scope).add("app", "sluice");
         Tags.of(scope).add("env", env.suffix());
         // The account's quotas, when they are not AWS's defaults: -c accountConcurrency=10 (a new account),
@@ -59,7 +65,7 @@ public final class SluiceApp {
             Aspects.of(scope).add(check);
         }
         nag(scope);
-        return List.of(data, analytics, compute);
+        return List.copyOf(stacks);
     }
 
     /**

@@ -125,6 +125,43 @@ class PreflightTest {
                 + "Preflight: DMS endpoint S/E names engine 'cassandra', which is not a valid source engine (INF-4).");
     }
 
+    /** Issue 20: the stack it replaces made its replication subnet group before the account had dms-vpc-role. */
+    @Test
+    void aDmsSubnetGroupWithoutDmsVpcRoleBeforeItFailsSynth() {
+        App app = new App();
+        Stack stack = new Stack(app, "S");
+        software.amazon.awscdk.services.dms.CfnReplicationSubnetGroup.Builder.create(stack, "G").replicationSubnetGroupDescription("g")
+                .subnetIds(List.of("subnet-1", "subnet-2")).build();
+        org.assertj.core.api.Assertions.assertThat(failure(app, stack)).startsWith("Synth failed the preflight checks:\n"
+                + "Preflight: DMS replication subnet group S/G does not depend on the role dms-vpc-role").contains("-c dmsVpcRole=existing");
+
+        App ordered = new App();
+        Stack s2 = new Stack(ordered, "S");
+        software.amazon.awscdk.services.iam.Role role = software.amazon.awscdk.services.iam.Role.Builder.create(s2, "R").roleName("dms-vpc-role")
+                .assumedBy(new software.amazon.awscdk.services.iam.ServicePrincipal("dms.amazonaws.com")).build();
+        software.amazon.awscdk.services.dms.CfnReplicationSubnetGroup g = software.amazon.awscdk.services.dms.CfnReplicationSubnetGroup.Builder
+                .create(s2, "G").replicationSubnetGroupDescription("g").subnetIds(List.of("subnet-1", "subnet-2")).build();
+        g.getNode().addDependency(role);
+        org.assertj.core.api.Assertions.assertThat(failure(ordered, s2)).isEmpty();
+
+        App existing = new App(software.amazon.awscdk.AppProps.builder().context(java.util.Map.of("dmsVpcRole", "existing")).build());
+        Stack s3 = new Stack(existing, "S");
+        software.amazon.awscdk.services.dms.CfnReplicationSubnetGroup.Builder.create(s3, "G").replicationSubnetGroupDescription("g")
+                .subnetIds(List.of("subnet-1", "subnet-2")).build();
+        org.assertj.core.api.Assertions.assertThat(failure(existing, s3)).isEmpty();
+    }
+
+    /** Issue 20: the stack it replaces had a required SourceDatabaseEndpoint parameter with no default in every environment. */
+    @Test
+    void aParameterWithoutADefaultOutsideProdFailsSynth() {
+        App app = new App();
+        Stack stack = new Stack(app, "S");
+        software.amazon.awscdk.CfnParameter.Builder.create(stack, "SourceDatabaseEndpoint").type("String").build();
+        org.assertj.core.api.Assertions.assertThat(failure(app, stack)).isEqualTo("Synth failed the preflight checks:\n"
+                + "Preflight: parameter SourceDatabaseEndpoint of S has no default in dev, so its deployment would fail without it: give "
+                + "it a safe placeholder outside prod, or a value with -c dev.SourceDatabaseEndpoint=... (INF-7).");
+    }
+
     @Test
     void aCrawlerCrawlingNewFoldersOnlyWithoutLogPoliciesFailsSynth() {
         App app = new App();
