@@ -320,29 +320,29 @@ final class MigrateCommand implements Runnable {
     /** The verification through the running 'sluice up', which owns the store: its profiles looked up a page at a time. */
     private static ProfileVerification.Result verify(MigrationSource source, ProfileRows rows, int batch, UpClient up) {
         return new ProfileVerification(source, rows, Math.min(batch, 10_000)).run(numbers -> {
-            try {
-                ObjectNode req = JSON.createObjectNode();
-                ArrayNode list = req.putArray("msisdns");
-                numbers.forEach(list::add);
-                Path body = Files.createTempFile("sluice-lookup-", ".json");
-                try {
-                    Files.write(body, JSON.writeValueAsBytes(req));
-                    var resp = up.post("/v1/profiles/lookup", "application/json", body);
-                    if (resp.statusCode() != 200) {
-                        throw new IllegalStateException("'sluice up' did not look up profiles: " + UpClient.error(resp));
-                    }
-                    Map<String, SubscriberProfile> out = new LinkedHashMap<>();
-                    JSON.readTree(resp.body()).path("profiles").fields().forEachRemaining(e -> out.put(e.getKey(), new SubscriberProfile(
-                            e.getKey(), e.getValue().path("plan").asText(), e.getValue().path("home_country").asText(),
-                            e.getValue().path("status").asText())));
-                    return out;
-                } finally {
-                    Files.deleteIfExists(body);
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException("'sluice up' answered a profile lookup unreadably: " + e.getMessage());
-            }
+            Map<String, SubscriberProfile> out = new LinkedHashMap<>();
+            postNumbers(up, "/v1/profiles/lookup", numbers, "look up profiles").path("profiles").fields().forEachRemaining(e -> out.put(
+                    e.getKey(), new SubscriberProfile(e.getKey(), e.getValue().path("plan").asText(),
+                            e.getValue().path("home_country").asText(), e.getValue().path("status").asText())));
+            return out;
         });
+    }
+
+    /** {@code {"msisdns": [...]}} POSTed to the running 'sluice up'; its answer, or a failure saying what it did not do. */
+    private static com.fasterxml.jackson.databind.JsonNode postNumbers(UpClient up, String path, java.util.Collection<String> msisdns,
+                                                                       String what) {
+        ObjectNode req = JSON.createObjectNode();
+        ArrayNode list = req.putArray("msisdns");
+        msisdns.forEach(list::add);
+        try {
+            var resp = up.post(path, "application/json", JSON.writeValueAsBytes(req));
+            if (resp.statusCode() != 200) {
+                throw new IllegalStateException("'sluice up' did not " + what + ": " + UpClient.error(resp));
+            }
+            return JSON.readTree(resp.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("'sluice up' answered unreadably when asked to " + what + ": " + e.getMessage());
+        }
     }
 
     private static long postProfiles(UpClient up, List<SubscriberProfile> page, Path dir) {
@@ -365,24 +365,7 @@ final class MigrateCommand implements Runnable {
     }
 
     private static long postDelete(UpClient up, List<String> msisdns) {
-        try {
-            ObjectNode req = JSON.createObjectNode();
-            ArrayNode list = req.putArray("msisdns");
-            msisdns.forEach(list::add);
-            Path body = Files.createTempFile("sluice-delete-", ".json");
-            try {
-                Files.write(body, JSON.writeValueAsBytes(req));
-                var resp = up.post("/v1/profiles/delete", "application/json", body);
-                if (resp.statusCode() != 200) {
-                    throw new IllegalStateException("'sluice up' did not delete profiles: " + UpClient.error(resp));
-                }
-                return JSON.readTree(resp.body()).path("deleted").asLong();
-            } finally {
-                Files.deleteIfExists(body);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("'sluice up' answered a profile delete unreadably: " + e.getMessage());
-        }
+        return postNumbers(up, "/v1/profiles/delete", msisdns, "delete profiles").path("deleted").asLong();
     }
 
     private static ObjectNode verifyJson(ProfileVerification.Result r) {

@@ -50,6 +50,13 @@ final class UpClient {
         }
     }
 
+    /** A POST of bytes (a small JSON body), answered by the running process. */
+    HttpResponse<byte[]> post(String pathAndQuery, String contentType, byte[] body) {
+        return send(HttpRequest.newBuilder(URI.create(info.baseUrl() + pathAndQuery)).timeout(Duration.ofMinutes(5))
+                .header("Authorization", "Bearer " + token).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
     private HttpResponse<byte[]> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
