@@ -17,12 +17,9 @@ import io.sluice.core.cdr.SubscriberProfile;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -379,25 +376,14 @@ public final class ProfileFollower {
         Totals t = totals;
         n.put("binlog_file", p.file()).put("binlog_position", p.position()).put("transactions", t.transactions())
                 .put("upserts", t.upserts()).put("deletes", t.deletes()).put("rejected", t.rejected());
-        Path tmp = offsetFile.resolveSibling(offsetFile.getFileName() + ".tmp");
         try {
-            Files.createDirectories(offsetFile.getParent());
-            try (FileChannel f = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                f.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(n)));
-                f.force(true);
-            }
-            Files.move(tmp, offsetFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            SyncedFiles.replace(offsetFile, JSON.writeValueAsBytes(n));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + offsetFile + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(e);
         }
     }
 
     private void append(String text) {
-        try (FileChannel f = FileChannel.open(deadLetters, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            f.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-            f.force(false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + deadLetters + ": " + e.getMessage(), e);
-        }
+        SyncedFiles.append(deadLetters, text);
     }
 }

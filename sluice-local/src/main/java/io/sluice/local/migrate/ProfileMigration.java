@@ -6,10 +6,8 @@ import io.sluice.core.cdr.SubscriberProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -165,7 +163,7 @@ public final class ProfileMigration {
                     throw new IllegalArgumentException("--key " + source.key() + ": a whole page of rows has no key (NULL); "
                             + "choose a unique, non-null column");
                 }
-                long deadBytes = append(dead.toString());
+                long deadBytes = SyncedFiles.append(deadLetterFile(), dead.toString());
                 new Checkpoint(source.displayUrl(), source.table(), source.key(), last, read, migrated, rejected, deadBytes,
                         earlierSeconds + (System.nanoTime() - started) / 1e9, binlog).write(checkpointFile());
                 listener.page(read);
@@ -178,19 +176,6 @@ public final class ProfileMigration {
         }
         return new Summary(read, migrated, rejected, earlierSeconds + (System.nanoTime() - started) / 1e9, resumedAfter, last,
                 deadLetterFile(), checkpointFile());
-    }
-
-    /** Appends and syncs the page's dead letters; answers the file's length after them. */
-    private long append(String text) {
-        try (FileChannel f = FileChannel.open(deadLetterFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            if (!text.isEmpty()) {
-                f.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-                f.force(false);
-            }
-            return f.size();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + deadLetterFile() + ": " + e.getMessage(), e);
-        }
     }
 
     /** What the last committed page left: written to a temporary file, synced, then moved over the old one. */
@@ -225,17 +210,10 @@ public final class ProfileMigration {
                 // Where the binary log was before the first row was read: --follow starts there (MIG-3).
                 n.put("binlog_file", binlog.file()).put("binlog_position", binlog.position());
             }
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            try (FileChannel f = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                f.write(java.nio.ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n)));
-                f.force(true);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + tmp + ": " + e.getMessage(), e);
-            }
             try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                SyncedFiles.replace(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(e);
             }
         }
     }
