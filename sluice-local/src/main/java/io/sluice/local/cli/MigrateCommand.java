@@ -149,47 +149,18 @@ final class MigrateCommand implements Runnable {
             if (restart) {
                 migration.restart();
             }
-            Optional<UpClient> up = UpClient.of(options.data.dataDir);
             ProgressListener progress = new ProgressListener(err, !json && System.console() != null);
             ProfileMigration.Summary summary;
             ProfileVerification.Result verified = null;
-            try {
-                ProfileFollower.Target target;
-                if (up.isPresent()) {
-                    summary = migration.run(page -> postProfiles(up.get(), page, options.dir()), progress);
-                    if (!noVerify) {
-                        verified = verify(source, options.rows(), options.batch, up.get());
-                    }
-                    target = new ProfileFollower.Target() {
-                        @Override
-                        public long write(List<SubscriberProfile> profiles) {
-                            return postProfiles(up.get(), profiles, options.dir());
-                        }
-
-                        @Override
-                        public long delete(List<String> msisdns) {
-                            return postDelete(up.get(), msisdns);
-                        }
-                    };
-                    if (follow) {
-                        progress.close();
-                        report(summary, verified, source);
-                        return follow(source, migration, target);
-                    }
-                } else {
-                    try (LocalStore store = LocalStore.open(options.data.dataDir)) {
-                        io.sluice.local.migrate.StoreTarget local = new io.sluice.local.migrate.StoreTarget(
-                                new ProfileImporter(store, new PhoneNumberNormalizer(options.defaultCountry, 100_000)), options.dir());
-                        summary = migration.run(local, progress);
-                        if (!noVerify) {
-                            verified = new ProfileVerification(source, options.rows(), options.batch).run(new DuckDbProfileStore(store)::findAll);
-                        }
-                        if (follow) {
-                            progress.close();
-                            report(summary, verified, source);
-                            return follow(source, migration, local);
-                        }
-                    }
+            try (Home home = Home.open(options)) {
+                summary = migration.run(home, progress);
+                if (!noVerify) {
+                    verified = verify(source, options, home);
+                }
+                if (follow) {
+                    progress.close();
+                    report(summary, verified, source);
+                    return follow(source, migration, home);
                 }
             } catch (MigrationSource.SourceException | IllegalStateException e) {
                 progress.close();
@@ -293,15 +264,8 @@ final class MigrateCommand implements Runnable {
                 return ExitCodes.USAGE;
             }
             ProfileVerification.Result r;
-            try {
-                Optional<UpClient> up = UpClient.of(options.data.dataDir);
-                if (up.isPresent()) {
-                    r = verify(source, options.rows(), options.batch, up.get());
-                } else {
-                    try (LocalStore store = LocalStore.open(options.data.dataDir)) {
-                        r = new ProfileVerification(source, options.rows(), options.batch).run(new DuckDbProfileStore(store)::findAll);
-                    }
-                }
+            try (Home home = Home.open(options)) {
+                r = verify(source, options, home);
             } catch (MigrationSource.SourceException | IllegalStateException e) {
                 System.err.println("sluice: " + e.getMessage());
                 return ExitCodes.FAILED;
@@ -317,15 +281,72 @@ final class MigrateCommand implements Runnable {
         }
     }
 
-    /** The verification through the running 'sluice up', which owns the store: its profiles looked up a page at a time. */
-    private static ProfileVerification.Result verify(MigrationSource source, ProfileRows rows, int batch, UpClient up) {
-        return new ProfileVerification(source, rows, Math.min(batch, 10_000)).run(numbers -> {
-            Map<String, SubscriberProfile> out = new LinkedHashMap<>();
-            postNumbers(up, "/v1/profiles/lookup", numbers, "look up profiles").path("profiles").fields().forEachRemaining(e -> out.put(
-                    e.getKey(), new SubscriberProfile(e.getKey(), e.getValue().path("plan").asText(),
-                            e.getValue().path("home_country").asText(), e.getValue().path("status").asText())));
-            return out;
-        });
+    /** The verification, a page of lookups at a time (at most what {@code POST /v1/profiles/lookup} takes). */
+    private static ProfileVerification.Result verify(MigrationSource source, SourceOptions options, Home home) {
+        return new ProfileVerification(source, options.rows(), Math.min(options.batch, 10_000)).run(home::lookup);
+    }
+
+    /**
+     * Where the profiles go and are read from: the store this command opens, or the running 'sluice up' that owns it
+     * (one owner of the store), through its API.
+     */
+    private abstract static class Home implements ProfileMigration.Sink, ProfileFollower.Target, AutoCloseable {
+        abstract Map<String, SubscriberProfile> lookup(java.util.Collection<String> msisdns);
+
+        @Override
+        public void close() {
+        }
+
+        static Home open(SourceOptions options) {
+            Optional<UpClient> up = UpClient.of(options.data.dataDir);
+            if (up.isPresent()) {
+                return new Home() {
+                    @Override
+                    public long write(List<SubscriberProfile> profiles) {
+                        return postProfiles(up.get(), profiles, options.dir());
+                    }
+
+                    @Override
+                    public long delete(List<String> msisdns) {
+                        return postNumbers(up.get(), "/v1/profiles/delete", msisdns, "delete profiles").path("deleted").asLong();
+                    }
+
+                    @Override
+                    Map<String, SubscriberProfile> lookup(java.util.Collection<String> msisdns) {
+                        Map<String, SubscriberProfile> out = new LinkedHashMap<>();
+                        postNumbers(up.get(), "/v1/profiles/lookup", msisdns, "look up profiles").path("profiles").fields()
+                                .forEachRemaining(e -> out.put(e.getKey(), new SubscriberProfile(e.getKey(), e.getValue().path("plan").asText(),
+                                        e.getValue().path("home_country").asText(), e.getValue().path("status").asText())));
+                        return out;
+                    }
+                };
+            }
+            LocalStore store = LocalStore.open(options.data.dataDir);
+            io.sluice.local.migrate.StoreTarget target = new io.sluice.local.migrate.StoreTarget(
+                    new ProfileImporter(store, new PhoneNumberNormalizer(options.defaultCountry, 100_000)), options.dir());
+            DuckDbProfileStore profiles = new DuckDbProfileStore(store);
+            return new Home() {
+                @Override
+                public long write(List<SubscriberProfile> page) {
+                    return target.write(page);
+                }
+
+                @Override
+                public long delete(List<String> msisdns) {
+                    return target.delete(msisdns);
+                }
+
+                @Override
+                Map<String, SubscriberProfile> lookup(java.util.Collection<String> msisdns) {
+                    return profiles.findAll(msisdns);
+                }
+
+                @Override
+                public void close() {
+                    store.close();
+                }
+            };
+        }
     }
 
     /** {@code {"msisdns": [...]}} POSTed to the running 'sluice up'; its answer, or a failure saying what it did not do. */
@@ -362,10 +383,6 @@ final class MigrateCommand implements Runnable {
         } finally {
             io.sluice.local.migrate.StoreTarget.deleteQuietly(csv);
         }
-    }
-
-    private static long postDelete(UpClient up, List<String> msisdns) {
-        return postNumbers(up, "/v1/profiles/delete", msisdns, "delete profiles").path("deleted").asLong();
     }
 
     private static ObjectNode verifyJson(ProfileVerification.Result r) {
