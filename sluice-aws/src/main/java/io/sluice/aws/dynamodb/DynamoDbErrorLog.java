@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * role may do nothing else on this table: MON-5), and a failure to write never breaks the function: the
  * entry goes to the plain log instead.
  */
-public final class DynamoDbErrorLog implements ErrorLog {
+public final class DynamoDbErrorLog implements ErrorLog, io.sluice.core.pipeline.ErrorLogQuery {
     private final DynamoDbClient client;
     private final String table;
     private final RandomGenerator random;
@@ -33,7 +33,7 @@ public final class DynamoDbErrorLog implements ErrorLog {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("error_id", AttributeValue.fromS(e.id()));
         item.put("function_name", AttributeValue.fromS(e.functionName()));
-        item.put("occurred_at", AttributeValue.fromS(e.occurredAt().toString()));
+        item.put("occurred_at", AttributeValue.fromS(Entry.SORTABLE_TIME.format(e.occurredAt())));
         item.put("error_type", AttributeValue.fromS(e.type()));
         item.put("message", AttributeValue.fromS(e.message()));
         item.put("stack_trace", AttributeValue.fromS(e.stackTrace()));
@@ -47,6 +47,36 @@ public final class DynamoDbErrorLog implements ErrorLog {
         return e.id();
     }
 
+    /**
+     * Through the {@code by-function-time} index (MON-2): newest first. For operators' tools and the tests; the functions'
+     * role cannot read the table (MON-5).
+     */
+    @Override
+    public java.util.List<Entry> recent(String functionName, Instant from, Instant to, int limit) {
+        if (!from.isBefore(to) || limit < 1) {
+            return java.util.List.of();
+        }
+        java.util.List<Entry> out = new java.util.ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            var page = client.query(b -> b.tableName(table).indexName(io.sluice.core.contracts.TableKeys.ERRORS_BY_FUNCTION_INDEX)
+                    .keyConditionExpression("function_name = :f AND occurred_at BETWEEN :a AND :b")
+                    .expressionAttributeValues(Map.of(":f", AttributeValue.fromS(functionName),
+                            ":a", AttributeValue.fromS(Entry.SORTABLE_TIME.format(from)),
+                            // [from, to): the last millisecond before to, as the times are kept to the millisecond
+                            ":b", AttributeValue.fromS(Entry.SORTABLE_TIME.format(to.minusMillis(1)))))
+                    .scanIndexForward(false).limit(limit - out.size()).exclusiveStartKey(exclusiveStart));
+            for (Map<String, AttributeValue> i : page.items()) {
+                out.add(entry(i));
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null && out.size() < limit);
+        // Same millisecond: the id (time, then random bits) decides, as it does on the other adapters.
+        out.sort(java.util.Comparator.comparing(Entry::id).reversed());
+        return out;
+    }
+
     /** An entry as stored, or empty: for tests and tools (the functions' role cannot read the table: MON-5). */
     public java.util.Optional<Entry> stored(String id) {
         Map<String, AttributeValue> i = client.getItem(b -> b.tableName(table).key(Map.of("error_id", AttributeValue.fromS(id)))
@@ -54,8 +84,12 @@ public final class DynamoDbErrorLog implements ErrorLog {
         if (i == null || i.isEmpty()) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(new Entry(i.get("error_id").s(), i.get("function_name").s(), Instant.parse(i.get("occurred_at").s()),
+        return java.util.Optional.of(entry(i));
+    }
+
+    private static Entry entry(Map<String, AttributeValue> i) {
+        return new Entry(i.get("error_id").s(), i.get("function_name").s(), Instant.parse(i.get("occurred_at").s()),
                 i.get("error_type").s(), i.get("message").s(), i.get("stack_trace").s(), Long.parseLong(i.get("duration_ms").n()),
-                i.get("event_snapshot").s()));
+                i.get("event_snapshot").s());
     }
 }

@@ -30,6 +30,11 @@ class DynamoDbContractTest {
         }
 
         @Override
+        protected io.sluice.core.pipeline.ErrorLogQuery query() {
+            return log;
+        }
+
+        @Override
         protected java.util.Optional<io.sluice.core.pipeline.ErrorLog.Entry> stored(String id) {
             return log.stored(id);
         }

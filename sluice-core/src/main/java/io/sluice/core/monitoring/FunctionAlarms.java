@@ -16,15 +16,47 @@ public final class FunctionAlarms {
     private FunctionAlarms() {
     }
 
+    /** What a standing alarm reads from a period's counts. */
+    public enum Metric {
+        /** Metric math over Errors and Invocations, in percent. */
+        ERROR_RATE,
+        /** The period's p99 duration in milliseconds. */
+        DURATION_P99,
+        /** The period's throttled requests. */
+        THROTTLES;
+
+        /** This metric's datapoint of a period; null for a period without one. */
+        public Double value(PeriodMetrics.Period p) {
+            if (p == null) {
+                return null;
+            }
+            return switch (this) {
+                case ERROR_RATE -> errorRate(p.errors(), p.invocations());
+                case DURATION_P99 -> p.invocations() == 0 ? null : p.p99Millis();
+                case THROTTLES -> (double) p.throttles();
+            };
+        }
+    }
+
+    /** One standing alarm and the metric it reads. */
+    public record Standing(String function, Metric metric, AlarmRule rule) {
+    }
+
     /** The three alarms of {@code function} with a datapoint every {@code periodSeconds} and its p99 limit. */
     public static List<AlarmRule> of(String function, int periodSeconds, double p99Millis) {
+        return standing(function, periodSeconds, p99Millis).stream().map(Standing::rule).toList();
+    }
+
+    /** As {@link #of}, each with the metric it reads. */
+    public static List<Standing> standing(String function, int periodSeconds, double p99Millis) {
         return List.of(
-                AlarmRule.of(function + "-error-rate", periodSeconds, ERROR_PERIODS, ERROR_PERIODS,
-                        AlarmRule.Comparison.GREATER_THAN_THRESHOLD, ERROR_RATE_PERCENT, AlarmRule.MissingData.NOT_BREACHING),
-                AlarmRule.of(function + "-duration-p99", periodSeconds, ERROR_PERIODS, ERROR_PERIODS,
-                        AlarmRule.Comparison.GREATER_THAN_THRESHOLD, p99Millis, AlarmRule.MissingData.NOT_BREACHING),
-                AlarmRule.of(function + "-throttles", periodSeconds, 1, 1,
-                        AlarmRule.Comparison.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, THROTTLES, AlarmRule.MissingData.NOT_BREACHING));
+                new Standing(function, Metric.ERROR_RATE, AlarmRule.of(function + "-error-rate", periodSeconds, ERROR_PERIODS,
+                        ERROR_PERIODS, AlarmRule.Comparison.GREATER_THAN_THRESHOLD, ERROR_RATE_PERCENT,
+                        AlarmRule.MissingData.NOT_BREACHING)),
+                new Standing(function, Metric.DURATION_P99, AlarmRule.of(function + "-duration-p99", periodSeconds, ERROR_PERIODS,
+                        ERROR_PERIODS, AlarmRule.Comparison.GREATER_THAN_THRESHOLD, p99Millis, AlarmRule.MissingData.NOT_BREACHING)),
+                new Standing(function, Metric.THROTTLES, AlarmRule.of(function + "-throttles", periodSeconds, 1, 1,
+                        AlarmRule.Comparison.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, THROTTLES, AlarmRule.MissingData.NOT_BREACHING)));
     }
 
     /**

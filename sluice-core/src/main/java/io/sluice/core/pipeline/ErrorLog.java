@@ -37,13 +37,21 @@ public interface ErrorLog {
          */
         private static final Pattern NUMBER = Pattern.compile("(?<!\\d)\\+?\\d{4,12}(\\d{3})(?!\\d)");
 
+        /**
+         * The time as the stores keep it: ISO-8601 UTC with exactly three fraction digits, so that the text sorts as
+         * the time does (Instant.toString drops zero fractions: "10:00:00Z" would sort after "10:00:00.250Z").
+         */
+        public static final DateTimeFormatter SORTABLE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+                .withZone(ZoneOffset.UTC);
+
         /** The entry of an error: its id sorts by time (then by 48 random bits), its event sanitized and cut. */
         public static Entry of(String functionName, Instant at, Throwable error, long durationMillis, String event,
                                RandomGenerator random) {
             byte[] suffix = new byte[6];
             random.nextBytes(suffix);
-            String id = ID_TIME.format(at) + "-" + HexFormat.of().formatHex(suffix);
-            return new Entry(id, functionName, at, error.getClass().getName(), String.valueOf(error.getMessage()),
+            Instant atMillis = at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            String id = ID_TIME.format(atMillis) + "-" + HexFormat.of().formatHex(suffix);
+            return new Entry(id, functionName, atMillis, error.getClass().getName(), String.valueOf(error.getMessage()),
                     truncate(stackOf(error), MAX_STACK_CHARS), durationMillis, sanitize(event));
         }
 

@@ -21,7 +21,7 @@ import org.duckdb.DuckDBConnection;
  * or none of a batch (CDR-8).
  */
 public final class LocalStore implements AutoCloseable {
-    public static final int SCHEMA_VERSION = 5;
+    public static final int SCHEMA_VERSION = 6;
     public static final String DB_FILE = "sluice.duckdb";
 
     private final Path dataDir;
@@ -142,6 +142,12 @@ public final class LocalStore implements AutoCloseable {
                 }
                 s.execute("INSERT INTO schema_version VALUES (5)");
             }
+            if (version < 6) {
+                for (String ddl : SCHEMA_V6) {
+                    s.execute(ddl);
+                }
+                s.execute("INSERT INTO schema_version VALUES (6)");
+            }
         } catch (SQLException e) {
             throw new StoreException("Cannot create the store schema in " + dataDir + ": " + firstLine(e.getMessage()), e);
         }
@@ -234,6 +240,23 @@ public final class LocalStore implements AutoCloseable {
             top_destinations VARCHAR NOT NULL, first_key VARCHAR NOT NULL, last_key VARCHAR NOT NULL, peak_calls BIGINT NOT NULL,
             baseline_calls DOUBLE NOT NULL, baseline_seconds DOUBLE NOT NULL, history_days INTEGER NOT NULL,
             cleared BOOLEAN NOT NULL, raise_sent BOOLEAN NOT NULL, clear_sent BOOLEAN NOT NULL)"""
+    };
+
+    /**
+     * Version 6: the monitoring of one machine (MON-1, MON-2; issue 19): the error log with the fields of the DynamoDB
+     * error table and its by-function-time index ({@link DuckDbErrorLog}), and each function's counts per minute
+     * ({@link DuckDbFunctionMinutes}). Times in epoch milliseconds.
+     */
+    private static final String[] SCHEMA_V6 = {
+        """
+        CREATE TABLE IF NOT EXISTS error_log(error_id VARCHAR PRIMARY KEY, function_name VARCHAR NOT NULL,
+            occurred_at BIGINT NOT NULL, error_type VARCHAR NOT NULL, message VARCHAR NOT NULL, stack_trace VARCHAR NOT NULL,
+            duration_ms BIGINT NOT NULL, event_snapshot VARCHAR NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS error_log_by_function_time ON error_log(function_name, occurred_at)",
+        """
+        CREATE TABLE IF NOT EXISTS function_minutes(function_name VARCHAR NOT NULL, minute_start BIGINT NOT NULL,
+            invocations BIGINT NOT NULL, errors BIGINT NOT NULL, throttles BIGINT NOT NULL, duration_sum_ms DOUBLE NOT NULL,
+            duration_max_ms DOUBLE NOT NULL, duration_p99_ms DOUBLE NOT NULL, PRIMARY KEY(function_name, minute_start))"""
     };
 
     /** Version 3: the file manifest is the core's InputManifest port (issue 15): attempts and the attempt's lease. */

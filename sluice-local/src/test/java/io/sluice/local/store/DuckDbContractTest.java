@@ -40,6 +40,40 @@ class DuckDbContractTest {
     }
 
     @Nested
+    class Errors extends io.sluice.core.pipeline.contract.ErrorLogContract {
+        private DuckDbErrorLog log;
+
+        @Override
+        protected io.sluice.core.pipeline.ErrorLog log() {
+            return errors();
+        }
+
+        @Override
+        protected io.sluice.core.pipeline.ErrorLogQuery query() {
+            return errors();
+        }
+
+        @Override
+        protected java.util.Optional<io.sluice.core.pipeline.ErrorLog.Entry> stored(String id) {
+            return errors().stored(id);
+        }
+
+        private DuckDbErrorLog errors() {
+            if (log == null) {
+                log = new DuckDbErrorLog(store, new java.util.Random(3));
+            }
+            return log;
+        }
+
+        @AfterEach
+        void closeLog() {
+            if (log != null) {
+                log.close();
+            }
+        }
+    }
+
+    @Nested
     class Manifest extends io.sluice.core.pipeline.contract.InputManifestContract {
         @Override
         protected io.sluice.core.intake.InputManifest manifest() {

@@ -8,7 +8,7 @@ import java.util.Random;
 import java.util.random.RandomGenerator;
 
 /** The error log in memory, with the entries every adapter stores: for tests and priming. */
-public final class InMemoryErrorLog implements ErrorLog {
+public final class InMemoryErrorLog implements ErrorLog, io.sluice.core.pipeline.ErrorLogQuery {
     private final RandomGenerator random;
     private final List<Entry> entries = new ArrayList<>();
 
@@ -30,5 +30,12 @@ public final class InMemoryErrorLog implements ErrorLog {
     /** The entries, in the order they were recorded. */
     public synchronized List<Entry> entries() {
         return List.copyOf(entries);
+    }
+
+    @Override
+    public synchronized List<Entry> recent(String functionName, Instant from, Instant to, int limit) {
+        return entries.stream().filter(e -> e.functionName().equals(functionName))
+                .filter(e -> !e.occurredAt().isBefore(from) && e.occurredAt().isBefore(to))
+                .sorted(java.util.Comparator.comparing(Entry::id).reversed()).limit(limit).toList();
     }
 }

@@ -20,6 +20,24 @@ public abstract class ErrorLogContract {
     /** The entry as the adapter stored it. */
     protected abstract Optional<Entry> stored(String id);
 
+    /** The adapter's reading side, over the same entries as {@link #log()}. */
+    protected abstract io.sluice.core.pipeline.ErrorLogQuery query();
+
+    @Test
+    @DisplayName("entries are read by function and time, newest first, within [from, to) and the limit")
+    void byFunctionAndTime() {
+        ErrorLog log = log();
+        for (int i = 0; i < 6; i++) {
+            log.record("sluice-stream-dev", T.plusSeconds(i), new IllegalStateException("s" + i), i, "{}");
+            log.record("sluice-object-dev", T.plusSeconds(i), new IllegalStateException("o" + i), i, "{}");
+        }
+        assertThat(query().recent("sluice-stream-dev", T.plusSeconds(1), T.plusSeconds(5), 10)).extracting(Entry::message)
+                .containsExactly("s4", "s3", "s2", "s1");
+        assertThat(query().recent("sluice-object-dev", T, T.plusSeconds(60), 2)).extracting(Entry::message)
+                .containsExactly("o5", "o4");
+        assertThat(query().recent("sluice-other-dev", T, T.plusSeconds(60), 10)).isEmpty();
+    }
+
     @Test
     @DisplayName("ids are unique and sort by time")
     void idsAreUniqueAndTimeOrdered() {

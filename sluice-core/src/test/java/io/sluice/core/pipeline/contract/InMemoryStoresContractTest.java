@@ -36,6 +36,11 @@ class InMemoryStoresContractTest {
         }
 
         @Override
+        protected io.sluice.core.pipeline.ErrorLogQuery query() {
+            return log;
+        }
+
+        @Override
         protected java.util.Optional<io.sluice.core.pipeline.ErrorLog.Entry> stored(String id) {
             return log.entries().stream().filter(e -> e.id().equals(id)).findFirst();
         }
