@@ -105,6 +105,11 @@ final class UpCommand implements Callable<Integer> {
             description = "A file is read once its size and time stayed unchanged this long. Default: ${DEFAULT-VALUE}.")
     long inboxSettleMillis;
 
+    @Option(names = "--alarm-period", defaultValue = "60", paramLabel = "SECONDS",
+            description = "How often the standing alarms of every function (error rate > 5 %% in 2 periods, p99 > 500 ms in 2, "
+                    + ">= 5 throttles in 1) get a datapoint and are evaluated, as CloudWatch's period; 1 to 3600. Default: ${DEFAULT-VALUE}.")
+    int alarmPeriodSeconds;
+
     @Option(names = "--drain-timeout", defaultValue = "30", paramLabel = "SECONDS",
             description = "On SIGTERM, how long to keep applying logged requests; the rest waits safely for the next start. Default: ${DEFAULT-VALUE}.")
     long drainSeconds;
@@ -143,7 +148,8 @@ final class UpCommand implements Callable<Integer> {
         String bad = port < 0 || port > 65535 ? "--port must be 0..65535, not " + port
                 : maxBody <= 0 ? "--max-body must be positive" : maxRecords <= 0 ? "--max-records must be positive"
                 : maxBacklog <= 0 ? "--max-backlog must be positive" : inboxMaxSize <= 0 ? "--inbox-max-size must be positive"
-                : retentionDays <= 0 ? "--ingest-retention-days must be positive" : null;
+                : retentionDays <= 0 ? "--ingest-retention-days must be positive"
+                : alarmPeriodSeconds < 1 || alarmPeriodSeconds > 3_600 ? "--alarm-period is 1 to 3600 seconds" : null;
         if (bad == null && (tlsCert == null) != (tlsKey == null)) {
             bad = "--tls-cert and --tls-key go together";
         }
@@ -174,7 +180,7 @@ final class UpCommand implements Callable<Integer> {
         UpConfig config = new UpConfig(store.data.dataDir, host, port, store.pipelineConfig(), maxBody, maxRecords, maxBacklog, fmt,
                 Set.copyOf(extensions), inboxMaxSize, Duration.ofMillis(Math.min(500, Math.max(50, inboxSettleMillis / 2))),
                 Duration.ofMillis(inboxSettleMillis), Duration.ofSeconds(drainSeconds), Duration.ofDays(retentionDays),
-                new UpConfig.Exposure(Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), insecure, Set.copyOf(allowHosts)));
+                new UpConfig.Exposure(Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), insecure, Set.copyOf(allowHosts)), new UpConfig.Monitoring(alarmPeriodSeconds, UpConfig.Monitoring.DEFAULT.p99Millis()));
 
         if (rotateToken) {
             io.sluice.local.runtime.ApiToken.loadOrCreate(config.dataDir(), true);
@@ -189,7 +195,7 @@ final class UpCommand implements Callable<Integer> {
                 tlsCert != null ? "https" : "http", host, rt.port(),
                 config.inboxDir().toAbsolutePath(), config.dataDir().toAbsolutePath());
         err.printf("sluice up: the API needs the token in %s ('Authorization: Bearer <token>'; the sluice commands send it); "
-                + "a browser signs in once with %s://127.0.0.1:%d/?token=<token>%n", config.dataDir().resolve(io.sluice.local.runtime.ApiToken.FILE)
+                + "the dashboard (metrics, alarms, errors) opens in a browser at %s://127.0.0.1:%d/?token=<token>%n", config.dataDir().resolve(io.sluice.local.runtime.ApiToken.FILE)
                 .toAbsolutePath(), tlsCert != null ? "https" : "http", rt.port());
         if (!UpConfig.loopback(host) && tlsCert == null) {
             err.println("sluice up: warning: listening on " + host + ", beyond this machine, without TLS (--insecure): the token "

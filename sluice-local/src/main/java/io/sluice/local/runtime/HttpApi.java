@@ -21,10 +21,13 @@ import java.util.Map;
  */
 final class HttpApi {
     static final int MAX_HEADER_BYTES = 16 * 1024;
+    static final String ENDPOINTS = "POST /v1/cdrs, GET /v1/ingests/{id}, /v1/status, /v1/files, /v1/reports/{name}, /v1/records, "
+            + "/v1/dead-letters, /v1/alerts, /v1/monitoring, /v1/errors, /metrics, POST /v1/simulations, GET / (the dashboard, in a browser)";
     static final long IDLE_TIMEOUT_MILLIS = 30_000;
     static final long MIN_BODY_BYTES_PER_SECOND = 4 * 1024;
     private final LocalRuntime rt;
     private final Javalin app;
+    private final MonitoringRoutes monitoringRoutes;
     private volatile org.eclipse.jetty.server.ServerConnector tlsConnector;
     private volatile org.eclipse.jetty.server.ServerConnector localConnector;
 
@@ -37,6 +40,8 @@ final class HttpApi {
         DeadLetterRoutes deadLetters = new DeadLetterRoutes(rt);
         ProfileRoutes profiles = new ProfileRoutes(rt);
         AlertRoutes alerts = new AlertRoutes(rt);
+        MonitoringRoutes monitoring = new MonitoringRoutes(rt);
+        this.monitoringRoutes = monitoring;
         ApiGuard guard = new ApiGuard(rt, rt.token());
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -77,9 +82,12 @@ final class HttpApi {
                 http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
             });
             config.routes.before(guard::check);
-            config.routes.get("/", ctx -> Answers.json(ctx, 200, Map.of("sluice", "up", "signed_in", true,
-                    "endpoints", "POST /v1/cdrs, GET /v1/ingests/{id}, /v1/status, /v1/files, /v1/reports/{name}, /v1/records, /v1/dead-letters, /v1/alerts")));
-            config.routes.post("/v1/cdrs", cdrs::postCdrs);
+            config.routes.get("/", ctx -> {
+                if (!monitoring.dashboard(ctx)) {
+                    Answers.json(ctx, 200, Map.of("sluice", "up", "signed_in", true, "endpoints", ENDPOINTS));
+                }
+            });
+            config.routes.post("/v1/cdrs", monitoring.instrumented("http-ingest", cdrs::postCdrs));
             config.routes.get("/v1/ingests/{id}", cdrs::getIngest);
             config.routes.get("/healthz", runtime::health);
             config.routes.get("/v1/status", runtime::status);
@@ -92,6 +100,12 @@ final class HttpApi {
             config.routes.get("/v1/dead-letters", deadLetters::deadLetters);
             config.routes.get("/v1/alerts", alerts::alerts);
             config.routes.get("/v1/dead-letters/{id}", deadLetters::deadLetter);
+            config.routes.get("/metrics", monitoring::metrics);
+            config.routes.get("/v1/monitoring", monitoring::overview);
+            config.routes.get("/v1/errors", monitoring::errors);
+            config.routes.get("/assets/{name}", monitoring::asset);
+            config.routes.post("/v1/simulations", monitoring::simulate);
+            config.routes.get("/v1/simulations/{id}", monitoring::simulation);
             config.routes.exception(Exception.class, (e, ctx) -> {
                 ClientFault fault = clientFault(e);
                 if (fault != null) {
@@ -108,10 +122,14 @@ final class HttpApi {
             config.routes.error(404, ctx -> {
                 if (!Answers.answered(ctx)) {
                     Answers.json(ctx, 404, Map.of("error", "no such resource: " + ctx.method() + " " + ctx.path()
-                            + "; see POST /v1/cdrs, GET /v1/ingests/{id}, /v1/status, /v1/files, /v1/reports/{name}, /v1/records, /v1/dead-letters, /healthz"));
+                            + "; see " + ENDPOINTS + ", /healthz"));
                 }
             });
         });
+    }
+
+    static boolean isClientFault(Throwable e) {
+        return clientFault(e) != null;
     }
 
     /** The client's fault behind {@code e}, if it is one. */
@@ -153,6 +171,7 @@ final class HttpApi {
     }
 
     void stop() {
+        monitoringRoutes.stop();
         app.stop();
     }
 }

@@ -56,16 +56,21 @@ final class Inbox {
 
     /** After this many faults (not bad data: those are handled) on one file, it goes to failed/ so others can go on. */
     static final int MAX_ATTEMPTS = 3;
+    /** The inbox's name as a function, in the metrics, alarms and error log. */
+    static final String FUNCTION = "inbox";
     private final Map<Path, Integer> attempts = new HashMap<>();
 
     private final UpConfig config;
     private final LocalCdrPipeline pipeline;
     private final RuntimeStats stats;
     private final Runnable betweenChunks;
+    private final io.sluice.core.monitoring.Instrumentation instrumentation;
     private final Map<Path, Seen> seen = new HashMap<>();
     private volatile int waiting;
 
-    Inbox(UpConfig config, LocalCdrPipeline pipeline, RuntimeStats stats, Runnable betweenChunks) throws IOException {
+    Inbox(UpConfig config, LocalCdrPipeline pipeline, RuntimeStats stats, Runnable betweenChunks,
+          io.sluice.core.monitoring.Instrumentation instrumentation) throws IOException {
+        this.instrumentation = instrumentation;
         this.config = config;
         this.pipeline = pipeline;
         this.stats = stats;
@@ -102,7 +107,20 @@ final class Inbox {
             if (now - before.sinceNanos() >= config.inboxSettle().toNanos()) {
                 seen.remove(f);
                 try {
-                    handle(f, a.size(), Instant.ofEpochMilli(modified));
+                    // One invocation of the inbox function per file (MON-1): a fault is an error with a record; a file
+                    // refused for its content is handled (failed/), and stopping midway is neither.
+                    boolean stopped = instrumentation.invoke(FUNCTION, () -> "{\"file\":\"" + f.getFileName().toString()
+                            .replace("\\", "\\\\").replace("\"", "\\\"") + "\",\"size\":" + a.size() + "}", call -> {
+                        try {
+                            handle(f, a.size(), Instant.ofEpochMilli(modified));
+                            return false;
+                        } catch (Interrupted e) {
+                            return true;
+                        }
+                    });
+                    if (stopped) {
+                        throw new Interrupted();
+                    }
                     attempts.remove(f);
                 } catch (Interrupted e) {
                     throw e;

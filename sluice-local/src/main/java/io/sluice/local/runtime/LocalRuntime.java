@@ -6,6 +6,7 @@ import io.sluice.local.store.StoreException;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -42,6 +43,13 @@ public final class LocalRuntime implements AutoCloseable {
     private final Thread worker;
     private final CountDownLatch workerDone = new CountDownLatch(1);
     private final Consumer<String> say;
+    private final io.sluice.local.monitoring.LocalMonitoring monitoring;
+    private final java.util.concurrent.ScheduledExecutorService monitor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+                Thread t = new Thread(r, "sluice-monitor");
+                t.setDaemon(true);
+                return t;
+            });
     private HttpApi http;
     private volatile boolean stopping;
     private final WorkerHooks hooks;
@@ -61,15 +69,22 @@ public final class LocalRuntime implements AutoCloseable {
         this.hooks = hooks;
         this.token = ApiToken.loadOrCreate(config.dataDir(), false);
         this.store = LocalStore.open(config.dataDir());
+        io.sluice.core.pipeline.Notifier alerts = notifier != null ? notifier : new io.sluice.local.alerts.ConsoleNotifier(say);
+        io.sluice.local.monitoring.LocalMonitoring monitors = null;
         try {
-            this.pipeline = new LocalCdrPipeline(store, config.pipeline(),
-                    notifier != null ? notifier : new io.sluice.local.alerts.ConsoleNotifier(say));
+            monitors = new io.sluice.local.monitoring.LocalMonitoring(store, config.monitoring().periodSeconds(),
+                    config.monitoring().p99Millis(), alerts, say);
+            this.monitoring = monitors;
+            this.pipeline = new LocalCdrPipeline(store, config.pipeline(), alerts);
             long consumed = LogApplier.consumedPosition(store);
             this.log = IngestLog.open(config.logDir(), consumed, IngestLog.DEFAULT_SEGMENT_BYTES);
             this.applier = new LogApplier(pipeline, log, stats, consumed, APPLY_BATCH_BYTES, 2);
-            this.inbox = new Inbox(config, pipeline, stats, this::applyBetweenChunks);
+            this.inbox = new Inbox(config, pipeline, stats, this::applyBetweenChunks, monitoring.instrumentation());
             this.reader = store.connection().duplicate();
         } catch (IOException | SQLException | RuntimeException e) {
+            if (monitors != null) {
+                monitors.close();
+            }
             store.close();
             throw e;
         }
@@ -97,6 +112,7 @@ public final class LocalRuntime implements AutoCloseable {
         try {
             rt.http = HttpApi.start(rt); // first: a port in use fails the start before any work begins
             rt.worker.start();
+            rt.startMonitor();
             // The address this machine's sluice commands use: the API itself, or with TLS its plain loopback port.
             boolean tls = config.exposure().tls();
             new RuntimeInfo(ProcessHandle.current().pid(), tls ? "127.0.0.1" : config.host(), rt.http.localPort(), rt.stats.startedAt)
@@ -111,6 +127,24 @@ public final class LocalRuntime implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** Evaluates the alarms once a period, just after each period's end (MON-3). */
+    private void startMonitor() {
+        long periodMillis = monitoring.periodSeconds() * 1000L;
+        long now = System.currentTimeMillis();
+        long first = periodMillis - now % periodMillis + 100;
+        monitor.scheduleAtFixedRate(() -> {
+            try {
+                monitoring.tick(Instant.now());
+            } catch (RuntimeException e) {
+                stats.error("monitoring", String.valueOf(e.getMessage()));
+            }
+        }, first, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
+    io.sluice.local.monitoring.LocalMonitoring monitoring() {
+        return monitoring;
     }
 
     UpConfig config() {
@@ -203,7 +237,10 @@ public final class LocalRuntime implements AutoCloseable {
                     continue;
                 }
                 runWrites();
-                boolean worked = applier.applyOnce();
+                // Applying logged requests is a function of its own (MON-1): a failed batch is an error with a record.
+                boolean worked = applier.backlogBytes() > 0
+                        ? monitoring.instrumentation().invoke("apply", () -> "{\"consumed\":" + applier.consumed() + "}", call -> applier.applyOnce())
+                        : applier.applyOnce();
                 if (!stopping && System.nanoTime() - lastPoll >= config.inboxPoll().toNanos()) {
                     lastPoll = System.nanoTime();
                     worked |= inbox.pollOnce();
@@ -363,6 +400,13 @@ public final class LocalRuntime implements AutoCloseable {
             }
         }
         applier.close();
+        monitor.shutdownNow();
+        try {
+            monitor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        monitoring.close();
         try {
             log.close();
         } catch (IOException e) {

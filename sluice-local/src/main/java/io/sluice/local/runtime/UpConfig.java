@@ -25,11 +25,27 @@ import java.util.Set;
  * @param drainTimeout         on SIGTERM, how long to keep applying logged requests before exiting
  * @param ingestRetention      how long the outcome of an HTTP ingest can be asked for (GET /v1/ingests/{id})
  * @param exposure             TLS, and the other names clients may use for this server (issue 17)
+ * @param monitoring           how often the alarms are evaluated and the p99 limit (issue 19)
  */
 public record UpConfig(Path dataDir, String host, int port, CdrPipelineConfig pipeline, long maxBodyBytes,
                        int maxRecordsPerRequest, long maxBacklogBytes, Optional<CdrFormat> inboxFormat,
                        Set<String> inboxExtensions, long inboxMaxBytes, Duration inboxPoll, Duration inboxSettle,
-                       Duration drainTimeout, Duration ingestRetention, Exposure exposure) {
+                       Duration drainTimeout, Duration ingestRetention, Exposure exposure, Monitoring monitoring) {
+
+    /**
+     * The standing alarms of every function (MON-3): a datapoint every {@code periodSeconds} (CloudWatch's 60 s by
+     * default; down to 1 s for tests and demos) and the p99 duration limit.
+     */
+    public record Monitoring(int periodSeconds, double p99Millis) {
+        public static final Monitoring DEFAULT = new Monitoring(60, 500);
+
+        public Monitoring {
+            if (periodSeconds < 1 || periodSeconds > 3_600) {
+                throw new IllegalArgumentException("the alarm period is 1 to 3600 seconds, was " + periodSeconds);
+            }
+        }
+    }
+
 
     /**
      * How the API is exposed beyond loopback (issue 17, IOT-1): TLS from PEM files (both or neither), or an explicit
@@ -66,42 +82,47 @@ public record UpConfig(Path dataDir, String host, int port, CdrPipelineConfig pi
     public static UpConfig defaults(Path dataDir) {
         return new UpConfig(dataDir, DEFAULT_HOST, DEFAULT_PORT, CdrPipelineConfig.defaults(), DEFAULT_MAX_BODY, DEFAULT_MAX_RECORDS,
                 DEFAULT_MAX_BACKLOG, Optional.empty(), DEFAULT_EXTENSIONS, DEFAULT_INBOX_MAX, Duration.ofMillis(500),
-                Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofDays(7), Exposure.LOOPBACK);
+                Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofDays(7), Exposure.LOOPBACK, Monitoring.DEFAULT);
+    }
+
+    public UpConfig withMonitoring(Monitoring m) {
+        return new UpConfig(dataDir, host, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, exposure, m);
     }
 
     public UpConfig withExposure(Exposure e) {
         return new UpConfig(dataDir, host, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
-                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, e);
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, e, monitoring);
     }
 
     public UpConfig withHost(String h) {
         return new UpConfig(dataDir, h, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
-                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, exposure);
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, exposure, monitoring);
     }
 
     public UpConfig withPort(int p) {
         return new UpConfig(dataDir, host, p, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
-                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, exposure);
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, exposure, monitoring);
     }
 
     public UpConfig withInbox(Duration poll, Duration settle) {
         return new UpConfig(dataDir, host, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
-                inboxExtensions, inboxMaxBytes, poll, settle, drainTimeout, ingestRetention, exposure);
+                inboxExtensions, inboxMaxBytes, poll, settle, drainTimeout, ingestRetention, exposure, monitoring);
     }
 
     public UpConfig withLimits(long body, int records, long backlog) {
         return new UpConfig(dataDir, host, port, pipeline, body, records, backlog, inboxFormat,
-                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, exposure);
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, exposure, monitoring);
     }
 
     public UpConfig withDrainTimeout(Duration timeout) {
         return new UpConfig(dataDir, host, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
-                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, timeout, ingestRetention, exposure);
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, timeout, ingestRetention, exposure, monitoring);
     }
 
     public UpConfig withIngestRetention(Duration retention) {
         return new UpConfig(dataDir, host, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
-                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, retention, exposure);
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, retention, exposure, monitoring);
     }
 
     public Path inboxDir() {
