@@ -59,10 +59,29 @@
     fill(document.querySelector('#alarms tbody'), rows);
   }
 
-  function chart(f) {
-    const t = f.minutes.t;
-    const calls = [t, f.minutes.invocations, f.minutes.errors];
-    const durations = [t, f.minutes.average_ms, f.minutes.p99_ms];
+  // Every minute of the shown range, at least the last hour: a minute without invocations is a 0, not a gap, and a
+  // function seen for one minute draws on an hour's axis.
+  function everyMinute(m, generatedAt) {
+    const last = Math.floor(Date.parse(generatedAt) / 60000) * 60;
+    const first = Math.min(m.t.length ? m.t[0] : last, last - 59 * 60);
+    const at = new Map(m.t.map((t, i) => [t, i]));
+    const out = { t: [], invocations: [], errors: [], average_ms: [], p99_ms: [] };
+    for (let t = first; t <= last; t += 60) {
+      const i = at.get(t);
+      out.t.push(t);
+      out.invocations.push(i === undefined ? 0 : m.invocations[i]);
+      out.errors.push(i === undefined ? 0 : m.errors[i]);
+      out.average_ms.push(i === undefined ? null : m.average_ms[i]);
+      out.p99_ms.push(i === undefined ? null : m.p99_ms[i]);
+    }
+    return out;
+  }
+
+  function chart(f, generatedAt) {
+    const m = everyMinute(f.minutes, generatedAt);
+    const t = m.t;
+    const calls = [t, m.invocations, m.errors];
+    const durations = [t, m.average_ms, m.p99_ms];
     let c = charts.get(f.name);
     if (!c) {
       const box = document.createElement('div');
@@ -74,7 +93,8 @@
       document.getElementById('charts').appendChild(box);
       const opts = (title, a, b, ca, cb) => ({
         title, width: 520, height: 200,
-        series: [{}, { label: a, stroke: ca, width: 2 }, { label: b, stroke: cb, width: 2 }],
+        series: [{}, { label: a, stroke: ca, width: 2, points: { show: true, size: 5 } },
+          { label: b, stroke: cb, width: 2, points: { show: true, size: 5 } }],
         axes: [{}, { size: 60 }],
       });
       c = {
@@ -138,7 +158,7 @@
       const m = await r.json();
       summary(m.functions);
       alarms(m.alarms);
-      m.functions.forEach(chart);
+      m.functions.forEach(f => chart(f, m.generated_at));
       errorOptions(m.functions);
       errors(m.errors);
       const firing = m.alarms.filter(a => a.state === 'ALARM').length;

@@ -55,12 +55,17 @@ class MonitoringTest {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(UTF_8));
     }
 
-    /** Runs a simulation to its end; its final status. */
-    static JsonNode simulate(LocalRuntime rt, String function, double rate, double errorRate, double seconds) throws Exception {
+    /** Starts a simulation; its id. */
+    static String startSimulation(LocalRuntime rt, String function, double rate, double errorRate, double seconds) throws Exception {
         HttpResponse<String> r = send(rt, "POST", "/v1/simulations", "{\"function\":\"" + function + "\",\"rate\":" + rate
                 + ",\"error_rate\":" + errorRate + ",\"latency_ms\":[2,10],\"duration_s\":" + seconds + "}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        String id = JSON.readTree(r.body()).path("id").asText();
+        return JSON.readTree(r.body()).path("id").asText();
+    }
+
+    /** Runs a simulation to its end; its final status. */
+    static JsonNode simulate(LocalRuntime rt, String function, double rate, double errorRate, double seconds) throws Exception {
+        String id = startSimulation(rt, function, rate, errorRate, seconds);
         JsonNode status;
         long deadline = System.nanoTime() + Duration.ofSeconds((long) seconds + 30).toNanos();
         do {
