@@ -3,7 +3,7 @@ package io.sluice.aws.handlers;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.sluice.aws.events.BatchResponses;
-import io.sluice.aws.events.MalformedEventException;
+import io.sluice.core.monitoring.Instrumentation;
 import io.sluice.aws.events.ObjectEvent;
 import io.sluice.aws.events.ObjectEvents;
 import io.sluice.aws.events.ObjectNotification;
@@ -20,7 +20,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,20 +51,21 @@ public final class CdrObjectHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        long started = System.nanoTime();
         byte[] event = input.readAllBytes();
-        ObjectEvent decoded;
-        try {
-            decoded = ObjectEvents.parse(new ByteArrayInputStream(event));
-        } catch (MalformedEventException e) {
-            wiring.errors().record(wiring.functionName(), Instant.now(), e, CdrStreamHandler.millisSince(started),
-                    CdrStreamHandler.text(event));
-            throw e;
-        }
+        // One invocation of the core instrumentation (MON-1, MON-2): a malformed event is thrown with an error record,
+        // an object that failed gets one and is retried.
+        wiring.instrumentation().invoke(wiring.functionName(), () -> CdrStreamHandler.text(event), call -> {
+            handleRequest(event, output, call);
+            return null;
+        });
+    }
+
+    private void handleRequest(byte[] event, OutputStream output, Instrumentation.Invocation call) throws IOException {
+        ObjectEvent decoded = ObjectEvents.parse(new ByteArrayInputStream(event));
         Counts counts = new Counts();
         if (decoded instanceof ObjectEvent.Direct direct) {
-            RuntimeException failure = handle(direct.n(), "eventbridge", event, counts, started);
-            logLine(counts, started, failure, wiring.deliverAlerts(log));
+            RuntimeException failure = handle(direct.n(), "eventbridge", event, counts, call);
+            logLine(counts, call, failure, wiring.deliverAlerts(log));
             if (failure != null) {
                 throw failure;
             }
@@ -75,13 +75,13 @@ public final class CdrObjectHandler implements RequestStreamHandler {
         RuntimeException last = null;
         for (SqsMessage m : ((ObjectEvent.SqsBatch) decoded).messages()) {
             RuntimeException failure = handle(ObjectEvents.notificationIn(m.body()), "sqs:" + m.messageId(),
-                    m.body().getBytes(StandardCharsets.UTF_8), counts, started);
+                    m.body().getBytes(StandardCharsets.UTF_8), counts, call);
             if (failure != null) {
                 failed.add(m.messageId());
                 last = failure;
             }
         }
-        logLine(counts, started, last, wiring.deliverAlerts(log));
+        logLine(counts, call, last, wiring.deliverAlerts(log));
         BatchResponses.write(output, failed);
     }
 
@@ -101,7 +101,8 @@ public final class CdrObjectHandler implements RequestStreamHandler {
     }
 
     /** Handles one notification; returns the failure to retry it for, or null when it is done with. */
-    private RuntimeException handle(ObjectNotification n, String source, byte[] original, Counts counts, long started) {
+    private RuntimeException handle(ObjectNotification n, String source, byte[] original, Counts counts,
+                                    Instrumentation.Invocation call) {
         switch (n) {
             case ObjectNotification.TestEvent t -> counts.ignored++;
             case ObjectNotification.Ignored i -> counts.ignored++;
@@ -137,8 +138,7 @@ public final class CdrObjectHandler implements RequestStreamHandler {
                         counts.failed++;
                         RuntimeException failure = e instanceof RuntimeException re ? re
                                 : new java.io.UncheckedIOException("Cannot read " + o.identity() + ": " + e.getMessage(), (IOException) e);
-                        wiring.errors().record(wiring.functionName(), Instant.now(), failure, CdrStreamHandler.millisSince(started),
-                                new String(original, StandardCharsets.UTF_8));
+                        call.failed(failure);
                         return failure;
                     }
                 }
@@ -147,13 +147,13 @@ public final class CdrObjectHandler implements RequestStreamHandler {
         return null;
     }
 
-    private void logLine(Counts c, long started, RuntimeException failure, int alertsSent) {
+    private void logLine(Counts c, Instrumentation.Invocation call, RuntimeException failure, int alertsSent) {
         InvocationLog line = new InvocationLog().metric("Objects", c.objects).metric("ObjectsProcessed", c.processed)
                 .metric("ObjectsRejected", c.rejected).metric("ObjectsAlreadyDone", c.alreadyDone)
                 .metric("EventsIgnored", c.ignored).metric("EventsMalformed", c.malformed).metric("ObjectsFailed", c.failed)
                 .metric("RecordsIn", c.recordsIn).metric("Accepted", c.accepted).metric("Rejected", c.rejectedRecords)
                 .metric("Duplicates", c.duplicates).metric("FraudAlertsSent", alertsSent)
-                .metric("DurationMillis", CdrStreamHandler.millisSince(started));
+                .metric("DurationMillis", call.elapsedMillis());
         if (!c.rejections.isEmpty()) {
             line.field("rejected_objects", String.join("; ", c.rejections));
         }

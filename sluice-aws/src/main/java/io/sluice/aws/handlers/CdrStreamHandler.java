@@ -5,14 +5,12 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.sluice.aws.events.BatchResponses;
 import io.sluice.aws.events.KinesisEventRecord;
 import io.sluice.aws.events.KinesisEvents;
-import io.sluice.aws.events.MalformedEventException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -39,29 +37,26 @@ public final class CdrStreamHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        long started = System.nanoTime();
         byte[] event = input.readAllBytes();
-        List<KinesisEventRecord> records;
-        try {
-            records = KinesisEvents.parse(new ByteArrayInputStream(event));
-        } catch (MalformedEventException e) {
-            // Not a Kinesis event at all (a wrong trigger or a hand-made test event): say so, loudly, with context.
-            wiring.errors().record(wiring.functionName(), Instant.now(), e, millisSince(started), text(event));
-            throw e;
-        }
-        KinesisBatch.Result r = batch.process(records);
-        InvocationLog line = new InvocationLog().metric("KinesisRecords", records.size()).metric("RecordsIn", r.recordsIn())
-                .metric("Accepted", r.accepted()).metric("Rejected", r.rejected()).metric("Duplicates", r.duplicates())
-                .metric("FailedItems", r.failedSequenceNumbers().size())
-                // Alerts the batch raised go out once it committed; what a topic down left owed goes next time.
-                .metric("FraudAlertsSent", wiring.deliverAlerts(log));
-        if (r.failure() != null) {
-            String id = wiring.errors().record(wiring.functionName(), Instant.now(), r.failure(), millisSince(started), text(event));
-            line.field("error", r.failure().toString()).field("error_id", id)
-                    .field("retry_from", r.failedSequenceNumbers().get(0));
-        }
-        log.println(line.metric("DurationMillis", millisSince(started)).render(wiring.functionName(), System.currentTimeMillis()));
-        BatchResponses.write(output, r.failedSequenceNumbers());
+        // One invocation of the core instrumentation (MON-1, MON-2): a malformed event (a wrong trigger or a hand-made
+        // test event) is thrown, with an error record; a batch with failed items returns, with one too.
+        List<String> failedItems = wiring.instrumentation().invoke(wiring.functionName(), () -> text(event), call -> {
+            List<KinesisEventRecord> records = KinesisEvents.parse(new ByteArrayInputStream(event));
+            KinesisBatch.Result r = batch.process(records);
+            InvocationLog line = new InvocationLog().metric("KinesisRecords", records.size()).metric("RecordsIn", r.recordsIn())
+                    .metric("Accepted", r.accepted()).metric("Rejected", r.rejected()).metric("Duplicates", r.duplicates())
+                    .metric("FailedItems", r.failedSequenceNumbers().size())
+                    // Alerts the batch raised go out once it committed; what a topic down left owed goes next time.
+                    .metric("FraudAlertsSent", wiring.deliverAlerts(log));
+            if (r.failure() != null) {
+                String id = call.failed(r.failure());
+                line.field("error", r.failure().toString()).field("error_id", id)
+                        .field("retry_from", r.failedSequenceNumbers().get(0));
+            }
+            log.println(line.metric("DurationMillis", call.elapsedMillis()).render(wiring.functionName(), System.currentTimeMillis()));
+            return r.failedSequenceNumbers();
+        });
+        BatchResponses.write(output, failedItems);
     }
 
     static long millisSince(long nanoStart) {

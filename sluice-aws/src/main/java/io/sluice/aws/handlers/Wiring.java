@@ -61,6 +61,15 @@ public record Wiring(CdrBatchProcessor processor, DeadLetters deadLetters, Input
                      ErrorLog errors, WriteMeter meter, long maxObjectBytes, String functionName, FraudState fraudState,
                      Notifier notifier) {
 
+    /**
+     * The instrumentation the handlers run in (MON-1, MON-2), the same wrapper as on one machine: an error record on
+     * failure. Lambda itself counts invocations, errors, duration and throttles (the AWS/Lambda metrics the alarms read),
+     * so no metric is sent from here beyond the EMF line each handler prints.
+     */
+    public io.sluice.core.monitoring.Instrumentation instrumentation() {
+        return new io.sluice.core.monitoring.Instrumentation(io.sluice.core.monitoring.FunctionMetrics.NONE, errors);
+    }
+
     /** An object's processing lease: a function's longest timeout, after which an abandoned attempt is taken over. */
     public static final long OBJECT_LEASE_SECONDS = 15 * 60;
     static final int OBJECT_CHUNK_RECORDS = 5_000;

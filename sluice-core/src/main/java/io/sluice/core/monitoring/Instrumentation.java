@@ -66,6 +66,7 @@ public final class Instrumentation {
         private boolean failed;
         private boolean throttled;
         private String errorId;
+        private Throwable recorded;
 
         private Invocation(String function, Supplier<String> event, Instant startedAt, long startNanos) {
             this.function = Objects.requireNonNull(function, "function");
@@ -86,10 +87,14 @@ public final class Instrumentation {
         /**
          * The invocation failed with {@code error} though the body goes on (a partial batch failure, a 5xx answered):
          * it counts as an error and gets an error record, whose id is returned (for the caller's answer or log line).
-         * Once per invocation: a second failure is recorded too, the invocation still counts once.
+         * A second failure is recorded too (the same one thrown afterwards is not), the invocation still counts once.
          */
         public String failed(Throwable error) {
             failed = true;
+            if (error == recorded) {
+                return errorId; // recorded by the body, then thrown: one record
+            }
+            recorded = error;
             String snapshot;
             try {
                 snapshot = event == null ? "" : event.get();

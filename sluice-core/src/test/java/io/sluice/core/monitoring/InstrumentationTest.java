@@ -61,6 +61,18 @@ class InstrumentationTest {
     }
 
     @Test
+    @DisplayName("a failure the body records and then throws gives one record, not two")
+    void recordedThenThrown() {
+        IllegalStateException failure = new IllegalStateException("object unreadable");
+        assertThatThrownBy(() -> inst.invoke("object", () -> "{}", call -> {
+            call.failed(failure);
+            throw failure;
+        })).isSameAs(failure);
+        assertThat(errors.entries()).hasSize(1);
+        assertThat(counted).containsExactly("object " + T + " 0ms ERROR");
+    }
+
+    @Test
     @DisplayName("a throttled request counts as a throttle, not an error")
     void throttle() throws Exception {
         inst.invoke("http-ingest", () -> "{}", call -> {
