@@ -173,7 +173,14 @@ final class IngestCommand implements Callable<Integer> {
                 s = localStore.rolledBack(c -> job.run(paths));
                 pipeline.archive().deleteOrphans();
             } else {
-                s = job.run(paths);
+                // One invocation of the ingest function (MON-1, MON-2): its count and duration in the store's minutes, a
+                // failure in its error log, both shown by the dashboard of a later 'sluice up' on this data dir.
+                try (io.sluice.local.monitoring.LocalMonitoring monitoring = new io.sluice.local.monitoring.LocalMonitoring(
+                        localStore, 60, 500, store.notifier(listener::line), listener::line)) {
+                    s = monitoring.instrumentation().invoke("ingest", () -> "{\"inputs\":" + paths.size() + ",\"first\":\""
+                            + (paths.isEmpty() ? "" : String.valueOf(paths.get(0).getFileName()).replace("\"", "'")) + "\"}",
+                            call -> job.run(paths));
+                }
             }
             reprocessed = job.reprocessed();
             alertsSent = job.alertsSent();
