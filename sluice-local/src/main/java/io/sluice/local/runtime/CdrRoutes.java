@@ -111,7 +111,8 @@ final class CdrRoutes {
             refuse(ctx, 413, e.getMessage() + " (--max-body " + cfg.maxBodyBytes() + " bytes, after decompression)");
             return;
         } catch (IOException e) {
-            refuse(ctx, 400, "the compressed body cannot be decompressed: " + e.getMessage());
+            refuse(ctx, 400, "the compressed body cannot be decompressed: "
+                    + (e.getMessage() == null ? "it ends early (" + e.getClass().getSimpleName() + ")" : e.getMessage()));
             return;
         }
         // The rules every entry applies (EntryRules): an empty or unreadable body is refused whole, like a file.

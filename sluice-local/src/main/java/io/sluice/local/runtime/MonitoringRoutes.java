@@ -38,6 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class MonitoringRoutes {
     static final int MAX_ERRORS = 1_000;
     static final int MAX_SIMULATIONS = 4;
+    static final int MAX_SIMULATION_BODY = 16 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String UPLOT = "/META-INF/resources/webjars/uplot/" + uplotVersion() + "/dist/";
 
@@ -269,9 +270,17 @@ final class MonitoringRoutes {
 
     /** {@code POST /v1/simulations}: {"function", "rate", "error_rate", "latency_ms": [p50, p99], "duration_s"}. */
     void simulate(Context ctx) throws IOException {
+        byte[] bytes;
+        try (InputStream in = ClientFault.body(ctx)) {
+            bytes = in.readNBytes(MAX_SIMULATION_BODY + 1);
+        }
+        if (bytes.length > MAX_SIMULATION_BODY) {
+            Answers.json(ctx, 413, Map.of("error", "a simulation's settings fit in " + MAX_SIMULATION_BODY + " bytes"));
+            return;
+        }
         JsonNode body;
         try {
-            body = JSON.readTree(new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8));
+            body = JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
         } catch (IOException e) {
             Answers.json(ctx, 400, Map.of("error", "the body is not JSON: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
             return;

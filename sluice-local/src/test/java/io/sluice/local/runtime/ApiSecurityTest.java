@@ -235,6 +235,41 @@ class ApiSecurityTest {
     }
 
     @Test
+    @DisplayName("a body trickling slower than 4 KiB/s is cut with 408 once the grace has passed; a small body sent at once is taken")
+    void slowBodiesAreCut() throws Exception {
+        start();
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", rt.port()), 5_000);
+            s.setSoTimeout(15_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /v1/cdrs HTTP/1.1\r\n" + host() + "\r\n" + auth() + "\r\nContent-Type: text/csv\r\n"
+                    + "Content-Length: 100000\r\nConnection: close\r\n\r\n").getBytes(UTF_8));
+            long started = System.nanoTime();
+            String answer = "";
+            // 20 bytes every 250 ms: 80 B/s. Bounded: the server answers after its 2 s grace, or the test stops at 8 s.
+            while (System.nanoTime() - started < 8_000_000_000L) {
+                try {
+                    out.write("\"acme\",\"4155550100\"\n".getBytes(UTF_8));
+                    out.flush();
+                } catch (IOException closed) {
+                    break; // the server answered and closed
+                }
+                if (s.getInputStream().available() > 0) {
+                    break;
+                }
+                Thread.sleep(250);
+            }
+            answer = new String(s.getInputStream().readAllBytes(), UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 408").contains("slower than 4 KiB/s");
+            assertThat((System.nanoTime() - started) / 1_000_000).isBetween(1_900L, 8_000L);
+        }
+        assertThat(stored()[0]).as("the cut body stored nothing").isZero();
+        Answer small = send("POST /v1/cdrs HTTP/1.1\r\n" + host() + "\r\n" + auth() + "\r\nContent-Type: text/csv\r\nContent-Length: "
+                + body.getBytes(UTF_8).length, body.getBytes(UTF_8), false);
+        assertThat(small.status()).isEqualTo(202);
+    }
+
+    @Test
     @DisplayName("a truncated body is the client's fault: 400, counted as refused, not among last_errors, nothing stored")
     void truncatedBodiesAreClientFaults() throws Exception {
         start();
