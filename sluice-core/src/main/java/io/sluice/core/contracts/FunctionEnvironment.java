@@ -35,6 +35,14 @@ public final class FunctionEnvironment {
     /** The stream-replay function: the queue of Kinesis batches that ran out of retries. */
     public static final String STREAM_FAILURES_QUEUE_URL = "SLUICE_STREAM_FAILURES_QUEUE_URL";
 
+    // The simulator function of a non-production environment (MON-6, -c simulator=true).
+    /** Synthetic invocations it starts per scheduled run (once a minute): 100 unless set. */
+    public static final String SIMULATOR_INVOCATIONS = "SLUICE_SIMULATOR_INVOCATIONS";
+    /** The share of them that fail: 0.07 unless set. */
+    public static final String SIMULATOR_ERROR_RATE = "SLUICE_SIMULATOR_ERROR_RATE";
+    /** Their duration's median and p99 in ms, "P50,P99": 20,120 unless set. */
+    public static final String SIMULATOR_LATENCY_MS = "SLUICE_SIMULATOR_LATENCY_MS";
+
     /** {@link #MAX_OBJECT_BYTES} unless set: 512 MiB (the event states an object's size, so larger ones are refused unread). */
     public static final long DEFAULT_MAX_OBJECT_BYTES = 512L * 1024 * 1024;
     /** {@link #PROFILE_CACHE_SECONDS} unless set: profiles are cached in the container for 5 minutes. */

@@ -53,7 +53,7 @@ class ContractsTest {
                 names.add((String) f.get(null));
             }
         }
-        assertThat(names).hasSize(17).doesNotHaveDuplicates().allMatch(n -> n.matches("SLUICE_[A-Z_]+"));
+        assertThat(names).hasSize(20).doesNotHaveDuplicates().allMatch(n -> n.matches("SLUICE_[A-Z_]+"));
     }
 
     @Test

@@ -56,19 +56,15 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String[] l = latency.split(",");
-        double p50;
-        double p99;
+        io.sluice.core.monitoring.SyntheticLoad load;
         try {
-            if (l.length != 2) {
-                throw new NumberFormatException();
-            }
-            p50 = Double.parseDouble(l[0].strip());
-            p99 = Double.parseDouble(l[1].strip());
-        } catch (NumberFormatException e) {
-            System.err.println("sluice simulate: --latency-ms is P50,P99 in milliseconds, e.g. 20,120; was '" + latency + "'");
+            load = io.sluice.core.monitoring.SyntheticLoad.of(errorRate, latency);
+        } catch (IllegalArgumentException e) {
+            System.err.println("sluice simulate: --error-rate/--latency-ms: " + e.getMessage());
             return ExitCodes.USAGE;
         }
+        double p50 = load.p50Millis();
+        double p99 = load.p99Millis();
         Optional<UpClient> up = UpClient.of(store.dataDir);
         if (up.isEmpty()) {
             System.err.println("sluice simulate: no 'sluice up' runs on " + store.dataDir.toAbsolutePath()

@@ -1,6 +1,7 @@
 package io.sluice.local.monitoring;
 
 import io.sluice.core.monitoring.Instrumentation;
+import io.sluice.core.monitoring.SyntheticLoad;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,22 +15,13 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Synthetic invocations through the real {@link Instrumentation} (MON-6; issue 19): {@code rate} per second for
  * {@code duration}, open-loop (each invocation starts at its intended time, whatever the others do; one virtual thread
- * each), each lasting a log-normal time with the given median and p99, failing with probability {@code errorRate}. They
+ * each), each a {@link SyntheticLoad}: a log-normal time with the given median and p99, failing with probability
+ * {@code errorRate}, as the simulator function does on AWS. They
  * feed the same metrics, alarms and error log as real work, so the alarms can be watched firing and clearing.
  */
 public final class Simulation {
     public static final double MAX_RATE = 5_000;
     public static final Duration MAX_DURATION = Duration.ofHours(1);
-    /** The z-score of the 99th percentile of a normal distribution. */
-    private static final double Z99 = 2.3263478740;
-
-    /** What a simulated invocation throws when it is one of the failing ones. */
-    public static final class SimulatedFailure extends RuntimeException {
-        SimulatedFailure(long seq) {
-            super("simulated failure of invocation " + seq, null, false, true);
-        }
-    }
-
     /** The settings, checked. */
     public record Spec(String function, double rate, double errorRate, double p50Millis, double p99Millis, Duration duration) {
         public Spec {
@@ -39,15 +31,14 @@ public final class Simulation {
             if (!(rate > 0 && rate <= MAX_RATE)) {
                 throw new IllegalArgumentException("rate: more than 0 and at most " + (int) MAX_RATE + " per second, was " + rate);
             }
-            if (!(errorRate >= 0 && errorRate <= 1)) {
-                throw new IllegalArgumentException("error rate: 0 to 1, was " + errorRate);
-            }
-            if (!(p50Millis > 0 && p99Millis >= p50Millis && p99Millis <= 60_000)) {
-                throw new IllegalArgumentException("latency: 0 < P50 <= P99 <= 60000 ms, was " + p50Millis + "," + p99Millis);
-            }
+            new SyntheticLoad(errorRate, p50Millis, p99Millis); // checks them
             if (duration.isNegative() || duration.isZero() || duration.compareTo(MAX_DURATION) > 0) {
                 throw new IllegalArgumentException("duration: 1 s to 1 h, was " + duration.toSeconds() + " s");
             }
+        }
+
+        SyntheticLoad load() {
+            return new SyntheticLoad(errorRate, p50Millis, p99Millis);
         }
 
         long invocations() {
@@ -81,8 +72,7 @@ public final class Simulation {
     }
 
     private void run() {
-        double mu = Math.log(spec.p50Millis());
-        double sigma = (Math.log(spec.p99Millis()) - mu) / Z99;
+        SyntheticLoad load = spec.load();
         long total = spec.invocations();
         long t0 = System.nanoTime();
         try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -93,10 +83,10 @@ public final class Simulation {
                 }
                 maxLagNanos.accumulateAndGet(System.nanoTime() - intended, Math::max);
                 long seq = i;
-                long sleepNanos = (long) (Math.exp(mu + sigma * gaussian()) * 1e6);
-                boolean fails = random.nextDouble() < spec.errorRate();
+                long sleepNanos = load.durationNanos(random);
+                boolean fails = load.fails(random);
                 started.incrementAndGet();
-                calls.submit(() -> invoke(seq, sleepNanos, fails));
+                calls.submit(() -> invoke(load, seq, sleepNanos, fails));
             }
             calls.shutdown();
             calls.awaitTermination(2, TimeUnit.MINUTES);
@@ -107,23 +97,13 @@ public final class Simulation {
         }
     }
 
-    private synchronized double gaussian() {
-        // Box-Muller on the simulation's own seeded generator: the same seed gives the same run.
-        double u = 1 - random.nextDouble();
-        double v = random.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-    }
-
-    private void invoke(long seq, long sleepNanos, boolean fails) {
+    private void invoke(SyntheticLoad load, long seq, long sleepNanos, boolean fails) {
         try {
             instrumentation.invoke(spec.function(), () -> "{\"simulated\":true,\"invocation\":" + seq + "}", call -> {
-                LockSupport.parkNanos(sleepNanos);
-                if (fails) {
-                    throw new SimulatedFailure(seq);
-                }
+                load.run(seq, sleepNanos, fails);
                 return null;
             });
-        } catch (SimulatedFailure e) {
+        } catch (SyntheticLoad.SimulatedFailure e) {
             failed.incrementAndGet();
         } finally {
             finished.incrementAndGet();
