@@ -59,6 +59,9 @@ public final class ComputeStack extends Stack {
     static final String OBJECT_HANDLER = "io.sluice.aws.handlers.CdrObjectHandler::handleRequest";
     static final String REDRIVE_HANDLER = "io.sluice.aws.handlers.DeadLetterRedriveHandler::handleRequest";
     static final String REPLAY_HANDLER = "io.sluice.aws.handlers.StreamFailureReplayHandler::handleRequest";
+    static final String SIMULATOR_HANDLER = "io.sluice.aws.handlers.SimulatorHandler::handleRequest";
+    /** {@code -c simulator=true}: the simulator function (MON-6), refused in prod. */
+    static final String SIMULATOR_CONTEXT = "simulator";
     /** Receives of an object message before it moves to the dead-letter queue (OBJ-3). */
     static final int MAX_RECEIVE_COUNT = 5;
 
@@ -69,6 +72,7 @@ public final class ComputeStack extends Stack {
     public ComputeStack(Construct scope, String id, StackProps props, SluiceEnvironment env, DataStack data, AnalyticsStack analytics,
                         FunctionCode jar) {
         super(scope, id, props);
+        boolean withSimulator = simulator(this, env); // refused in prod before anything is made
         this.suffix = env.suffix();
         key = Keys.create(this, "ComputeKey", env, "compute", "Sluice stream, queues, alerts topic and logs");
         Keys.allowLogs(key);
@@ -254,6 +258,9 @@ public final class ComputeStack extends Stack {
         // ------------------------------------------------------------------ the functions' alarms (MON-3)
         functions.alarms("stream", Duration.millis(env.alarms().streamP99Millis()), alerts);
         functions.alarms("object", Duration.millis(env.objectTimeoutSeconds() * 10L * env.alarms().objectP99Percent()), alerts);
+        if (withSimulator) {
+            simulator(functions, env, data, alerts);
+        }
         functions.dashboard();
 
         // ------------------------------------------------------------------ the environment's budget (INF-14)
@@ -293,6 +300,56 @@ public final class ComputeStack extends Stack {
      * how the delivery pipeline, whose deploy actions pass no parameters, gives them. A context value that breaks the
      * parameter's pattern fails synth here rather than the deployment.
      */
+    /** Whether {@code -c simulator=true} asks for the simulator; in prod it is refused, before anything is made. */
+    static boolean simulator(Construct scope, SluiceEnvironment env) {
+        boolean wanted = "true".equals(String.valueOf(scope.getNode().tryGetContext(SIMULATOR_CONTEXT)));
+        if (wanted && env.suffix().equals("prod")) {
+            throw new IllegalArgumentException("-c " + SIMULATOR_CONTEXT + "=true is refused in prod: the simulator fails 7 % of its "
+                    + "invocations on purpose and fires alarms to the alerts topic; deploy it to dev, staging or a pr<number> environment");
+        }
+        return wanted;
+    }
+
+    /**
+     * MON-6: the simulator function. A schedule invokes it every minute; it invokes itself asynchronously (retries off: an
+     * error is counted once) {@value #SIMULATED_PER_MINUTE} times, and each of those lasts a log-normal time and fails with
+     * probability 0.07 (SimulatorHandler), so that its standing alarms, like every function's, fire, notify the alerts topic
+     * and clear when the rate is set to 0 (SLUICE_SIMULATOR_ERROR_RATE). It may write the error table, nothing else.
+     */
+    private void simulator(SluiceFunctions functions, SluiceEnvironment env, DataStack data, Topic alerts) {
+        String name = "simulator";
+        Map<String, String> simEnv = Sorted.keys(Map.of(FunctionEnvironment.ERRORS_TABLE, data.table(TableKeys.ERRORS).getTableName(),
+                FunctionEnvironment.SIMULATOR_INVOCATIONS, Integer.toString(SIMULATED_PER_MINUTE),
+                FunctionEnvironment.SIMULATOR_ERROR_RATE, "0.07", FunctionEnvironment.SIMULATOR_LATENCY_MS, "20,120"));
+        String self = "arn:" + Aws.PARTITION + ":lambda:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":function:" + env.name(name);
+        PolicyStatement invokeItself = PolicyStatement.Builder.create().sid("InvokeItself").effect(Effect.ALLOW)
+                .actions(List.of("lambda:InvokeFunction")).resources(List.of(self, self + ":live")).build();
+        Alias fn = functions.add(new SluiceFunctions.FunctionSpec(name, SIMULATOR_HANDLER,
+                        "Synthetic invocations failing 7 % of the time, to exercise the alarms (MON-6; never in prod)", 256, 60,
+                        SIMULATED_CONCURRENCY, simEnv, List.of(
+                        SluiceFunctions.statement("WriteErrorLogOnly", List.of("dynamodb:PutItem"), data.table(TableKeys.ERRORS).getTableArn()),
+                        invokeItself)),
+                "Its asynchronous invocations are synthetic and fail on purpose (MON-6): retries are off and no failed event is "
+                        + "worth keeping, so there is no dead-letter queue.");
+        fn.configureAsyncInvoke(software.amazon.awscdk.services.lambda.EventInvokeConfigOptions.builder().retryAttempts(0)
+                .maxEventAge(Duration.minutes(5)).build());
+        String why = "The simulator's invocations are synthetic and fail on purpose (MON-6): a failed one is counted by Lambda and "
+                + "recorded in the error table, and is worth neither a retry nor a kept event.";
+        AnalyticsStack.suppress(functions.all().get(name), "Serverless-LambdaAsyncFailureDestination", why);
+        AnalyticsStack.suppress(fn, "Serverless-LambdaAsyncFailureDestination", why); // its EventInvokeConfig
+        Rule schedule = Rule.Builder.create(this, "SimulatorSchedule").ruleName(env.name(name)).description("Starts the simulator's minute of synthetic "
+                        + "invocations (MON-6)").schedule(software.amazon.awscdk.services.events.Schedule.rate(Duration.minutes(1)))
+                .targets(List.of(software.amazon.awscdk.services.events.targets.LambdaFunction.Builder.create(fn).retryAttempts(0).build()))
+                .build();
+        AnalyticsStack.suppress(schedule, "Serverless-EventBusDLQ", "A missed minute of the simulator's schedule is just a minute "
+                + "without synthetic invocations (MON-6): nothing to keep.");
+        functions.alarms(name, Duration.millis(500), alerts);
+    }
+
+    /** The simulator's synthetic invocations per minute, and the concurrency they may use. */
+    static final int SIMULATED_PER_MINUTE = 100;
+    static final int SIMULATED_CONCURRENCY = 10;
+
     /**
      * CDR-10: what the fraud rules add to a pipeline function's grants: their state in the fraud table (calls and daily
      * usage written as idempotent batches, alerts read back through the pending index and their delivery flags updated)

@@ -183,6 +183,13 @@ final class SluiceFunctions {
      * policy: INF-3), X-Ray active tracing, SnapStart on published versions, reached through the alias {@code live}.
      */
     Alias add(FunctionSpec spec) {
+        return add(spec, "Nothing invokes this function asynchronously: the event source "
+                + "mappings invoke it synchronously and keep failures in their own destinations (the stream's on-failure queue, "
+                + "the object queue's dead-letter queue); the redrive and stream-replay functions are invoked by hand.");
+    }
+
+    /** As {@link #add(FunctionSpec)}, saying why the function needs no dead-letter queue. */
+    Alias add(FunctionSpec spec, String noDeadLetterQueueBecause) {
         String name = spec.name();
         String id = DataStack.camel(name);
         String functionName = env.name(name);
@@ -208,9 +215,7 @@ final class SluiceFunctions {
         functions.put(name, fn);
         software.amazon.awscdk.Annotations.of(fn).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
                 "Published: the alias live points at the function's current version, and every trigger uses the alias.");
-        AnalyticsStack.suppress(fn, "Serverless-LambdaDLQ", "Nothing invokes this function asynchronously: the event source "
-                + "mappings invoke it synchronously and keep failures in their own destinations (the stream's on-failure queue, "
-                + "the object queue's dead-letter queue); the redrive and stream-replay functions are invoked by hand.");
+        AnalyticsStack.suppress(fn, "Serverless-LambdaDLQ", noDeadLetterQueueBecause);
         AnalyticsStack.suppress(role, "Serverless-LambdaStarPermissions", "The only * is X-Ray's, which has no resource-level "
                 + "permissions; every other statement names its table, stream, queue, key or log group.");
         AnalyticsStack.suppress(role, "AwsSolutions-IAM5", "X-Ray's PutTraceSegments and PutTelemetryRecords take no resource "
