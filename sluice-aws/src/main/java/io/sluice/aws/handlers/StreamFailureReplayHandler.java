@@ -63,6 +63,18 @@ public final class StreamFailureReplayHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        byte[] event = input.readAllBytes();
+        // One invocation of the core instrumentation (MON-1, MON-2): a failure is thrown to the operator, with an error record.
+        io.sluice.core.monitoring.Instrumentation instrumentation = alerts != null ? alerts.instrumentation()
+                : new io.sluice.core.monitoring.Instrumentation(io.sluice.core.monitoring.FunctionMetrics.NONE,
+                        (fn, at, error, millis, ev) -> "unrecorded");
+        instrumentation.invoke(functionName, () -> new String(event, java.nio.charset.StandardCharsets.UTF_8), call -> {
+            handle(new java.io.ByteArrayInputStream(event), output, context);
+            return null;
+        });
+    }
+
+    private void handle(InputStream input, OutputStream output, Context context) throws IOException {
         OperatorRequest request = OperatorRequest.read(input, MAX_LIMIT);
         BooleanSupplier timeLeft = context == null ? () -> true : () -> context.getRemainingTimeInMillis() > MARGIN_MILLIS;
         InvocationLog line = new InvocationLog().field("action", request.action());

@@ -149,6 +149,33 @@ class MonitoringTest {
     }
 
     @Test
+    @DisplayName("the inbox (one invocation per file) and the worker applying logged requests are functions too")
+    void inboxAndWorkerAreInstrumented() throws Exception {
+        rt = LocalRuntime.start(UpConfig.defaults(dataDir).withPort(0).withInbox(Duration.ofMillis(50), Duration.ofMillis(150))
+                .withMonitoring(new UpConfig.Monitoring(1, 500)), m -> { }, WorkerHooks.NONE, told::add);
+        java.nio.file.Files.writeString(rt.config().inboxDir().resolve("calls.csv"), "\"\",\"+442079460123\",\"+442079460456\","
+                + "\"default\",\"\",\"SIP/1\",\"SIP/2\",\"Dial\",\"\",\"2026-12-01 10:00:00\",\"2026-12-01 10:00:01\","
+                + "\"2026-12-01 10:01:01\",61,60,\"ANSWERED\",\"DOCUMENTATION\",\"call-1\",\"\"\n");
+        HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rt.port() + "/v1/cdrs"))
+                .header("Authorization", "Bearer " + rt.token()).header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString("\"\",\"+442079460123\",\"+442079460789\",\"default\",\"\",\"SIP/1\","
+                        + "\"SIP/2\",\"Dial\",\"\",\"2026-12-01 11:00:00\",\"2026-12-01 11:00:01\",\"2026-12-01 11:01:01\",61,60,"
+                        + "\"ANSWERED\",\"DOCUMENTATION\",\"call-2\",\"\"\n")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).isEqualTo(202);
+        await("the file and the request to be done", () -> {
+            try {
+                String m = send(rt, "GET", "/metrics", null).body();
+                return m.contains("sluice_function_invocations_total{function=\"inbox\"} 1.0")
+                        && m.contains("sluice_function_invocations_total{function=\"apply\"}");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        String metrics = send(rt, "GET", "/metrics", null).body();
+        assertThat(metrics).doesNotContain("sluice_function_errors_total");
+    }
+
+    @Test
     @DisplayName("the simulator refuses bad settings with a reason, and GET / gives a browser the dashboard")
     void refusalsAndDashboard() throws Exception {
         rt = startWithOneSecondAlarms(dataDir, told::add);
