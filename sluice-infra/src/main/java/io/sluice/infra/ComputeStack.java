@@ -256,8 +256,8 @@ public final class ComputeStack extends Stack {
         }
 
         // ------------------------------------------------------------------ the functions' alarms (MON-3)
-        functions.alarms("stream", Duration.millis(env.alarms().streamP99Millis()), alerts);
-        functions.alarms("object", Duration.millis(env.objectTimeoutSeconds() * 10L * env.alarms().objectP99Percent()), alerts);
+        functions.alarms("stream", Duration.millis(env.alarms().streamP99Millis()), alerts, true);
+        functions.alarms("object", Duration.millis(env.objectTimeoutSeconds() * 10L * env.alarms().objectP99Percent()), alerts, true);
         if (withSimulator) {
             simulator(functions, env, data, alerts);
         }

@@ -13,6 +13,7 @@ import software.amazon.awscdk.services.cloudwatch.Dashboard;
 import software.amazon.awscdk.services.cloudwatch.GraphWidget;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.SingleValueWidget;
 import software.amazon.awscdk.services.cloudwatch.TextWidget;
@@ -48,6 +49,9 @@ final class SluiceFunctions {
     record FunctionSpec(String name, String handler, String description, int memoryMb, int timeoutSeconds,
                         Integer reservedConcurrency, Map<String, String> environment, List<PolicyStatement> grants) {
     }
+
+    /** The EMF metric of the stream and object functions' handled failures (sluice-aws InvocationLog). */
+    static final String HANDLED_FAILURES = "HandledFailures";
 
     private final Stack scope;
     private final SluiceEnvironment env;
@@ -87,13 +91,28 @@ final class SluiceFunctions {
      * duration over consecutive periods, throttles in one period; alarm and OK actions to the alerts topic.
      */
     void alarms(String name, Duration p99, Topic alerts) {
+        alarms(name, p99, alerts, false);
+    }
+
+    /**
+     * As {@link #alarms(String, Duration, Topic)}; with {@code handledFailures} the error rate also counts the invocations
+     * that failed but returned (a batch reporting failed items), which the function logs as the EMF metric
+     * {@value #HANDLED_FAILURES} in namespace Sluice: Lambda's Errors does not count them, the one-machine home does.
+     */
+    void alarms(String name, Duration p99, Topic alerts, boolean handledFailures) {
         Function fn = functions.get(name);
         SluiceEnvironment.Alarms a = env.alarms();
         Duration period = Duration.minutes(5);
-        MathExpression errorRate = MathExpression.Builder.create().expression("IF(invocations > 0, 100 * errors / invocations, 0)")
-                .usingMetrics(Sorted.keys(Map.of("errors", fn.metricErrors(MetricOptions.builder().period(period).statistic("Sum").build()),
-                        "invocations", fn.metricInvocations(MetricOptions.builder().period(period).statistic("Sum").build()))))
-                .period(period).label(env.name(name) + " error rate %").build();
+        Map<String, IMetric> inputs = new LinkedHashMap<>(Map.of("errors", fn.metricErrors(MetricOptions.builder().period(period).statistic("Sum").build()),
+                "invocations", fn.metricInvocations(MetricOptions.builder().period(period).statistic("Sum").build())));
+        String failed = "errors";
+        if (handledFailures) {
+            inputs.put("handled", Metric.Builder.create().namespace("Sluice").metricName(HANDLED_FAILURES)
+                    .dimensionsMap(Map.of("FunctionName", env.name(name))).statistic("Sum").period(period).build());
+            failed = "(errors + FILL(handled, 0))";
+        }
+        MathExpression errorRate = MathExpression.Builder.create().expression("IF(invocations > 0, 100 * " + failed + " / invocations, 0)")
+                .usingMetrics(Sorted.keys(inputs)).period(period).label(env.name(name) + " error rate %").build();
         List<Alarm> alarms = List.of(
                 Alarm.Builder.create(scope, DataStack.camel(name) + "ErrorRate").alarmName(env.name(name + "-error-rate"))
                         .alarmDescription("More than " + a.errorRatePercent() + " % of " + env.name(name) + "'s invocations failed in "

@@ -187,12 +187,18 @@ class ComputeStackTest {
     void eachPipelineFunctionHasTheMon3Alarms() throws Exception {
         assertThat(dev.findResources("AWS::CloudWatch::Alarm")).hasSize(2 + 2 * 3);
         dev.allResourcesProperties("AWS::CloudWatch::Alarm", Map.of("AlarmActions", Match.anyValue(), "OKActions", Match.anyValue()));
-        // error rate: errors / invocations x 100 > 5 over 2 periods, by metric math
+        // error rate: (Lambda's errors + the failures a batch reported as failed items) / invocations x 100 > 5 over 2
+        // periods, by metric math: a batch with failed items is an error on both homes
         dev.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "sluice-stream-error-rate-dev", "Threshold", 5,
                 "EvaluationPeriods", 2, "ComparisonOperator", "GreaterThanThreshold", "Metrics", Match.arrayWith(List.of(
-                        Match.objectLike(Map.of("Expression", "IF(invocations > 0, 100 * errors / invocations, 0)")),
                         Match.objectLike(Map.of("Id", "errors", "MetricStat", Match.objectLike(Map.of("Stat", "Sum", "Metric",
-                                Match.objectLike(Map.of("MetricName", "Errors", "Namespace", "AWS/Lambda"))))))))));
+                                Match.objectLike(Map.of("MetricName", "Errors", "Namespace", "AWS/Lambda")))))),
+                        Match.objectLike(Map.of("Id", "handled", "MetricStat", Match.objectLike(Map.of("Stat", "Sum", "Metric",
+                                Match.objectLike(Map.of("MetricName", "HandledFailures", "Namespace", "Sluice", "Dimensions",
+                                        List.of(Map.of("Name", "FunctionName", "Value", "sluice-stream-dev"))))))))))));
+        dev.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "sluice-stream-error-rate-dev", "Metrics",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("Expression",
+                        "IF(invocations > 0, 100 * (errors + FILL(handled, 0)) / invocations, 0)"))))));
         dev.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "sluice-stream-duration-p99-dev",
                 "ExtendedStatistic", "p99", "MetricName", "Duration", "Threshold", 500, "EvaluationPeriods", 2));
         // a file takes minutes: the object function's warning is nearing its timeout (80 % of 300 s)

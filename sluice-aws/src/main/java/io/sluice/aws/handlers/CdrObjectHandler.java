@@ -65,7 +65,7 @@ public final class CdrObjectHandler implements RequestStreamHandler {
         Counts counts = new Counts();
         if (decoded instanceof ObjectEvent.Direct direct) {
             RuntimeException failure = handle(direct.n(), "eventbridge", event, counts, call);
-            logLine(counts, call, failure, wiring.deliverAlerts(log));
+            logLine(counts, call, failure, wiring.deliverAlerts(log), false); // thrown: Lambda counts it
             if (failure != null) {
                 throw failure;
             }
@@ -81,7 +81,7 @@ public final class CdrObjectHandler implements RequestStreamHandler {
                 last = failure;
             }
         }
-        logLine(counts, call, last, wiring.deliverAlerts(log));
+        logLine(counts, call, last, wiring.deliverAlerts(log), last != null); // reported as failed items: no Lambda error
         BatchResponses.write(output, failed);
     }
 
@@ -147,12 +147,13 @@ public final class CdrObjectHandler implements RequestStreamHandler {
         return null;
     }
 
-    private void logLine(Counts c, Instrumentation.Invocation call, RuntimeException failure, int alertsSent) {
+    private void logLine(Counts c, Instrumentation.Invocation call, RuntimeException failure, int alertsSent, boolean handled) {
         InvocationLog line = new InvocationLog().metric("Objects", c.objects).metric("ObjectsProcessed", c.processed)
                 .metric("ObjectsRejected", c.rejected).metric("ObjectsAlreadyDone", c.alreadyDone)
                 .metric("EventsIgnored", c.ignored).metric("EventsMalformed", c.malformed).metric("ObjectsFailed", c.failed)
                 .metric("RecordsIn", c.recordsIn).metric("Accepted", c.accepted).metric("Rejected", c.rejectedRecords)
                 .metric("Duplicates", c.duplicates).metric("FraudAlertsSent", alertsSent)
+                .metric(InvocationLog.HANDLED_FAILURES, handled ? 1 : 0)
                 .metric("DurationMillis", call.elapsedMillis());
         if (!c.rejections.isEmpty()) {
             line.field("rejected_objects", String.join("; ", c.rejections));

@@ -46,6 +46,8 @@ public final class CdrStreamHandler implements RequestStreamHandler {
             InvocationLog line = new InvocationLog().metric("KinesisRecords", records.size()).metric("RecordsIn", r.recordsIn())
                     .metric("Accepted", r.accepted()).metric("Rejected", r.rejected()).metric("Duplicates", r.duplicates())
                     .metric("FailedItems", r.failedSequenceNumbers().size())
+                    // A failure reported as failed items is no Lambda error: the error-rate alarm adds this (MON-3).
+                    .metric(InvocationLog.HANDLED_FAILURES, r.failure() != null ? 1 : 0)
                     // Alerts the batch raised go out once it committed; what a topic down left owed goes next time.
                     .metric("FraudAlertsSent", wiring.deliverAlerts(log));
             if (r.failure() != null) {

@@ -14,6 +14,12 @@ import java.util.Map;
  * CloudWatch metrics (namespace {@code Sluice}, dimension {@code FunctionName}) with no API call.
  */
 final class InvocationLog {
+    /**
+     * 1 for an invocation that failed but returned normally (a Kinesis or SQS batch reporting failed items), which Lambda
+     * does not count in its Errors metric: the error-rate alarm adds it (MON-3), as the one-machine home counts such an
+     * invocation as an error. Its name is the CDK app's too (sluice-infra SluiceFunctions).
+     */
+    static final String HANDLED_FAILURES = "HandledFailures";
     private static final JsonFactory JSON = new JsonFactory();
     private final Map<String, Long> metrics = new LinkedHashMap<>();
     private final Map<String, String> fields = new LinkedHashMap<>();

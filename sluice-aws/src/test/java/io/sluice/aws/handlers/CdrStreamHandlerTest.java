@@ -49,6 +49,7 @@ class CdrStreamHandlerTest {
         assertThat(log.get("Accepted").asLong()).isEqualTo(3);
         assertThat(log.get("Rejected").asLong()).isEqualTo(1);
         assertThat(log.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("Sluice");
+        assertThat(log.get("HandledFailures").asLong()).isZero();
         assertThat(f.stores.archivedCount()).isEqualTo(3);
         assertThat(f.stores.deadLetters()).singleElement().satisfies(r -> {
             assertThat(r.reason()).isEqualTo(RejectReason.BILLSEC_EXCEEDS_DURATION);
@@ -111,6 +112,8 @@ class CdrStreamHandlerTest {
         assertThat(JSON.readTree(response).get("batchItemFailures")).hasSize(1);
         assertThat(f.errors).singleElement().satisfies(e -> assertThat(e).hasMessageContaining("throttled"));
         assertThat(lastLogLine(f).get("retry_from").asText()).endsWith("0007");
+        // Returned, not thrown: no Lambda error, so the EMF line says it failed, for the error-rate alarm (MON-3).
+        assertThat(lastLogLine(f).get("HandledFailures").asLong()).isEqualTo(1);
     }
 
     @Test
