@@ -128,10 +128,15 @@ public final class LocalMonitoring implements AutoCloseable {
         String values = c.transition().datapoints().stream().map(d -> d == null ? "-" : String.format(Locale.ROOT, "%.1f", d))
                 .collect(Collectors.joining(", "));
         String subject = c.transition().to() + ": " + r.name();
-        String message = c.function() + " " + what + " " + (c.transition().to() == AlarmRule.State.ALARM ? "breaches" : "is back within")
-                + " " + r.comparison().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " " + r.threshold() + " ("
-                + r.datapointsToAlarm() + " of " + r.evaluationPeriods() + " periods of " + r.periodSeconds() + " s); last datapoints: "
-                + values + "; was " + c.transition().from();
+        String rule = switch (r.comparison()) {
+            case GREATER_THAN_THRESHOLD -> ">";
+            case GREATER_THAN_OR_EQUAL_TO_THRESHOLD -> ">=";
+            case LESS_THAN_THRESHOLD -> "<";
+            case LESS_THAN_OR_EQUAL_TO_THRESHOLD -> "<=";
+        } + " " + String.format(Locale.ROOT, "%s", r.threshold()) + " in " + r.datapointsToAlarm() + " of " + r.evaluationPeriods()
+                + " periods of " + r.periodSeconds() + " s";
+        String message = c.function() + " " + what + (c.transition().to() == AlarmRule.State.ALARM ? " " : " no longer ") + rule
+                + "; last datapoints: " + values + "; was " + c.transition().from();
         return new Notifier.Alert(subject, message, Map.of("kind", "alarm", "alarm", r.name(), "function", c.function(),
                 "state", c.transition().to().name()));
     }
