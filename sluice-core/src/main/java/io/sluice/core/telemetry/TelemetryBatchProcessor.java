@@ -54,7 +54,14 @@ public final class TelemetryBatchProcessor {
 
     /** Processes one body received at {@code receivedAtMillis} as {@code batch}; a body refused whole stores nothing. */
     public Outcome process(BatchId batch, byte[] body, long receivedAtMillis) throws TelemetryParser.Refused {
-        TelemetryParser.Parsed parsed = TelemetryParser.parse(body, config, receivedAtMillis);
+        return process(batch, TelemetryParser.parse(body, config, receivedAtMillis));
+    }
+
+    /**
+     * The steps after reading, for an entry that reads the body where it receives it (an HTTP thread) and commits elsewhere
+     * (the store's one writer): {@code parsed} is {@link TelemetryParser#parse} of the body under this processor's config.
+     */
+    public Outcome process(BatchId batch, TelemetryParser.Parsed parsed) {
         Map<RecordKey, TelemetryParser.Indexed> first = new LinkedHashMap<>();
         List<Integer> duplicates = new ArrayList<>();
         for (TelemetryParser.Indexed r : parsed.readings()) {

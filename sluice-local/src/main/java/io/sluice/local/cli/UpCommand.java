@@ -197,6 +197,8 @@ final class UpCommand implements Callable<Integer> {
         err.printf("sluice up: the API needs the token in %s ('Authorization: Bearer <token>'; the sluice commands send it); "
                 + "the dashboard (metrics, alarms, errors) opens in a browser at %s://127.0.0.1:%d/?token=<token>%n", config.dataDir().resolve(io.sluice.local.runtime.ApiToken.FILE)
                 .toAbsolutePath(), tlsCert != null ? "https" : "http", rt.port());
+        err.printf("sluice up: devices post readings to POST /v1/telemetry with the header x-api-key: the key in %s (never logged)%n",
+                config.dataDir().resolve(io.sluice.local.runtime.ApiToken.TELEMETRY_KEY_FILE).toAbsolutePath());
         if (!UpConfig.loopback(host) && tlsCert == null) {
             err.println("sluice up: warning: listening on " + host + ", beyond this machine, without TLS (--insecure): the token "
                     + "crosses the network in clear");

@@ -14,7 +14,7 @@ import java.util.Set;
  *   name, and is refused (403) before it can read anything.
  *   <li><b>Origin</b>: a browser request from another origin is refused (403), and no CORS header is ever sent, so
  *   a page elsewhere can neither write nor read.
- *   <li><b>Token</b>: every endpoint but {@code /healthz} needs {@code Authorization: Bearer <token>} (or the
+ *   <li><b>Token</b>: every endpoint but {@code /healthz} and {@code POST /v1/telemetry} (its own key) needs {@code Authorization: Bearer <token>} (or the
  *   cookie a browser gets from {@code /?token=...}: HttpOnly, SameSite=Strict, so no other site's request carries
  *   it). Missing or wrong: 401.
  * </ol>
@@ -54,8 +54,8 @@ final class ApiGuard {
             refuse(ctx, 403, "requests from origin '" + origin + "' are refused: the API answers its own user only");
             return;
         }
-        if (ctx.path().equals("/healthz")) {
-            return;
+        if (ctx.path().equals("/healthz") || ctx.path().equals(TelemetryRoutes.PATH)) {
+            return; // telemetry: devices carry the telemetry key (x-api-key), checked by its route, never the API's token
         }
         String given = bearer(ctx.header("Authorization"));
         if (given == null) {

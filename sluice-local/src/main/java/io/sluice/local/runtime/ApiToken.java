@@ -20,6 +20,8 @@ import java.util.Optional;
  */
 public final class ApiToken {
     public static final String FILE = "api-token";
+    /** The shared secret devices send as {@code x-api-key} (IOT-1): another file, so that a device never holds the API's token. */
+    public static final String TELEMETRY_KEY_FILE = "telemetry-api-key";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private ApiToken() {
@@ -27,9 +29,14 @@ public final class ApiToken {
 
     /** The data dir's token: the one on disk, or a new one (also when {@code rotate}), written with mode 0600. */
     public static String loadOrCreate(Path dataDir, boolean rotate) throws IOException {
-        Path file = dataDir.resolve(FILE);
+        return loadOrCreate(dataDir, FILE, rotate);
+    }
+
+    /** As {@link #loadOrCreate(Path, boolean)} for the secret in {@code name} (the telemetry API key: IOT-1). */
+    public static String loadOrCreate(Path dataDir, String name, boolean rotate) throws IOException {
+        Path file = dataDir.resolve(name);
         if (!rotate) {
-            Optional<String> existing = read(dataDir);
+            Optional<String> existing = read(dataDir, name);
             if (existing.isPresent()) {
                 return existing.get();
             }
@@ -38,7 +45,7 @@ public final class ApiToken {
         RANDOM.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Files.createDirectories(dataDir);
-        Path tmp = dataDir.resolve(FILE + ".tmp");
+        Path tmp = dataDir.resolve(name + ".tmp");
         Files.deleteIfExists(tmp);
         try {
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -54,8 +61,13 @@ public final class ApiToken {
 
     /** The token on disk, if there is one. */
     public static Optional<String> read(Path dataDir) {
+        return read(dataDir, FILE);
+    }
+
+    /** The secret in {@code name} on disk, if there is one. */
+    public static Optional<String> read(Path dataDir, String name) {
         try {
-            String t = Files.readString(dataDir.resolve(FILE), StandardCharsets.US_ASCII).strip();
+            String t = Files.readString(dataDir.resolve(name), StandardCharsets.US_ASCII).strip();
             return t.isEmpty() ? Optional.empty() : Optional.of(t);
         } catch (IOException e) {
             return Optional.empty();

@@ -22,7 +22,7 @@ import java.util.Map;
 final class HttpApi {
     static final int MAX_HEADER_BYTES = 16 * 1024;
     static final String ENDPOINTS = "POST /v1/cdrs, GET /v1/ingests/{id}, /v1/status, /v1/files, /v1/reports/{name}, /v1/records, "
-            + "/v1/dead-letters, /v1/alerts, /v1/monitoring, /v1/errors, /metrics, POST /v1/simulations, GET / (the dashboard, in a browser)";
+            + "/v1/dead-letters, /v1/alerts, POST /v1/telemetry, GET /v1/devices/{id}/latest, /v1/devices/{id}/readings, /v1/monitoring, /v1/errors, /metrics, POST /v1/simulations, GET / (the dashboard, in a browser)";
     static final long IDLE_TIMEOUT_MILLIS = 30_000;
     private final LocalRuntime rt;
     private final Javalin app;
@@ -40,6 +40,7 @@ final class HttpApi {
         ProfileRoutes profiles = new ProfileRoutes(rt);
         AlertRoutes alerts = new AlertRoutes(rt);
         MonitoringRoutes monitoring = new MonitoringRoutes(rt);
+        TelemetryRoutes telemetry = new TelemetryRoutes(rt);
         this.monitoringRoutes = monitoring;
         ApiGuard guard = new ApiGuard(rt, rt.token());
         this.app = Javalin.create(config -> {
@@ -98,6 +99,9 @@ final class HttpApi {
             config.routes.get("/v1/dead-letters", deadLetters::deadLetters);
             config.routes.get("/v1/alerts", alerts::alerts);
             config.routes.get("/v1/dead-letters/{id}", deadLetters::deadLetter);
+            config.routes.post(TelemetryRoutes.PATH, monitoring.instrumented("telemetry", telemetry::post));
+            config.routes.get("/v1/devices/{id}/latest", telemetry::latest);
+            config.routes.get("/v1/devices/{id}/readings", telemetry::readings);
             config.routes.get("/metrics", monitoring::metrics);
             config.routes.get("/v1/monitoring", monitoring::overview);
             config.routes.get("/v1/errors", monitoring::errors);

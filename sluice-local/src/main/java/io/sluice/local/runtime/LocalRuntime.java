@@ -54,6 +54,18 @@ public final class LocalRuntime implements AutoCloseable {
     private volatile boolean stopping;
     private final WorkerHooks hooks;
     private final String token;
+    private final String telemetryKey;
+    private final io.sluice.core.pipeline.Notifier notifier;
+    private final io.sluice.core.telemetry.TelemetryConfig telemetryConfig = io.sluice.core.telemetry.TelemetryConfig.defaults();
+    /**
+     * The default threshold rules (IOT-4): temperature above 80 C (clear at 75), battery below 15 % (clear at 20), each
+     * told once per 10 minutes of reading time at most.
+     */
+    private final io.sluice.core.telemetry.ThresholdEvaluator thresholds = new io.sluice.core.telemetry.ThresholdEvaluator(java.util.List.of(
+            new io.sluice.core.telemetry.ThresholdRule("temperature", io.sluice.core.telemetry.ThresholdRule.Direction.ABOVE, 80, 75,
+                    java.time.Duration.ofMinutes(10)),
+            new io.sluice.core.telemetry.ThresholdRule("battery", io.sluice.core.telemetry.ThresholdRule.Direction.BELOW, 15, 20,
+                    java.time.Duration.ofMinutes(10))));
     /** Writes other than CDRs (a profile import) run on the worker, the store's one writer, between batches. */
     private final java.util.concurrent.LinkedBlockingQueue<java.util.concurrent.FutureTask<?>> writes =
             new java.util.concurrent.LinkedBlockingQueue<>();
@@ -68,8 +80,10 @@ public final class LocalRuntime implements AutoCloseable {
         this.say = say;
         this.hooks = hooks;
         this.token = ApiToken.loadOrCreate(config.dataDir(), false);
+        this.telemetryKey = ApiToken.loadOrCreate(config.dataDir(), ApiToken.TELEMETRY_KEY_FILE, false);
         this.store = LocalStore.open(config.dataDir());
         io.sluice.core.pipeline.Notifier alerts = notifier != null ? notifier : new io.sluice.local.alerts.ConsoleNotifier(say);
+        this.notifier = alerts;
         io.sluice.local.monitoring.LocalMonitoring monitors = null;
         try {
             monitors = new io.sluice.local.monitoring.LocalMonitoring(store, config.monitoring().periodSeconds(),
@@ -165,6 +179,24 @@ public final class LocalRuntime implements AutoCloseable {
 
     Inbox inbox() {
         return inbox;
+    }
+
+    /** The key devices send as x-api-key (IOT-1). */
+    String telemetryKey() {
+        return telemetryKey;
+    }
+
+    io.sluice.core.telemetry.TelemetryConfig telemetryConfig() {
+        return telemetryConfig;
+    }
+
+    io.sluice.core.telemetry.ThresholdEvaluator thresholds() {
+        return thresholds;
+    }
+
+    /** Where alerts go: fraud, alarms, telemetry thresholds. */
+    io.sluice.core.pipeline.Notifier notifier() {
+        return notifier;
     }
 
     /** The API token every request but /healthz must carry (ApiToken). */

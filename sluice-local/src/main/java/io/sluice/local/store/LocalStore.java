@@ -21,7 +21,7 @@ import org.duckdb.DuckDBConnection;
  * or none of a batch (CDR-8).
  */
 public final class LocalStore implements AutoCloseable {
-    public static final int SCHEMA_VERSION = 6;
+    public static final int SCHEMA_VERSION = 7;
     public static final String DB_FILE = "sluice.duckdb";
 
     private final Path dataDir;
@@ -148,6 +148,12 @@ public final class LocalStore implements AutoCloseable {
                 }
                 s.execute("INSERT INTO schema_version VALUES (6)");
             }
+            if (version < 7) {
+                for (String ddl : SCHEMA_V7) {
+                    s.execute(ddl);
+                }
+                s.execute("INSERT INTO schema_version VALUES (7)");
+            }
         } catch (SQLException e) {
             throw new StoreException("Cannot create the store schema in " + dataDir + ": " + firstLine(e.getMessage()), e);
         }
@@ -240,6 +246,28 @@ public final class LocalStore implements AutoCloseable {
             top_destinations VARCHAR NOT NULL, first_key VARCHAR NOT NULL, last_key VARCHAR NOT NULL, peak_calls BIGINT NOT NULL,
             baseline_calls DOUBLE NOT NULL, baseline_seconds DOUBLE NOT NULL, history_days INTEGER NOT NULL,
             cleared BOOLEAN NOT NULL, raise_sent BOOLEAN NOT NULL, clear_sent BOOLEAN NOT NULL)"""
+    };
+
+    /**
+     * Version 7: telemetry (IOT-2..IOT-4; issue 18, {@link DuckDbTelemetryStore}, {@link DuckDbThresholdState}): the readings
+     * (the time series, by device, metric and time), their minute and hour rollups, the rejected readings with their
+     * original text and reason, and the threshold rules' state. Times in epoch milliseconds.
+     */
+    private static final String[] SCHEMA_V7 = {
+        """
+        CREATE TABLE IF NOT EXISTS telemetry_readings(device_id VARCHAR NOT NULL, ts BIGINT NOT NULL, metric VARCHAR NOT NULL,
+            value DOUBLE NOT NULL, unit VARCHAR NOT NULL, tags VARCHAR NOT NULL, batch_id VARCHAR NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS telemetry_readings_by_device ON telemetry_readings(device_id, metric, ts)",
+        """
+        CREATE TABLE IF NOT EXISTS telemetry_rollups(device_id VARCHAR NOT NULL, metric VARCHAR NOT NULL, resolution VARCHAR NOT NULL,
+            bucket_start BIGINT NOT NULL, count BIGINT NOT NULL, min DOUBLE NOT NULL, max DOUBLE NOT NULL, sum DOUBLE NOT NULL,
+            last_at BIGINT NOT NULL, last DOUBLE NOT NULL, PRIMARY KEY(device_id, metric, resolution, bucket_start))""",
+        """
+        CREATE TABLE IF NOT EXISTS telemetry_rejected(batch_id VARCHAR NOT NULL, idx INTEGER NOT NULL, reason VARCHAR NOT NULL,
+            detail VARCHAR NOT NULL, original VARCHAR NOT NULL, received_at BIGINT NOT NULL)""",
+        """
+        CREATE TABLE IF NOT EXISTS threshold_state(device_id VARCHAR NOT NULL, rule VARCHAR NOT NULL, raised BOOLEAN NOT NULL,
+            told BOOLEAN NOT NULL, last_raised_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL, PRIMARY KEY(device_id, rule))"""
     };
 
     /**

@@ -40,6 +40,14 @@ class DuckDbContractTest {
     }
 
     @Nested
+    class Thresholds extends io.sluice.core.pipeline.contract.ThresholdStateContract {
+        @Override
+        protected io.sluice.core.telemetry.ThresholdState state() {
+            return new DuckDbThresholdState(store);
+        }
+    }
+
+    @Nested
     class Errors extends io.sluice.core.pipeline.contract.ErrorLogContract {
         private DuckDbErrorLog log;
 

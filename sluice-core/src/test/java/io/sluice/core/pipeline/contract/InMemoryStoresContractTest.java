@@ -27,6 +27,16 @@ class InMemoryStoresContractTest {
     }
 
     @Nested
+    class Thresholds extends ThresholdStateContract {
+        private final io.sluice.core.telemetry.memory.InMemoryThresholdState state = new io.sluice.core.telemetry.memory.InMemoryThresholdState();
+
+        @Override
+        protected io.sluice.core.telemetry.ThresholdState state() {
+            return state;
+        }
+    }
+
+    @Nested
     class Errors extends ErrorLogContract {
         private final io.sluice.core.pipeline.memory.InMemoryErrorLog log = new io.sluice.core.pipeline.memory.InMemoryErrorLog();
 

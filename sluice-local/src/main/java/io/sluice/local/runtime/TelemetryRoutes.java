@@ -1,0 +1,163 @@
+package io.sluice.local.runtime;
+
+import io.javalin.http.Context;
+import io.sluice.core.pipeline.BatchId;
+import io.sluice.core.pipeline.Notifier;
+import io.sluice.core.telemetry.ReadingRejection;
+import io.sluice.core.telemetry.TelemetryAlert;
+import io.sluice.core.telemetry.TelemetryBatchProcessor;
+import io.sluice.core.telemetry.TelemetryConfig;
+import io.sluice.core.telemetry.TelemetryParser;
+import io.sluice.local.store.DuckDbDedupStore;
+import io.sluice.local.store.DuckDbTelemetryStore;
+import io.sluice.local.store.DuckDbThresholdState;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Telemetry over HTTP in {@code sluice up} (IOT-1..IOT-4; issue 18):
+ * <ul>
+ *   <li>{@code POST /v1/telemetry}: a JSON reading or an array of them, authenticated by {@code x-api-key} (the secret in
+ *   {@code <data-dir>/telemetry-api-key}, compared in constant time). 401 without it or with another, 415 for a
+ *   content type other than JSON, 413 over the body or reading limits, 400 for a body that is not JSON or nested too deep:
+ *   nothing of a refused request is stored. Otherwise 200 once the readings are committed (the store's transaction is
+ *   durable), with the counts: readings, accepted, rejected (index, reason, detail) and duplicates.
+ *   <li>{@code GET /v1/devices/{id}/latest} and {@code GET /v1/devices/{id}/readings?metric=&from=&to=&limit=}, with the
+ *   API's token like every other route.
+ * </ul>
+ * Threshold alerts go through the Notifier once their batch committed.
+ */
+final class TelemetryRoutes {
+    static final String PATH = "/v1/telemetry";
+    static final int MAX_READINGS_ANSWERED = 10_000;
+
+    private final LocalRuntime rt;
+
+    TelemetryRoutes(LocalRuntime rt) {
+        this.rt = rt;
+    }
+
+    void post(Context ctx) throws Exception {
+        if (rt.stopping()) {
+            ctx.header("Retry-After", "5");
+            Answers.json(ctx, 503, Map.of("error", "sluice up is shutting down; retry against the next instance"));
+            return;
+        }
+        String key = ctx.header("x-api-key");
+        if (!ApiToken.matches(rt.telemetryKey(), key)) {
+            rt.stats().requestsRefused.incrementAndGet();
+            Answers.json(ctx, 401, Map.of("error", key == null
+                    ? "telemetry needs the header x-api-key with the key in " + rt.config().dataDir().resolve(ApiToken.TELEMETRY_KEY_FILE).toAbsolutePath()
+                    : "wrong x-api-key"));
+            return;
+        }
+        String type = Optional.ofNullable(ctx.header("Content-Type")).orElse("").toLowerCase(Locale.ROOT);
+        if (!type.equals("application/json") && !type.startsWith("application/json;")) {
+            rt.stats().requestsRefused.incrementAndGet();
+            Answers.json(ctx, 415, Map.of("error", "send readings as Content-Type: application/json, was '" + type + "'"));
+            return;
+        }
+        TelemetryConfig cfg = rt.telemetryConfig();
+        if (ctx.contentLength() > cfg.maxBodyBytes()) {
+            rt.stats().requestsRefused.incrementAndGet();
+            Answers.json(ctx, 413, Map.of("error", "body is " + ctx.contentLength() + " bytes, over the limit of " + cfg.maxBodyBytes()));
+            return;
+        }
+        byte[] body;
+        try (InputStream in = ClientFault.body(ctx)) {
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cfg.maxBodyBytes() + 1));
+        }
+        long now = System.currentTimeMillis();
+        TelemetryParser.Parsed parsed;
+        try {
+            parsed = TelemetryParser.parse(body, cfg, now); // here, on the request's thread; the writer only commits
+        } catch (TelemetryParser.Refused refused) {
+            rt.stats().requestsRefused.incrementAndGet();
+            Answers.json(ctx, refused.kind().status, Map.of("error", refused.getMessage()));
+            return;
+        }
+        // Purged with the HTTP batch marks: a telemetry batch commits before it is answered and is never replayed.
+        BatchId batch = new BatchId("http:telemetry:" + UUID.randomUUID());
+        TelemetryBatchProcessor.Outcome out = rt.onWorker(() -> rt.pipeline().store().inTransaction(c ->
+                new TelemetryBatchProcessor(cfg, new DuckDbDedupStore(rt.pipeline().store()), rt.thresholds(),
+                        new DuckDbThresholdState(rt.pipeline().store()), new DuckDbTelemetryStore(rt.pipeline().store(), now))
+                        .process(batch, parsed)));
+        for (TelemetryAlert a : out.alerts()) {
+            try {
+                rt.notifier().notify(alert(a));
+            } catch (RuntimeException e) {
+                rt.stats().error("telemetry", "threshold alert not sent: " + e.getMessage());
+            }
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("readings", out.readingsIn());
+        answer.put("accepted", out.accepted().size());
+        answer.put("duplicates", out.duplicates());
+        List<Map<String, Object>> rejected = new ArrayList<>();
+        for (ReadingRejection r : out.rejected()) {
+            rejected.add(Map.of("index", r.index(), "reason", r.reason().name(), "detail", r.detail()));
+        }
+        answer.put("rejected", rejected);
+        answer.put("alerts", out.alerts().size());
+        Answers.json(ctx, 200, answer);
+    }
+
+    static Notifier.Alert alert(TelemetryAlert a) {
+        String what = a.cleared() ? "back to normal" : "threshold crossed";
+        return new Notifier.Alert((a.cleared() ? "OK: " : "ALARM: ") + a.rule() + " on " + a.deviceId(),
+                a.deviceId() + " " + a.metric() + " " + a.value() + " at " + Instant.ofEpochMilli(a.timestampMillis()) + ": " + what
+                        + " (" + (a.cleared() ? "clear at " : "raise past ") + a.threshold() + ")",
+                Map.of("kind", "telemetry", "rule", a.rule(), "device", a.deviceId(), "state", a.cleared() ? "OK" : "ALARM"));
+    }
+
+    void latest(Context ctx) throws Exception {
+        String device = ctx.pathParam("id");
+        var found = rt.read(c -> DuckDbTelemetryStore.latest(c, device));
+        Answers.json(ctx, 200, Map.of("device", device, "latest", found.stream().map(TelemetryRoutes::json).toList()));
+    }
+
+    void readings(Context ctx) throws Exception {
+        String device = ctx.pathParam("id");
+        long from;
+        long to;
+        int limit;
+        try {
+            from = Optional.ofNullable(ctx.queryParam("from")).map(TelemetryRoutes::instant).orElse(Long.MIN_VALUE);
+            to = Optional.ofNullable(ctx.queryParam("to")).map(TelemetryRoutes::instant).orElse(Long.MAX_VALUE);
+            limit = Integer.parseInt(Optional.ofNullable(ctx.queryParam("limit")).orElse("1000"));
+        } catch (RuntimeException e) {
+            Answers.json(ctx, 400, Map.of("error", "from and to are instants (2026-12-04T10:00:00Z) or epoch ms, limit a number"));
+            return;
+        }
+        if (limit < 1 || limit > MAX_READINGS_ANSWERED) {
+            Answers.json(ctx, 400, Map.of("error", "limit must be 1.." + MAX_READINGS_ANSWERED + "; narrow from/to to see more"));
+            return;
+        }
+        Optional<String> metric = Optional.ofNullable(ctx.queryParam("metric")).filter(m -> !m.isBlank());
+        var found = rt.read(c -> DuckDbTelemetryStore.readings(c, device, metric, from, to, limit));
+        Answers.json(ctx, 200, Map.of("device", device, "readings", found.stream().map(TelemetryRoutes::json).toList()));
+    }
+
+    private static long instant(String s) {
+        return s.chars().allMatch(Character::isDigit) ? Long.parseLong(s) : Instant.parse(s).toEpochMilli();
+    }
+
+    private static Map<String, Object> json(DuckDbTelemetryStore.Stored r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("deviceId", r.deviceId());
+        m.put("timestamp", r.timestampMillis());
+        m.put("time", Instant.ofEpochMilli(r.timestampMillis()).toString());
+        m.put("metric", r.metric());
+        m.put("value", r.value());
+        m.put("unit", r.unit());
+        m.put("tags", r.tagsJson());
+        return m;
+    }
+}
