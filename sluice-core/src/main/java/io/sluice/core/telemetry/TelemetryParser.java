@@ -50,7 +50,7 @@ public final class TelemetryParser {
 
         private final Kind kind;
 
-        Refused(Kind kind, String message) {
+        public Refused(Kind kind, String message) {
             super(message, null, false, false);
             this.kind = kind;
         }

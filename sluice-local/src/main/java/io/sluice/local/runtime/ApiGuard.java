@@ -54,8 +54,10 @@ final class ApiGuard {
             refuse(ctx, 403, "requests from origin '" + origin + "' are refused: the API answers its own user only");
             return;
         }
-        if (ctx.path().equals("/healthz") || ctx.path().equals(TelemetryRoutes.PATH)) {
-            return; // telemetry: devices carry the telemetry key (x-api-key), checked by its route, never the API's token
+        if (ctx.path().equals("/healthz") || ctx.path().equals(TelemetryRoutes.PATH) || ctx.path().startsWith("/api/v1/")) {
+            // Telemetry: devices carry the telemetry key (x-api-key) or their own token (the ThingsBoard paths), checked by
+            // the routes, never the API's token.
+            return;
         }
         String given = bearer(ctx.header("Authorization"));
         if (given == null) {

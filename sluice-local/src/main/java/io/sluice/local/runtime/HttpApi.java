@@ -100,6 +100,10 @@ final class HttpApi {
             config.routes.get("/v1/alerts", alerts::alerts);
             config.routes.get("/v1/dead-letters/{id}", deadLetters::deadLetter);
             config.routes.post(TelemetryRoutes.PATH, monitoring.instrumented("telemetry", telemetry::post));
+            config.routes.post("/api/v1/{token}/telemetry", monitoring.instrumented("telemetry", telemetry::thingsBoard));
+            config.routes.post("/v1/devices", telemetry::addDevice);
+            config.routes.get("/v1/devices", telemetry::listDevices);
+            config.routes.post("/v1/devices/{id}/revoke", telemetry::revokeDevice);
             config.routes.get("/v1/devices/{id}/latest", telemetry::latest);
             config.routes.get("/v1/devices/{id}/readings", telemetry::readings);
             config.routes.get("/metrics", monitoring::metrics);

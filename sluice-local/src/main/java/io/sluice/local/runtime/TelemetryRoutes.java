@@ -83,6 +83,56 @@ final class TelemetryRoutes {
             Answers.json(ctx, refused.kind().status, Map.of("error", refused.getMessage()));
             return;
         }
+        commit(ctx, parsed, now);
+    }
+
+    /**
+     * {@code POST /api/v1/{token}/telemetry}: ThingsBoard's HTTP device API (IOT-7), so that firmware written for it posts
+     * here unchanged: the token names the device ({@code sluice devices add}); its answers are ThingsBoard's: 200, 400 for
+     * an invalid body, 401 for an invalid token, 404 for another resource (413 over the size limits, as every entry).
+     * The token is in the URL, so it ends up in access logs and proxies: prefer {@code POST /v1/telemetry} with the
+     * header where the firmware allows.
+     */
+    void thingsBoard(Context ctx) throws Exception {
+        if (rt.stopping()) {
+            ctx.header("Retry-After", "5");
+            Answers.json(ctx, 503, Map.of("error", "sluice up is shutting down"));
+            return;
+        }
+        String token = ctx.pathParam("token");
+        Optional<String> device = rt.read(c -> io.sluice.local.store.DeviceRegistry.deviceOf(c, token));
+        if (device.isEmpty()) {
+            rt.stats().requestsRefused.incrementAndGet();
+            Answers.json(ctx, 401, Map.of("error", "invalid access token (unknown or revoked; see sluice devices list)"));
+            return;
+        }
+        String type = Optional.ofNullable(ctx.header("Content-Type")).orElse("application/json").toLowerCase(Locale.ROOT);
+        if (!type.equals("application/json") && !type.startsWith("application/json;")) {
+            rt.stats().requestsRefused.incrementAndGet();
+            Answers.json(ctx, 400, Map.of("error", "send telemetry as Content-Type: application/json, was '" + type + "'"));
+            return;
+        }
+        TelemetryConfig cfg = rt.telemetryConfig();
+        byte[] body;
+        try (InputStream in = ClientFault.body(ctx)) {
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cfg.maxBodyBytes() + 1));
+        }
+        long now = System.currentTimeMillis();
+        TelemetryParser.Parsed parsed;
+        try {
+            parsed = TelemetryParser.parse(io.sluice.core.telemetry.ThingsBoardTelemetry.toSluice(body, device.get(), now, cfg), cfg, now);
+        } catch (TelemetryParser.Refused refused) {
+            rt.stats().requestsRefused.incrementAndGet();
+            int status = refused.kind().status == 413 ? 413 : 400; // ThingsBoard answers 400 for every invalid body
+            Answers.json(ctx, status, Map.of("error", refused.getMessage()));
+            return;
+        }
+        commit(ctx, parsed, now);
+    }
+
+    /** Commits the readings on the store's writer, tells the alerts, answers the counts. */
+    private void commit(Context ctx, TelemetryParser.Parsed parsed, long now) throws Exception {
+        TelemetryConfig cfg = rt.telemetryConfig();
         // Purged with the HTTP batch marks: a telemetry batch commits before it is answered and is never replayed.
         BatchId batch = new BatchId("http:telemetry:" + UUID.randomUUID());
         TelemetryBatchProcessor.Outcome out = rt.onWorker(() -> rt.pipeline().store().inTransaction(c ->
@@ -107,6 +157,54 @@ final class TelemetryRoutes {
         answer.put("rejected", rejected);
         answer.put("alerts", out.alerts().size());
         Answers.json(ctx, 200, answer);
+    }
+
+    /** {@code POST /v1/devices} {"id": ...}: a device and its token, shown in this answer only. */
+    void addDevice(Context ctx) throws Exception {
+        String id;
+        try (InputStream in = ClientFault.body(ctx)) {
+            com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in.readNBytes(4_096));
+            id = n == null ? null : n.path("id").asText(null);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            id = null;
+        }
+        if (id == null || !rt.telemetryConfig().deviceId().matcher(id).matches()) {
+            Answers.json(ctx, 400, Map.of("error", "give {\"id\": ID}, 1 to 128 letters, digits or . _ : - starting with a letter or digit"));
+            return;
+        }
+        String device = id;
+        String token = io.sluice.local.store.DeviceRegistry.newToken();
+        boolean added = rt.onWorker(() -> rt.pipeline().store().inTransaction(c ->
+                io.sluice.local.store.DeviceRegistry.add(c, device, token, System.currentTimeMillis())));
+        if (!added) {
+            Answers.json(ctx, 409, Map.of("error", "device " + device + " exists; revoke it first (sluice devices revoke " + device + ")"));
+            return;
+        }
+        Answers.json(ctx, 201, Map.of("device", device, "token", token, "telemetry_path", "/api/v1/" + token + "/telemetry"));
+    }
+
+    void listDevices(Context ctx) throws Exception {
+        var devices = rt.read(io.sluice.local.store.DeviceRegistry::list);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (var d : devices) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("device", d.deviceId());
+            m.put("created_at", Instant.ofEpochMilli(d.createdAt()).toString());
+            m.put("revoked_at", d.revokedAt() == null ? null : Instant.ofEpochMilli(d.revokedAt()).toString());
+            out.add(m);
+        }
+        Answers.json(ctx, 200, Map.of("devices", out));
+    }
+
+    void revokeDevice(Context ctx) throws Exception {
+        String device = ctx.pathParam("id");
+        boolean revoked = rt.onWorker(() -> rt.pipeline().store().inTransaction(c ->
+                io.sluice.local.store.DeviceRegistry.revoke(c, device, System.currentTimeMillis())));
+        if (!revoked) {
+            Answers.json(ctx, 404, Map.of("error", "no active device " + device));
+            return;
+        }
+        Answers.json(ctx, 200, Map.of("device", device, "revoked", true));
     }
 
     static Notifier.Alert alert(TelemetryAlert a) {

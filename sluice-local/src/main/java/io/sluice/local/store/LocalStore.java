@@ -251,7 +251,8 @@ public final class LocalStore implements AutoCloseable {
     /**
      * Version 7: telemetry (IOT-2..IOT-4; issue 18, {@link DuckDbTelemetryStore}, {@link DuckDbThresholdState}): the readings
      * (the time series, by device, metric and time), their minute and hour rollups, the rejected readings with their
-     * original text and reason, and the threshold rules' state. Times in epoch milliseconds.
+     * original text and reason, the threshold rules' state, and the devices' credentials ({@link DeviceRegistry}: a hash of
+ * each token, never the token). Times in epoch milliseconds.
      */
     private static final String[] SCHEMA_V7 = {
         """
@@ -267,7 +268,11 @@ public final class LocalStore implements AutoCloseable {
             detail VARCHAR NOT NULL, original VARCHAR NOT NULL, received_at BIGINT NOT NULL)""",
         """
         CREATE TABLE IF NOT EXISTS threshold_state(device_id VARCHAR NOT NULL, rule VARCHAR NOT NULL, raised BOOLEAN NOT NULL,
-            told BOOLEAN NOT NULL, last_raised_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL, PRIMARY KEY(device_id, rule))"""
+            told BOOLEAN NOT NULL, last_raised_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL, PRIMARY KEY(device_id, rule))""",
+        """
+        CREATE TABLE IF NOT EXISTS devices(device_id VARCHAR PRIMARY KEY, token_sha256 VARCHAR NOT NULL, created_at BIGINT NOT NULL,
+            revoked_at BIGINT)""",
+        "CREATE INDEX IF NOT EXISTS devices_by_token ON devices(token_sha256)"
     };
 
     /**

@@ -55,6 +55,31 @@ class SluiceCliTest {
     }
 
     @Test
+    @org.junit.jupiter.api.DisplayName("sluice devices add prints a token once and keeps its hash; list never shows it; revoke; bad ids refused")
+    void devices() throws Exception {
+        String data = dir.resolve("data").toString();
+        assertThat(run("devices", "add", "--data-dir", data, "oven-1")).isZero();
+        String token = stdout().strip();
+        assertThat(token).hasSize(43);
+        assertThat(run("devices", "add", "--data-dir", data, "oven-1")).as("an active device of that id exists").isEqualTo(2);
+        assertThat(run("devices", "add", "--data-dir", data, "bad id")).isEqualTo(2);
+        assertThat(run("devices", "list", "--data-dir", data, "--json")).isZero();
+        assertThat(stdout()).contains("\"device\":\"oven-1\"").contains("\"revoked_at\":null").doesNotContain(token);
+        StringBuilder files = new StringBuilder();
+        try (var all = java.nio.file.Files.walk(dir.resolve("data"))) {
+            for (java.nio.file.Path f : all.filter(java.nio.file.Files::isRegularFile).toList()) {
+                files.append(new String(java.nio.file.Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
+            }
+        }
+        assertThat(files.toString()).as("only the hash is stored, in no file of the data dir").doesNotContain(token)
+                .contains(io.sluice.local.store.DeviceRegistry.hash(token).substring(0, 16));
+        assertThat(run("devices", "revoke", "--data-dir", data, "oven-1")).isZero();
+        assertThat(run("devices", "revoke", "--data-dir", data, "oven-1")).isEqualTo(2);
+        assertThat(run("devices", "list", "--data-dir", data)).isZero();
+        assertThat(stdout()).contains("oven-1").contains("REVOKED");
+    }
+
+    @Test
     void generateIngestReportAndDlqEndToEnd() throws Exception {
         String data = dir.resolve("data").toString();
         assertThat(run("generate", "--records", "5000", "--subscribers", "200", "--days", "2", "--end-date", "2026-11-20",

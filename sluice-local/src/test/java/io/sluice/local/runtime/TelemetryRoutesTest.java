@@ -151,4 +151,44 @@ class TelemetryRoutesTest {
         assertThat(told).extracting(Notifier.Alert::subject)
                 .containsExactly("ALARM: temperature-above-80 on oven-1", "OK: temperature-above-80 on oven-1");
     }
+
+    private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rt.port() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(UTF_8));
+    }
+
+    @Test
+    @DisplayName("ThingsBoard's device API: a device's token in the path, its shapes and answers; a revoked token is refused")
+    void thingsBoardDeviceApi() throws Exception {
+        HttpResponse<String> added = send("POST", "/v1/devices", rt.token(), "{\"id\":\"oven-1\"}");
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+        String token = JSON.readTree(added.body()).path("token").asText();
+        assertThat(send("POST", "/v1/devices", null, "{\"id\":\"oven-2\"}").statusCode()).as("adding needs the API token").isEqualTo(401);
+
+        HttpResponse<String> flat = send("POST", "/api/v1/" + token + "/telemetry", null, "{\"temperature\":42,\"humidity\":73}");
+        assertThat(flat.statusCode()).as(flat.body()).isEqualTo(200);
+        assertThat(JSON.readTree(flat.body()).path("accepted").asInt()).isEqualTo(2);
+        long ts = System.currentTimeMillis() - 5_000;
+        HttpResponse<String> stamped = send("POST", "/api/v1/" + token + "/telemetry", null,
+                "[{\"ts\":" + ts + ",\"values\":{\"temperature\":43}},{\"ts\":" + (ts + 1) + ",\"values\":{\"temperature\":44}}]");
+        assertThat(JSON.readTree(stamped.body()).path("accepted").asInt()).isEqualTo(2);
+        assertThat(get("/v1/devices/oven-1/readings?metric=temperature").path("readings")).hasSize(3);
+
+        assertThat(send("POST", "/api/v1/" + token + "/telemetry", null, "{\"temperature\":").statusCode()).isEqualTo(400);
+        assertThat(send("POST", "/api/v1/not-a-token/telemetry", null, "{\"temperature\":42}").statusCode()).isEqualTo(401);
+        assertThat(send("POST", "/api/v1/" + token + "/attributes", null, "{\"fw\":\"1.0\"}").statusCode()).isEqualTo(404);
+
+        assertThat(send("POST", "/v1/devices/oven-1/revoke", rt.token(), "").statusCode()).isEqualTo(200);
+        long before = stored();
+        assertThat(send("POST", "/api/v1/" + token + "/telemetry", null, "{\"temperature\":45}").statusCode()).isEqualTo(401);
+        assertThat(stored()).isEqualTo(before);
+        assertThat(send("GET", "/v1/devices", rt.token(), null).body()).contains("oven-1").doesNotContain(token);
+    }
 }
