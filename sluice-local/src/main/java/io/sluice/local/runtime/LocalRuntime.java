@@ -334,6 +334,12 @@ public final class LocalRuntime implements AutoCloseable {
         }
         java.util.concurrent.FutureTask<T> f = new java.util.concurrent.FutureTask<>(task);
         writes.add(f);
+        // Wake the worker if it waits for log entries: a write (telemetry answers when it committed) should not wait
+        // for the idle poll.
+        Object signal = log.appendSignal();
+        synchronized (signal) {
+            signal.notifyAll();
+        }
         try {
             return f.get(30, TimeUnit.MINUTES);
         } catch (java.util.concurrent.ExecutionException e) {

@@ -1,9 +1,10 @@
 package io.sluice.local.store;
 
 import io.sluice.core.telemetry.ThresholdState;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import org.duckdb.DuckDBAppender;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,15 +26,14 @@ public final class DuckDbThresholdState implements ThresholdState {
         if (keys.isEmpty()) {
             return out;
         }
-        try (PreparedStatement p = store.connection().prepareStatement(
-                "SELECT raised, told, last_raised_at, last_seen_at FROM threshold_state WHERE device_id = ? AND rule = ?")) {
-            for (Key k : keys) {
-                p.setString(1, k.deviceId());
-                p.setString(2, k.rule());
-                try (ResultSet rs = p.executeQuery()) {
-                    if (rs.next()) {
-                        out.put(k, new State(rs.getBoolean(1), rs.getBoolean(2), rs.getLong(3), rs.getLong(4)));
-                    }
+        // One join for the batch's keys: a query per key costs DuckDB a millisecond or more each.
+        try {
+            stage(keys, Map.of());
+            try (Statement st = store.connection().createStatement(); ResultSet rs = st.executeQuery("SELECT s.device_id, s.rule, "
+                    + "s.raised, s.told, s.last_raised_at, s.last_seen_at FROM threshold_state s JOIN threshold_keys_in k "
+                    + "ON s.device_id = k.device_id AND s.rule = k.rule")) {
+                while (rs.next()) {
+                    out.put(new Key(rs.getString(1), rs.getString(2)), new State(rs.getBoolean(3), rs.getBoolean(4), rs.getLong(5), rs.getLong(6)));
                 }
             }
             return out;
@@ -44,18 +44,32 @@ public final class DuckDbThresholdState implements ThresholdState {
 
     @Override
     public void save(Map<Key, State> changed) {
-        try (PreparedStatement p = store.connection().prepareStatement("INSERT OR REPLACE INTO threshold_state VALUES (?, ?, ?, ?, ?, ?)")) {
-            for (Map.Entry<Key, State> e : changed.entrySet()) {
-                p.setString(1, e.getKey().deviceId());
-                p.setString(2, e.getKey().rule());
-                p.setBoolean(3, e.getValue().raised());
-                p.setBoolean(4, e.getValue().told());
-                p.setLong(5, e.getValue().lastRaisedAt());
-                p.setLong(6, e.getValue().lastSeenAt());
-                p.executeUpdate();
+        if (changed.isEmpty()) {
+            return;
+        }
+        try {
+            stage(changed.keySet(), changed);
+            try (Statement st = store.connection().createStatement()) {
+                st.execute("INSERT OR REPLACE INTO threshold_state SELECT device_id, rule, raised, told, last_raised_at, last_seen_at "
+                        + "FROM threshold_keys_in");
             }
         } catch (SQLException e) {
             throw new StoreException("Cannot keep the threshold rules' state: " + LocalStore.firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** The keys (and for a save, their states) in the temp table {@code threshold_keys_in}. */
+    private void stage(Collection<Key> keys, Map<Key, State> states) throws SQLException {
+        try (Statement st = store.connection().createStatement()) {
+            st.execute("CREATE TEMP TABLE IF NOT EXISTS threshold_keys_in AS SELECT * FROM threshold_state LIMIT 0");
+            st.execute("DELETE FROM threshold_keys_in");
+        }
+        try (DuckDBAppender a = store.connection().createAppender("temp", "main", "threshold_keys_in")) {
+            for (Key k : keys) {
+                State s = states.getOrDefault(k, State.INITIAL);
+                a.beginRow().append(k.deviceId()).append(k.rule()).append(s.raised()).append(s.told()).append(s.lastRaisedAt())
+                        .append(s.lastSeenAt()).endRow();
+            }
         }
     }
 }
