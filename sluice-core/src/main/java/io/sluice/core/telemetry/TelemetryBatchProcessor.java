@@ -62,25 +62,62 @@ public final class TelemetryBatchProcessor {
      * (the store's one writer): {@code parsed} is {@link TelemetryParser#parse} of the body under this processor's config.
      */
     public Outcome process(BatchId batch, TelemetryParser.Parsed parsed) {
-        Map<RecordKey, TelemetryParser.Indexed> first = new LinkedHashMap<>();
-        List<Integer> duplicates = new ArrayList<>();
-        for (TelemetryParser.Indexed r : parsed.readings()) {
-            if (first.putIfAbsent(r.reading().key(), r) != null) {
-                duplicates.add(r.index()); // the same reading twice in one request: counted once
+        return processAll(batch, List.of(parsed)).get(0);
+    }
+
+    /**
+     * Several requests as one batch (group commit: the requests that arrived while the store's writer was busy): one
+     * de-duplication claim, one rules evaluation and one store write for all of them, an outcome each. A reading sent by
+     * two of them is the earlier request's; the later one counts it as a duplicate.
+     */
+    public List<Outcome> processAll(BatchId batch, List<TelemetryParser.Parsed> requests) {
+        Map<RecordKey, int[]> firstAt = new LinkedHashMap<>(); // key -> {request, index in it}
+        List<Reading> candidates = new ArrayList<>();
+        List<List<Integer>> duplicates = new ArrayList<>();
+        List<ReadingRejection> allRejected = new ArrayList<>();
+        for (int q = 0; q < requests.size(); q++) {
+            List<Integer> dup = new ArrayList<>();
+            for (TelemetryParser.Indexed r : requests.get(q).readings()) {
+                if (firstAt.putIfAbsent(r.reading().key(), new int[] {q, r.index()}) != null) {
+                    dup.add(r.index()); // within the group: the earlier one counts, this one is a duplicate
+                } else {
+                    candidates.add(r.reading());
+                }
             }
+            duplicates.add(dup);
+            allRejected.addAll(requests.get(q).rejected());
         }
-        Set<RecordKey> owned = first.isEmpty() ? Set.of() : new HashSet<>(dedup.claim(batch, first.keySet()));
-        List<Reading> accepted = new ArrayList<>();
-        for (Map.Entry<RecordKey, TelemetryParser.Indexed> e : first.entrySet()) {
+        Set<RecordKey> owned = firstAt.isEmpty() ? Set.of() : new HashSet<>(dedup.claim(batch, firstAt.keySet()));
+        List<List<Reading>> accepted = new ArrayList<>();
+        for (int q = 0; q < requests.size(); q++) {
+            accepted.add(new ArrayList<>());
+        }
+        List<Reading> allAccepted = new ArrayList<>();
+        int c = 0;
+        for (Map.Entry<RecordKey, int[]> e : firstAt.entrySet()) {
+            Reading reading = candidates.get(c++);
             if (owned.contains(e.getKey())) {
-                accepted.add(e.getValue().reading());
+                accepted.get(e.getValue()[0]).add(reading);
+                allAccepted.add(reading);
             } else {
-                duplicates.add(e.getValue().index()); // sent before, by another request
+                duplicates.get(e.getValue()[0]).add(e.getValue()[1]); // sent before, by another batch
             }
         }
-        duplicates.sort(null);
-        List<TelemetryAlert> alerts = rules.evaluate(accepted, state);
-        store.write(batch, accepted, parsed.rejected(), Rollups.of(accepted));
-        return new Outcome(parsed.readingsIn(), List.copyOf(accepted), parsed.rejected(), List.copyOf(duplicates), alerts);
+        List<TelemetryAlert> alerts = rules.evaluate(allAccepted, state);
+        store.write(batch, allAccepted, allRejected, Rollups.of(allAccepted));
+        List<Outcome> out = new ArrayList<>();
+        for (int q = 0; q < requests.size(); q++) {
+            Set<String> mine = new HashSet<>();
+            for (Reading r : accepted.get(q)) {
+                mine.add(r.deviceId() + "|" + r.metric() + "|" + r.timestampMillis());
+            }
+            List<TelemetryAlert> itsAlerts = alerts.stream().filter(a -> mine.contains(a.deviceId() + "|" + a.metric() + "|" + a.timestampMillis()))
+                    .toList();
+            List<Integer> dup = duplicates.get(q);
+            dup.sort(null);
+            out.add(new Outcome(requests.get(q).readingsIn(), List.copyOf(accepted.get(q)), requests.get(q).rejected(), List.copyOf(dup),
+                    itsAlerts));
+        }
+        return out;
     }
 }

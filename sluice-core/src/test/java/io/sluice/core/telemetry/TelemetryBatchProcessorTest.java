@@ -67,6 +67,23 @@ class TelemetryBatchProcessorTest {
     }
 
     @Test
+    @DisplayName("group commit: requests processed as one batch each get their own counts; a reading both sent is the earlier's")
+    void groupCommit() throws TelemetryParser.Refused {
+        TelemetryConfig cfg = TelemetryConfig.defaults();
+        TelemetryParser.Parsed a = TelemetryParser.parse(body(r("a", T0, 20), r("a", T0 + 1_000, 85)), cfg, T0 + 5_000);
+        TelemetryParser.Parsed b = TelemetryParser.parse(body(r("a", T0 + 1_000, 85), r("b", T0, 21), "[]"), cfg, T0 + 5_000);
+        List<TelemetryBatchProcessor.Outcome> out = processor.processAll(new BatchId("http:telemetry:g1"), List.of(a, b));
+        assertThat(out.get(0).accepted()).hasSize(2);
+        assertThat(out.get(0).duplicates()).isZero();
+        assertThat(out.get(0).alerts()).as("the alert belongs to the request whose reading raised it").hasSize(1);
+        assertThat(out.get(1).accepted()).extracting(Reading::deviceId).containsExactly("b");
+        assertThat(out.get(1).duplicateIndexes()).containsExactly(0);
+        assertThat(out.get(1).rejected()).extracting(ReadingRejection::index).containsExactly(2);
+        assertThat(out.get(1).alerts()).isEmpty();
+        assertThat(store.readings()).hasSize(3);
+    }
+
+    @Test
     @DisplayName("rollups merge in any order of batches to the same result")
     void rollupsMergeInAnyOrder() {
         Rollups.Rollup a = new Rollups.Rollup(2, 1, 5, 6, 100, 5);

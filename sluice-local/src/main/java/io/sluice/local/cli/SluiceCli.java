@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         },
         subcommands = {
             DemoCommand.class, UpCommand.class, StatusCommand.class, DoctorCommand.class, GenerateCommand.class, IngestCommand.class, ProfilesCommand.class, ReportCommand.class,
-            RecordsCommand.class, DlqCommand.class, AlertsCommand.class, MigrateCommand.class, SimulateCommand.class, DevicesCommand.class
+            RecordsCommand.class, DlqCommand.class, AlertsCommand.class, MigrateCommand.class, SimulateCommand.class, DevicesCommand.class, SimulateDevicesCommand.class
             // then the extensions' commands (the AWS developer tools: invoke, redrive), then help: see commandLine()
         },
         exitCodeListHeading = "%nExit codes:%n",

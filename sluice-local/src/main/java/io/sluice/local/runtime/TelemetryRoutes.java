@@ -1,16 +1,13 @@
 package io.sluice.local.runtime;
 
 import io.javalin.http.Context;
-import io.sluice.core.pipeline.BatchId;
 import io.sluice.core.pipeline.Notifier;
 import io.sluice.core.telemetry.ReadingRejection;
 import io.sluice.core.telemetry.TelemetryAlert;
 import io.sluice.core.telemetry.TelemetryBatchProcessor;
 import io.sluice.core.telemetry.TelemetryConfig;
 import io.sluice.core.telemetry.TelemetryParser;
-import io.sluice.local.store.DuckDbDedupStore;
 import io.sluice.local.store.DuckDbTelemetryStore;
-import io.sluice.local.store.DuckDbThresholdState;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Telemetry over HTTP in {@code sluice up} (IOT-1..IOT-4; issue 18):
@@ -39,9 +35,11 @@ final class TelemetryRoutes {
     static final int MAX_READINGS_ANSWERED = 10_000;
 
     private final LocalRuntime rt;
+    private final TelemetryWriter writer;
 
     TelemetryRoutes(LocalRuntime rt) {
         this.rt = rt;
+        this.writer = new TelemetryWriter(rt);
     }
 
     void post(Context ctx) throws Exception {
@@ -132,13 +130,7 @@ final class TelemetryRoutes {
 
     /** Commits the readings on the store's writer, tells the alerts, answers the counts. */
     private void commit(Context ctx, TelemetryParser.Parsed parsed, long now) throws Exception {
-        TelemetryConfig cfg = rt.telemetryConfig();
-        // Purged with the HTTP batch marks: a telemetry batch commits before it is answered and is never replayed.
-        BatchId batch = new BatchId("http:telemetry:" + UUID.randomUUID());
-        TelemetryBatchProcessor.Outcome out = rt.onWorker(() -> rt.pipeline().store().inTransaction(c ->
-                new TelemetryBatchProcessor(cfg, new DuckDbDedupStore(rt.pipeline().store()), rt.thresholds(),
-                        new DuckDbThresholdState(rt.pipeline().store()), new DuckDbTelemetryStore(rt.pipeline().store(), now))
-                        .process(batch, parsed)));
+        TelemetryBatchProcessor.Outcome out = writer.commit(parsed, now); // with the requests waiting beside it
         for (TelemetryAlert a : out.alerts()) {
             try {
                 rt.notifier().notify(alert(a));

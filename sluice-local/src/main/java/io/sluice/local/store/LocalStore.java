@@ -258,7 +258,6 @@ public final class LocalStore implements AutoCloseable {
         """
         CREATE TABLE IF NOT EXISTS telemetry_readings(device_id VARCHAR NOT NULL, ts BIGINT NOT NULL, metric VARCHAR NOT NULL,
             value DOUBLE NOT NULL, unit VARCHAR NOT NULL, tags VARCHAR NOT NULL, batch_id VARCHAR NOT NULL)""",
-        "CREATE INDEX IF NOT EXISTS telemetry_readings_by_device ON telemetry_readings(device_id, metric, ts)",
         """
         CREATE TABLE IF NOT EXISTS telemetry_rollups(device_id VARCHAR NOT NULL, metric VARCHAR NOT NULL, resolution VARCHAR NOT NULL,
             bucket_start BIGINT NOT NULL, count BIGINT NOT NULL, min DOUBLE NOT NULL, max DOUBLE NOT NULL, sum DOUBLE NOT NULL,
