@@ -110,6 +110,10 @@ final class UpCommand implements Callable<Integer> {
                     + ">= 5 throttles in 1) get a datapoint and are evaluated, as CloudWatch's period; 1 to 3600. Default: ${DEFAULT-VALUE}.")
     int alarmPeriodSeconds;
 
+    @Option(names = "--telemetry-retention-days", defaultValue = "30", paramLabel = "DAYS",
+            description = "How long device readings (POST /v1/telemetry) are kept; older ones are deleted. Default: ${DEFAULT-VALUE}.")
+    long telemetryRetentionDays;
+
     @Option(names = "--drain-timeout", defaultValue = "30", paramLabel = "SECONDS",
             description = "On SIGTERM, how long to keep applying logged requests; the rest waits safely for the next start. Default: ${DEFAULT-VALUE}.")
     long drainSeconds;
@@ -149,7 +153,8 @@ final class UpCommand implements Callable<Integer> {
                 : maxBody <= 0 ? "--max-body must be positive" : maxRecords <= 0 ? "--max-records must be positive"
                 : maxBacklog <= 0 ? "--max-backlog must be positive" : inboxMaxSize <= 0 ? "--inbox-max-size must be positive"
                 : retentionDays <= 0 ? "--ingest-retention-days must be positive"
-                : alarmPeriodSeconds < 1 || alarmPeriodSeconds > 3_600 ? "--alarm-period is 1 to 3600 seconds" : null;
+                : alarmPeriodSeconds < 1 || alarmPeriodSeconds > 3_600 ? "--alarm-period is 1 to 3600 seconds"
+                : telemetryRetentionDays <= 0 ? "--telemetry-retention-days must be positive" : null;
         if (bad == null && (tlsCert == null) != (tlsKey == null)) {
             bad = "--tls-cert and --tls-key go together";
         }
@@ -180,7 +185,7 @@ final class UpCommand implements Callable<Integer> {
         UpConfig config = new UpConfig(store.data.dataDir, host, port, store.pipelineConfig(), maxBody, maxRecords, maxBacklog, fmt,
                 Set.copyOf(extensions), inboxMaxSize, Duration.ofMillis(Math.min(500, Math.max(50, inboxSettleMillis / 2))),
                 Duration.ofMillis(inboxSettleMillis), Duration.ofSeconds(drainSeconds), Duration.ofDays(retentionDays),
-                new UpConfig.Exposure(Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), insecure, Set.copyOf(allowHosts)), new UpConfig.Monitoring(alarmPeriodSeconds, UpConfig.Monitoring.DEFAULT.p99Millis()));
+                new UpConfig.Exposure(Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), insecure, Set.copyOf(allowHosts)), new UpConfig.Monitoring(alarmPeriodSeconds, UpConfig.Monitoring.DEFAULT.p99Millis()), Duration.ofDays(telemetryRetentionDays));
 
         if (rotateToken) {
             io.sluice.local.runtime.ApiToken.loadOrCreate(config.dataDir(), true);

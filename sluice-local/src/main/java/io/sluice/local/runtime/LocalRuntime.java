@@ -358,11 +358,11 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /**
-     * Deletes HTTP ingest outcomes older than the retention (one row per request would grow without end), and the
+     * Deletes HTTP ingest outcomes older than the retention (and device readings older than theirs) (one row per request would grow without end), and the
      * batch marks of HTTP batches as old: a batch of the log is never replayed once the position moved past it,
      * since the position commits with the marks. File chunk marks stay: a file can be ingested again any time.
      */
-    private void purgeOldIngests() {
+    void purgeOldIngests() {
         long cutoffMicros = (System.currentTimeMillis() - config.ingestRetention().toMillis()) * 1000;
         pipeline.store().inTransaction(c -> {
             try (java.sql.PreparedStatement p = c.prepareStatement("DELETE FROM http_ingests WHERE processed_at < make_timestamp(?)");
@@ -370,6 +370,15 @@ public final class LocalRuntime implements AutoCloseable {
                          "DELETE FROM batch_marks WHERE batch_id LIKE 'http:%' AND marked_at < make_timestamp(?)")) {
                 p.setLong(1, cutoffMicros);
                 m.setLong(1, cutoffMicros);
+                // Device readings past their retention (IOT-3), and their rollups (by their bucket's start).
+                long readingsCutoff = System.currentTimeMillis() - config.telemetryRetention().toMillis();
+                try (java.sql.PreparedStatement r = c.prepareStatement("DELETE FROM telemetry_readings WHERE ts < ?");
+                     java.sql.PreparedStatement u = c.prepareStatement("DELETE FROM telemetry_rollups WHERE bucket_start < ?")) {
+                    r.setLong(1, readingsCutoff);
+                    u.setLong(1, readingsCutoff);
+                    r.executeUpdate();
+                    u.executeUpdate();
+                }
                 return p.executeUpdate() + m.executeUpdate();
             }
         });

@@ -130,7 +130,18 @@ final class TelemetryRoutes {
 
     /** Commits the readings on the store's writer, tells the alerts, answers the counts. */
     private void commit(Context ctx, TelemetryParser.Parsed parsed, long now) throws Exception {
-        TelemetryBatchProcessor.Outcome out = writer.commit(parsed, now); // with the requests waiting beside it
+        TelemetryBatchProcessor.Outcome out;
+        try {
+            out = writer.commit(parsed, now); // with the requests waiting beside it
+        } catch (IllegalStateException e) { // also CancellationException: the worker stopped with it queued
+            if (!rt.stopping()) {
+                throw e;
+            }
+            ctx.header("Retry-After", "5");
+            Answers.json(ctx, 503, Map.of("error", "sluice up stopped before these readings were committed: nothing of them was kept; "
+                    + "send them again"));
+            return;
+        }
         for (TelemetryAlert a : out.alerts()) {
             try {
                 rt.notifier().notify(alert(a));

@@ -26,11 +26,15 @@ import java.util.Set;
  * @param ingestRetention      how long the outcome of an HTTP ingest can be asked for (GET /v1/ingests/{id})
  * @param exposure             TLS, and the other names clients may use for this server (issue 17)
  * @param monitoring           how often the alarms are evaluated and the p99 limit (issue 19)
+ * @param telemetryRetention   how long device readings are kept in the store (issue 18, IOT-3)
  */
 public record UpConfig(Path dataDir, String host, int port, CdrPipelineConfig pipeline, long maxBodyBytes,
                        int maxRecordsPerRequest, long maxBacklogBytes, Optional<CdrFormat> inboxFormat,
                        Set<String> inboxExtensions, long inboxMaxBytes, Duration inboxPoll, Duration inboxSettle,
-                       Duration drainTimeout, Duration ingestRetention, Exposure exposure, Monitoring monitoring) {
+                       Duration drainTimeout, Duration ingestRetention, Exposure exposure, Monitoring monitoring,
+                       Duration telemetryRetention) {
+
+    public static final Duration DEFAULT_TELEMETRY_RETENTION = Duration.ofDays(30);
 
     /**
      * The standing alarms of every function (MON-3): a datapoint every {@code periodSeconds} (CloudWatch's 60 s by
@@ -82,47 +86,52 @@ public record UpConfig(Path dataDir, String host, int port, CdrPipelineConfig pi
     public static UpConfig defaults(Path dataDir) {
         return new UpConfig(dataDir, DEFAULT_HOST, DEFAULT_PORT, CdrPipelineConfig.defaults(), DEFAULT_MAX_BODY, DEFAULT_MAX_RECORDS,
                 DEFAULT_MAX_BACKLOG, Optional.empty(), DEFAULT_EXTENSIONS, DEFAULT_INBOX_MAX, Duration.ofMillis(500),
-                Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofDays(7), Exposure.LOOPBACK, Monitoring.DEFAULT);
+                Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofDays(7), Exposure.LOOPBACK, Monitoring.DEFAULT, DEFAULT_TELEMETRY_RETENTION);
     }
 
     public UpConfig withMonitoring(Monitoring m) {
         return new UpConfig(dataDir, host, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
-                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, exposure, m);
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, exposure, m, telemetryRetention);
+    }
+
+    public UpConfig withTelemetryRetention(Duration retention) {
+        return new UpConfig(dataDir, host, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, exposure, monitoring, retention);
     }
 
     public UpConfig withExposure(Exposure e) {
         return new UpConfig(dataDir, host, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
-                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, e, monitoring);
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, e, monitoring, telemetryRetention);
     }
 
     public UpConfig withHost(String h) {
         return new UpConfig(dataDir, h, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
-                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, exposure, monitoring);
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, exposure, monitoring, telemetryRetention);
     }
 
     public UpConfig withPort(int p) {
         return new UpConfig(dataDir, host, p, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
-                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, exposure, monitoring);
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, exposure, monitoring, telemetryRetention);
     }
 
     public UpConfig withInbox(Duration poll, Duration settle) {
         return new UpConfig(dataDir, host, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
-                inboxExtensions, inboxMaxBytes, poll, settle, drainTimeout, ingestRetention, exposure, monitoring);
+                inboxExtensions, inboxMaxBytes, poll, settle, drainTimeout, ingestRetention, exposure, monitoring, telemetryRetention);
     }
 
     public UpConfig withLimits(long body, int records, long backlog) {
         return new UpConfig(dataDir, host, port, pipeline, body, records, backlog, inboxFormat,
-                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, exposure, monitoring);
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, ingestRetention, exposure, monitoring, telemetryRetention);
     }
 
     public UpConfig withDrainTimeout(Duration timeout) {
         return new UpConfig(dataDir, host, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
-                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, timeout, ingestRetention, exposure, monitoring);
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, timeout, ingestRetention, exposure, monitoring, telemetryRetention);
     }
 
     public UpConfig withIngestRetention(Duration retention) {
         return new UpConfig(dataDir, host, port, pipeline, maxBodyBytes, maxRecordsPerRequest, maxBacklogBytes, inboxFormat,
-                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, retention, exposure, monitoring);
+                inboxExtensions, inboxMaxBytes, inboxPoll, inboxSettle, drainTimeout, retention, exposure, monitoring, telemetryRetention);
     }
 
     public Path inboxDir() {

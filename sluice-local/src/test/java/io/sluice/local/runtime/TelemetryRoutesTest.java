@@ -191,4 +191,21 @@ class TelemetryRoutesTest {
         assertThat(stored()).isEqualTo(before);
         assertThat(send("GET", "/v1/devices", rt.token(), null).body()).contains("oven-1").doesNotContain(token);
     }
+
+    @Test
+    @DisplayName("readings past --telemetry-retention-days are deleted by the purge, newer ones stay")
+    void retention() throws Exception {
+        rt.stop();
+        rt = LocalRuntime.start(UpConfig.defaults(dataDir).withPort(0).withTelemetryRetention(Duration.ofDays(1)), m -> { },
+                WorkerHooks.NONE, told::add);
+        long now = System.currentTimeMillis();
+        assertThat(post("[" + reading("old-1", now - 2 * 86_400_000L, "temperature", 20) + "," + reading("new-1", now, "temperature", 20)
+                + "]").statusCode()).isEqualTo(200);
+        rt.onWorker(() -> {
+            rt.purgeOldIngests();
+            return null;
+        });
+        assertThat(get("/v1/devices/old-1/latest").path("latest")).isEmpty();
+        assertThat(get("/v1/devices/new-1/latest").path("latest")).hasSize(1);
+    }
 }
