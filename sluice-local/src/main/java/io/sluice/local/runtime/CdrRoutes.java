@@ -4,7 +4,6 @@ import io.javalin.http.Context;
 import io.sluice.core.cdr.CdrFormat;
 import io.sluice.core.intake.EntryRules;
 import java.io.IOException;
-import java.io.InputStream;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -84,10 +83,7 @@ final class CdrRoutes {
     private void accept(Context ctx, Optional<CdrFormat> declared) throws IOException, InterruptedException {
         RuntimeStats stats = rt.stats();
         UpConfig cfg = rt.config();
-        byte[] body;
-        try (InputStream in = ClientFault.body(ctx)) {
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cfg.maxBodyBytes() + 1));
-        }
+        byte[] body = ClientFault.read(ctx, cfg.maxBodyBytes());
         // What no retry can fix comes first (413, 400), then the throttle, which a retry can.
         if (body.length > cfg.maxBodyBytes()) {
             refuse(ctx, 413, "body is over the limit of " + cfg.maxBodyBytes() + " bytes per request");

@@ -35,6 +35,16 @@ final class ClientFault extends IOException {
         return status;
     }
 
+    /**
+     * The request body, at most {@code limit} + 1 bytes (so that a caller sees a body over its limit without holding more),
+     * read through {@link #body}.
+     */
+    static byte[] read(Context ctx, long limit) throws IOException {
+        try (InputStream in = body(ctx)) {
+            return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        }
+    }
+
     /** The request body, whose read failures are the client's. */
     static InputStream body(Context ctx) throws IOException {
         InputStream in;

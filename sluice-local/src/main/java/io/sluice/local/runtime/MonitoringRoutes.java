@@ -270,10 +270,7 @@ final class MonitoringRoutes {
 
     /** {@code POST /v1/simulations}: {"function", "rate", "error_rate", "latency_ms": [p50, p99], "duration_s"}. */
     void simulate(Context ctx) throws IOException {
-        byte[] bytes;
-        try (InputStream in = ClientFault.body(ctx)) {
-            bytes = in.readNBytes(MAX_SIMULATION_BODY + 1);
-        }
+        byte[] bytes = ClientFault.read(ctx, MAX_SIMULATION_BODY);
         if (bytes.length > MAX_SIMULATION_BODY) {
             Answers.json(ctx, 413, Map.of("error", "a simulation's settings fit in " + MAX_SIMULATION_BODY + " bytes"));
             return;

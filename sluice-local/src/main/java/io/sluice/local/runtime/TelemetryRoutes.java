@@ -43,42 +43,26 @@ final class TelemetryRoutes {
     }
 
     void post(Context ctx) throws Exception {
-        if (rt.stopping()) {
-            ctx.header("Retry-After", "5");
-            Answers.json(ctx, 503, Map.of("error", "sluice up is shutting down; retry against the next instance"));
+        if (stopping(ctx)) {
             return;
         }
         String key = ctx.header("x-api-key");
         if (!ApiToken.matches(rt.telemetryKey(), key)) {
-            rt.stats().requestsRefused.incrementAndGet();
-            Answers.json(ctx, 401, Map.of("error", key == null
+            refuse(ctx, 401, key == null
                     ? "telemetry needs the header x-api-key with the key in " + rt.config().dataDir().resolve(ApiToken.TELEMETRY_KEY_FILE).toAbsolutePath()
-                    : "wrong x-api-key"));
+                    : "wrong x-api-key");
             return;
         }
-        String type = Optional.ofNullable(ctx.header("Content-Type")).orElse("").toLowerCase(Locale.ROOT);
-        if (!type.equals("application/json") && !type.startsWith("application/json;")) {
-            rt.stats().requestsRefused.incrementAndGet();
-            Answers.json(ctx, 415, Map.of("error", "send readings as Content-Type: application/json, was '" + type + "'"));
+        byte[] body = jsonBody(ctx, "", 415);
+        if (body == null) {
             return;
-        }
-        TelemetryConfig cfg = rt.telemetryConfig();
-        if (ctx.contentLength() > cfg.maxBodyBytes()) {
-            rt.stats().requestsRefused.incrementAndGet();
-            Answers.json(ctx, 413, Map.of("error", "body is " + ctx.contentLength() + " bytes, over the limit of " + cfg.maxBodyBytes()));
-            return;
-        }
-        byte[] body;
-        try (InputStream in = ClientFault.body(ctx)) {
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cfg.maxBodyBytes() + 1));
         }
         long now = System.currentTimeMillis();
         TelemetryParser.Parsed parsed;
         try {
-            parsed = TelemetryParser.parse(body, cfg, now); // here, on the request's thread; the writer only commits
+            parsed = TelemetryParser.parse(body, rt.telemetryConfig(), now); // here, on the request's thread; the writer only commits
         } catch (TelemetryParser.Refused refused) {
-            rt.stats().requestsRefused.incrementAndGet();
-            Answers.json(ctx, refused.kind().status, Map.of("error", refused.getMessage()));
+            refuse(ctx, refused.kind().status, refused.getMessage());
             return;
         }
         commit(ctx, parsed, now);
@@ -92,40 +76,68 @@ final class TelemetryRoutes {
      * header where the firmware allows.
      */
     void thingsBoard(Context ctx) throws Exception {
-        if (rt.stopping()) {
-            ctx.header("Retry-After", "5");
-            Answers.json(ctx, 503, Map.of("error", "sluice up is shutting down"));
+        if (stopping(ctx)) {
             return;
         }
         String token = ctx.pathParam("token");
         Optional<String> device = rt.read(c -> io.sluice.local.store.DeviceRegistry.deviceOf(c, token));
         if (device.isEmpty()) {
-            rt.stats().requestsRefused.incrementAndGet();
-            Answers.json(ctx, 401, Map.of("error", "invalid access token (unknown or revoked; see sluice devices list)"));
+            refuse(ctx, 401, "invalid access token (unknown or revoked; see sluice devices list)");
             return;
         }
-        String type = Optional.ofNullable(ctx.header("Content-Type")).orElse("application/json").toLowerCase(Locale.ROOT);
-        if (!type.equals("application/json") && !type.startsWith("application/json;")) {
-            rt.stats().requestsRefused.incrementAndGet();
-            Answers.json(ctx, 400, Map.of("error", "send telemetry as Content-Type: application/json, was '" + type + "'"));
+        byte[] body = jsonBody(ctx, "application/json", 400); // ThingsBoard answers 400 for a wrong type too
+        if (body == null) {
             return;
         }
         TelemetryConfig cfg = rt.telemetryConfig();
-        byte[] body;
-        try (InputStream in = ClientFault.body(ctx)) {
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cfg.maxBodyBytes() + 1));
-        }
         long now = System.currentTimeMillis();
         TelemetryParser.Parsed parsed;
         try {
             parsed = TelemetryParser.parse(io.sluice.core.telemetry.ThingsBoardTelemetry.toSluice(body, device.get(), now, cfg), cfg, now);
         } catch (TelemetryParser.Refused refused) {
-            rt.stats().requestsRefused.incrementAndGet();
-            int status = refused.kind().status == 413 ? 413 : 400; // ThingsBoard answers 400 for every invalid body
-            Answers.json(ctx, status, Map.of("error", refused.getMessage()));
+            refuse(ctx, refused.kind().status == 413 ? 413 : 400, refused.getMessage()); // ThingsBoard: 400 for every invalid body
             return;
         }
         commit(ctx, parsed, now);
+    }
+
+    /** Answers 503 while sluice up stops; whether it did. */
+    private boolean stopping(Context ctx) {
+        if (!rt.stopping()) {
+            return false;
+        }
+        ctx.header("Retry-After", "5");
+        Answers.json(ctx, 503, Map.of("error", "sluice up is shutting down; retry against the next instance"));
+        return true;
+    }
+
+    private void refuse(Context ctx, int status, String message) {
+        rt.stats().requestsRefused.incrementAndGet();
+        Answers.json(ctx, status, Map.of("error", message));
+    }
+
+    /**
+     * The body of a JSON request within the telemetry body limit, or null when refused (a type other than JSON answered
+     * {@code wrongTypeStatus}, {@code defaultType} standing for a missing one; 413 over the limit, by Content-Length
+     * before reading or after reading at most one byte more).
+     */
+    private byte[] jsonBody(Context ctx, String defaultType, int wrongTypeStatus) throws java.io.IOException {
+        String type = Optional.ofNullable(ctx.header("Content-Type")).orElse(defaultType).toLowerCase(Locale.ROOT);
+        if (!type.equals("application/json") && !type.startsWith("application/json;")) {
+            refuse(ctx, wrongTypeStatus, "send readings as Content-Type: application/json, was '" + type + "'");
+            return null;
+        }
+        long limit = rt.telemetryConfig().maxBodyBytes();
+        if (ctx.contentLength() > limit) {
+            refuse(ctx, 413, "body is " + ctx.contentLength() + " bytes, over the limit of " + limit);
+            return null;
+        }
+        byte[] body = ClientFault.read(ctx, limit);
+        if (body.length > limit) {
+            refuse(ctx, 413, "body is over the limit of " + limit + " bytes");
+            return null;
+        }
+        return body;
     }
 
     /** Commits the readings on the store's writer, tells the alerts, answers the counts. */
