@@ -80,28 +80,41 @@ public final class FirehoseArchive implements Archive {
     @Override
     public void append(BatchId batch, List<Cdr> records) {
         // Rows are rendered as the calls fill, so a large batch never holds all of its JSON at once.
+        try (ArchiveRows rows = new ArchiveRows()) {
+            send(batch, records.size(), i -> rows.render(records.get(i)),
+                    i -> "The archive row of " + records.get(i).source() + " line " + records.get(i).line());
+        }
+    }
+
+    /**
+     * Rows rendered by the caller, one JSON object and its newline each (the telemetry archive's), under the same limits,
+     * retries and failure as {@link #append}.
+     */
+    public void appendRows(BatchId batch, List<byte[]> rows) {
+        send(batch, rows.size(), rows::get, i -> "Row " + i + " of batch " + batch.value());
+    }
+
+    private void send(BatchId batch, int count, java.util.function.IntFunction<byte[]> render, java.util.function.IntFunction<String> what) {
         List<Record> call = new ArrayList<>();
         long callBytes = 0;
         int handedOver = 0;
-        try (ArchiveRows rows = new ArchiveRows()) {
-            for (Cdr cdr : records) {
-                byte[] row = rows.render(cdr);
-                if (row.length > MAX_RECORD_BYTES) {
-                    throw new IllegalArgumentException("The archive row of " + cdr.source() + " line " + cdr.line() + " has "
-                            + row.length + " bytes, more than the " + MAX_RECORD_BYTES + " a Firehose record may hold");
-                }
-                if (call.size() == MAX_RECORDS_PER_CALL || callBytes + row.length > MAX_BYTES_PER_CALL) {
-                    deliver(batch, call, records.size(), records.size() - handedOver - call.size());
-                    handedOver += call.size();
-                    call = new ArrayList<>();
-                    callBytes = 0;
-                }
-                call.add(Record.builder().data(SdkBytes.fromByteArrayUnsafe(row)).build());
-                callBytes += row.length;
+        for (int i = 0; i < count; i++) {
+            byte[] row = render.apply(i);
+            if (row.length > MAX_RECORD_BYTES) {
+                throw new IllegalArgumentException(what.apply(i) + " has " + row.length + " bytes, more than the "
+                        + MAX_RECORD_BYTES + " a Firehose record may hold");
             }
-            if (!call.isEmpty()) {
-                deliver(batch, call, records.size(), 0);
+            if (call.size() == MAX_RECORDS_PER_CALL || callBytes + row.length > MAX_BYTES_PER_CALL) {
+                deliver(batch, call, count, count - handedOver - call.size());
+                handedOver += call.size();
+                call = new ArrayList<>();
+                callBytes = 0;
             }
+            call.add(Record.builder().data(SdkBytes.fromByteArrayUnsafe(row)).build());
+            callBytes += row.length;
+        }
+        if (!call.isEmpty()) {
+            deliver(batch, call, count, 0);
         }
     }
 

@@ -22,12 +22,18 @@ public final class TableSchemas {
     private TableSchemas() {
     }
 
-    /** Creates every table (on-demand) unless it exists: for DynamoDB Local, never for a deployed account. */
+    /** Creates every table of the CDR pipeline (on-demand) unless it exists: for DynamoDB Local, never for a deployed account. */
     public static void createAll(DynamoDbClient client, DynamoTables t) {
         List<String> names = List.of(t.profiles(), t.usage(), t.manifests(), t.deadLetters(), t.errors(), t.fraud());
-        for (int i = 0; i < TableKeys.ALL.size(); i++) {
+        for (int i = 0; i < names.size(); i++) {
             create(client, request(names.get(i), TableKeys.ALL.get(i)));
         }
+    }
+
+    /** Creates the table of {@code role} (one of {@link TableKeys#ALL}) named {@code name}, unless it exists: DynamoDB Local only. */
+    public static void create(DynamoDbClient client, String name, String role) {
+        create(client, request(name, TableKeys.ALL.stream().filter(k -> k.role().equals(role)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no table role " + role))));
     }
 
     private static CreateTableRequest request(String name, TableKeys k) {

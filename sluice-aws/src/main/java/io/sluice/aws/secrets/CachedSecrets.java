@@ -67,9 +67,22 @@ public final class CachedSecrets {
      *                                    secret holds binary data instead of a string
      */
     public String get(String secretId) {
+        return read(secretId, ttl);
+    }
+
+    /**
+     * The value again, read anew unless the cached one is younger than {@code minAge}: for a caller that just found the
+     * cached value no longer matches (the secret was rotated), so a rotation is picked up at once while a flood of wrong
+     * keys still reads Secrets Manager at most once per {@code minAge}.
+     */
+    public String getFresh(String secretId, Duration minAge) {
+        return read(secretId, minAge.compareTo(ttl) < 0 ? minAge : ttl);
+    }
+
+    private String read(String secretId, Duration maxAge) {
         Instant now = clock.instant();
         Cached cached = cache.get(secretId);
-        if (cached != null && cached.age(now).compareTo(ttl) < 0) {
+        if (cached != null && cached.age(now).compareTo(maxAge) < 0) {
             return cached.value();
         }
         String value;

@@ -20,6 +20,44 @@ class DynamoDbContractTest {
     static final DynamoDbClient CLIENT = DynamoDbLocal.client();
     static final Backoff FAST = new Backoff(Duration.ofMillis(1), Duration.ofMillis(20), new Random(7));
 
+    /** A telemetry table of its own (IOT-2..IOT-7). */
+    static String freshTelemetryTable() {
+        String name = "tel-" + java.util.UUID.randomUUID();
+        TableSchemas.create(CLIENT, name, io.sluice.core.contracts.TableKeys.TELEMETRY);
+        return name;
+    }
+
+    @Nested
+    class TelemetryClaims extends io.sluice.core.pipeline.contract.DedupStoreContract {
+        private final DynamoDbTelemetryStore store = new DynamoDbTelemetryStore(CLIENT, freshTelemetryTable(), java.time.Duration.ofDays(30),
+                java.time.Duration.ofDays(31), DynamoDbTelemetryStore.Archive.NONE, java.time.Clock.systemUTC(), FAST, 8);
+
+        @Override
+        protected io.sluice.core.pipeline.DedupStore store() {
+            return store;
+        }
+    }
+
+    @Nested
+    class Thresholds extends io.sluice.core.pipeline.contract.ThresholdStateContract {
+        private final DynamoDbThresholdState state = new DynamoDbThresholdState(CLIENT, freshTelemetryTable(), FAST, 8);
+
+        @Override
+        protected io.sluice.core.telemetry.ThresholdState state() {
+            return state;
+        }
+    }
+
+    @Nested
+    class Devices extends io.sluice.core.pipeline.contract.DeviceTokensContract {
+        private final DynamoDbDevices devices = new DynamoDbDevices(CLIENT, freshTelemetryTable());
+
+        @Override
+        protected io.sluice.core.telemetry.DeviceTokens tokens() {
+            return devices;
+        }
+    }
+
     @Nested
     class Errors extends io.sluice.core.pipeline.contract.ErrorLogContract {
         private final DynamoDbErrorLog log = new DynamoDbErrorLog(CLIENT, DynamoDbLocal.freshTables(CLIENT).errors(), new Random(3));

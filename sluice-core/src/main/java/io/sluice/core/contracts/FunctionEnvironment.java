@@ -29,6 +29,16 @@ public final class FunctionEnvironment {
     public static final String MAX_OBJECT_BYTES = "SLUICE_MAX_OBJECT_BYTES";
     public static final String PROFILE_CACHE_SECONDS = "SLUICE_PROFILE_CACHE_SECONDS";
     // The operator functions' queues.
+    /** The telemetry function (IOT-1..IOT-5): its table (readings, rollups, threshold states, claims, devices, rejected readings). */
+    public static final String TELEMETRY_TABLE = "SLUICE_TELEMETRY_TABLE";
+    /** The Secrets Manager secret (name or ARN) holding the telemetry API key that {@code x-api-key} must match. */
+    public static final String TELEMETRY_SECRET = "SLUICE_TELEMETRY_SECRET_ID";
+    /** The Firehose delivery stream of raw readings, converted to Parquet under {@code telemetry/dt=YYYY-MM-DD/}. */
+    public static final String TELEMETRY_ARCHIVE_STREAM = "SLUICE_TELEMETRY_ARCHIVE_STREAM";
+    /** Days readings and rollups are kept in the table (their TTL); {@link #DEFAULT_TELEMETRY_RETENTION_DAYS} unless set. */
+    public static final String TELEMETRY_RETENTION_DAYS = "SLUICE_TELEMETRY_RETENTION_DAYS";
+    public static final int DEFAULT_TELEMETRY_RETENTION_DAYS = 30;
+
     /** The redrive function: the object queue's dead-letter queue, and the object queue it sends messages back to. */
     public static final String OBJECT_DLQ_URL = "SLUICE_OBJECT_DLQ_URL";
     public static final String OBJECT_QUEUE_URL = "SLUICE_OBJECT_QUEUE_URL";

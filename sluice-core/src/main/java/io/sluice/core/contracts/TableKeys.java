@@ -25,6 +25,7 @@ public record TableKeys(String role, String partitionKey, String sortKey, String
     public static final String DEAD_LETTERS = "dead-letters";
     public static final String ERRORS = "errors";
     public static final String FRAUD = "fraud";
+    public static final String TELEMETRY = "telemetry";
 
     /** The error log's index by function name and time (MON-2). */
     public static final String ERRORS_BY_FUNCTION_INDEX = "by-function-time";
@@ -35,11 +36,16 @@ public record TableKeys(String role, String partitionKey, String sortKey, String
     /** The fraud table's time-to-live attribute (epoch seconds): kept calls and day usage expire, alerts do not. */
     public static final String FRAUD_EXPIRES_ATTRIBUTE = "expires_at";
 
+    /** The telemetry table's time-to-live attribute (epoch seconds): readings, rollups and claims expire; devices do not. */
+    public static final String TELEMETRY_EXPIRES_ATTRIBUTE = "expires_at";
+
     /**
      * Every table: subscriber profiles by {@code msisdn}; usage per subscriber-day, route statistics per hour and
      * the record claims ({@code pk}, {@code sk}); one manifest item per object version (OBJ-1, OBJ-2); dead letters
      * by content key (CDR-3); the error log with its index on function name and time (MON-2); the fraud rules' calls,
-     * day usage and alerts ({@code pk}, {@code sk}) with the sparse index of pending alerts (CDR-10).
+     * day usage and alerts ({@code pk}, {@code sk}) with the sparse index of pending alerts (CDR-10); telemetry
+     * ({@code pk}, {@code sk}): readings by device, then metric and time, their rollups, threshold states, claims,
+     * devices and rejected readings (IOT-1..IOT-5; sluice-aws DynamoDbTelemetry has the item layout).
      */
     public static final List<TableKeys> ALL = List.of(
             new TableKeys(PROFILES, "msisdn", null, null, null, null),
@@ -47,5 +53,6 @@ public record TableKeys(String role, String partitionKey, String sortKey, String
             new TableKeys(MANIFESTS, "object", null, null, null, null),
             new TableKeys(DEAD_LETTERS, "record_key", null, null, null, null),
             new TableKeys(ERRORS, "error_id", null, ERRORS_BY_FUNCTION_INDEX, "function_name", "occurred_at"),
-            new TableKeys(FRAUD, "pk", "sk", FRAUD_PENDING_INDEX, "pending", "pending_at"));
+            new TableKeys(FRAUD, "pk", "sk", FRAUD_PENDING_INDEX, "pending", "pending_at"),
+            new TableKeys(TELEMETRY, "pk", "sk", null, null, null));
 }

@@ -39,6 +39,14 @@ public record ThresholdRule(String metric, Direction direction, double raiseAt, 
         return direction == Direction.ABOVE ? value <= clearAt : value >= clearAt;
     }
 
+    /**
+     * The default rules (IOT-4), the same on both homes: temperature above 80 C (clear at 75), battery below 15 % (clear at
+     * 20), each told once per 10 minutes of reading time at most.
+     */
+    public static final java.util.List<ThresholdRule> DEFAULTS = java.util.List.of(
+            new ThresholdRule("temperature", Direction.ABOVE, 80, 75, Duration.ofMinutes(10)),
+            new ThresholdRule("battery", Direction.BELOW, 15, 20, Duration.ofMinutes(10)));
+
     /** The rule's name in alerts: {@code temperature-above-80}. */
     public String name() {
         return metric + "-" + direction.name().toLowerCase(java.util.Locale.ROOT) + "-" + format(raiseAt);

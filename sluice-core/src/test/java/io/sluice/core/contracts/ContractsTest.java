@@ -28,7 +28,7 @@ class ContractsTest {
     @Test
     void everyTableHasItsOwnRoleAndAnIndexHasBothKeys() {
         assertThat(TableKeys.ALL).extracting(TableKeys::role).containsExactly(TableKeys.PROFILES, TableKeys.USAGE,
-                TableKeys.MANIFESTS, TableKeys.DEAD_LETTERS, TableKeys.ERRORS, TableKeys.FRAUD);
+                TableKeys.MANIFESTS, TableKeys.DEAD_LETTERS, TableKeys.ERRORS, TableKeys.FRAUD, TableKeys.TELEMETRY);
         for (TableKeys k : TableKeys.ALL) {
             assertThat(k.partitionKey()).isNotBlank();
             assertThat(k.indexName() == null).isEqualTo(k.indexPartitionKey() == null).isEqualTo(k.indexSortKey() == null);
@@ -53,7 +53,7 @@ class ContractsTest {
                 names.add((String) f.get(null));
             }
         }
-        assertThat(names).hasSize(20).doesNotHaveDuplicates().allMatch(n -> n.matches("SLUICE_[A-Z_]+"));
+        assertThat(names).hasSize(24).doesNotHaveDuplicates().allMatch(n -> n.matches("SLUICE_[A-Z_]+"));
     }
 
     @Test

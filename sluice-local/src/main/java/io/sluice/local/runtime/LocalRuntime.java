@@ -57,15 +57,9 @@ public final class LocalRuntime implements AutoCloseable {
     private final String telemetryKey;
     private final io.sluice.core.pipeline.Notifier notifier;
     private final io.sluice.core.telemetry.TelemetryConfig telemetryConfig = io.sluice.core.telemetry.TelemetryConfig.defaults();
-    /**
-     * The default threshold rules (IOT-4): temperature above 80 C (clear at 75), battery below 15 % (clear at 20), each
-     * told once per 10 minutes of reading time at most.
-     */
-    private final io.sluice.core.telemetry.ThresholdEvaluator thresholds = new io.sluice.core.telemetry.ThresholdEvaluator(java.util.List.of(
-            new io.sluice.core.telemetry.ThresholdRule("temperature", io.sluice.core.telemetry.ThresholdRule.Direction.ABOVE, 80, 75,
-                    java.time.Duration.ofMinutes(10)),
-            new io.sluice.core.telemetry.ThresholdRule("battery", io.sluice.core.telemetry.ThresholdRule.Direction.BELOW, 15, 20,
-                    java.time.Duration.ofMinutes(10))));
+    /** The default threshold rules (IOT-4), the core's. */
+    private final io.sluice.core.telemetry.ThresholdEvaluator thresholds =
+            new io.sluice.core.telemetry.ThresholdEvaluator(io.sluice.core.telemetry.ThresholdRule.DEFAULTS);
     /** Writes other than CDRs (a profile import) run on the worker, the store's one writer, between batches. */
     private final java.util.concurrent.LinkedBlockingQueue<java.util.concurrent.FutureTask<?>> writes =
             new java.util.concurrent.LinkedBlockingQueue<>();

@@ -1,19 +1,17 @@
 package io.sluice.local.runtime;
 
 import io.javalin.http.Context;
-import io.sluice.core.pipeline.Notifier;
-import io.sluice.core.telemetry.ReadingRejection;
 import io.sluice.core.telemetry.TelemetryAlert;
 import io.sluice.core.telemetry.TelemetryBatchProcessor;
 import io.sluice.core.telemetry.TelemetryConfig;
 import io.sluice.core.telemetry.TelemetryParser;
+import io.sluice.core.telemetry.TelemetryRequests;
 import io.sluice.local.store.DuckDbTelemetryStore;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -48,24 +46,11 @@ final class TelemetryRoutes {
         }
         String key = ctx.header("x-api-key");
         if (!ApiToken.matches(rt.telemetryKey(), key)) {
-            refuse(ctx, 401, key == null
-                    ? "telemetry needs the header x-api-key with the key in " + rt.config().dataDir().resolve(ApiToken.TELEMETRY_KEY_FILE).toAbsolutePath()
-                    : "wrong x-api-key");
+            refuse(ctx, TelemetryRequests.unauthorized(TelemetryRequests.Entry.API_KEY, key == null,
+                    rt.config().dataDir().resolve(ApiToken.TELEMETRY_KEY_FILE).toAbsolutePath().toString()));
             return;
         }
-        byte[] body = jsonBody(ctx, "", 415);
-        if (body == null) {
-            return;
-        }
-        long now = System.currentTimeMillis();
-        TelemetryParser.Parsed parsed;
-        try {
-            parsed = TelemetryParser.parse(body, rt.telemetryConfig(), now); // here, on the request's thread; the writer only commits
-        } catch (TelemetryParser.Refused refused) {
-            refuse(ctx, refused.kind().status, refused.getMessage());
-            return;
-        }
-        commit(ctx, parsed, now);
+        receive(ctx, TelemetryRequests.Entry.API_KEY, null);
     }
 
     /**
@@ -82,23 +67,27 @@ final class TelemetryRoutes {
         String token = ctx.pathParam("token");
         Optional<String> device = rt.read(c -> io.sluice.local.store.DeviceRegistry.deviceOf(c, token));
         if (device.isEmpty()) {
-            refuse(ctx, 401, "invalid access token (unknown or revoked; see sluice devices list)");
+            refuse(ctx, TelemetryRequests.unauthorized(TelemetryRequests.Entry.THINGSBOARD, false, null));
             return;
         }
-        byte[] body = jsonBody(ctx, "application/json", 400); // ThingsBoard answers 400 for a wrong type too
-        if (body == null) {
-            return;
-        }
+        receive(ctx, TelemetryRequests.Entry.THINGSBOARD, device.get());
+    }
+
+    /** The rules of {@link TelemetryRequests} on this request's body; then the commit. */
+    private void receive(Context ctx, TelemetryRequests.Entry entry, String device) throws Exception {
         TelemetryConfig cfg = rt.telemetryConfig();
-        long now = System.currentTimeMillis();
-        TelemetryParser.Parsed parsed;
-        try {
-            parsed = TelemetryParser.parse(io.sluice.core.telemetry.ThingsBoardTelemetry.toSluice(body, device.get(), now, cfg), cfg, now);
-        } catch (TelemetryParser.Refused refused) {
-            refuse(ctx, refused.kind().status == 413 ? 413 : 400, refused.getMessage()); // ThingsBoard: 400 for every invalid body
+        Optional<TelemetryRequests.Refusal> early = TelemetryRequests.beforeReading(entry, ctx.header("Content-Type"), ctx.contentLength(), cfg);
+        if (early.isPresent()) {
+            refuse(ctx, early.get());
             return;
         }
-        commit(ctx, parsed, now);
+        byte[] body = ClientFault.read(ctx, cfg.maxBodyBytes());
+        long now = System.currentTimeMillis();
+        // Read here, on the request's thread; the writer only commits. A body over the limit is refused by the parser.
+        switch (TelemetryRequests.read(entry, body, device, cfg, now)) {
+            case TelemetryRequests.Refused r -> refuse(ctx, r.refusal());
+            case TelemetryRequests.Accepted a -> commit(ctx, a.parsed(), now);
+        }
     }
 
     /** Answers 503 while sluice up stops; whether it did. */
@@ -111,33 +100,9 @@ final class TelemetryRoutes {
         return true;
     }
 
-    private void refuse(Context ctx, int status, String message) {
+    private void refuse(Context ctx, TelemetryRequests.Refusal refusal) {
         rt.stats().requestsRefused.incrementAndGet();
-        Answers.json(ctx, status, Map.of("error", message));
-    }
-
-    /**
-     * The body of a JSON request within the telemetry body limit, or null when refused (a type other than JSON answered
-     * {@code wrongTypeStatus}, {@code defaultType} standing for a missing one; 413 over the limit, by Content-Length
-     * before reading or after reading at most one byte more).
-     */
-    private byte[] jsonBody(Context ctx, String defaultType, int wrongTypeStatus) throws java.io.IOException {
-        String type = Optional.ofNullable(ctx.header("Content-Type")).orElse(defaultType).toLowerCase(Locale.ROOT);
-        if (!type.equals("application/json") && !type.startsWith("application/json;")) {
-            refuse(ctx, wrongTypeStatus, "send readings as Content-Type: application/json, was '" + type + "'");
-            return null;
-        }
-        long limit = rt.telemetryConfig().maxBodyBytes();
-        if (ctx.contentLength() > limit) {
-            refuse(ctx, 413, "body is " + ctx.contentLength() + " bytes, over the limit of " + limit);
-            return null;
-        }
-        byte[] body = ClientFault.read(ctx, limit);
-        if (body.length > limit) {
-            refuse(ctx, 413, "body is over the limit of " + limit + " bytes");
-            return null;
-        }
-        return body;
+        Answers.json(ctx, refusal.status(), Map.of("error", refusal.message()));
     }
 
     /** Commits the readings on the store's writer, tells the alerts, answers the counts. */
@@ -156,22 +121,12 @@ final class TelemetryRoutes {
         }
         for (TelemetryAlert a : out.alerts()) {
             try {
-                rt.notifier().notify(alert(a));
+                rt.notifier().notify(TelemetryRequests.alert(a));
             } catch (RuntimeException e) {
                 rt.stats().error("telemetry", "threshold alert not sent: " + e.getMessage());
             }
         }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("readings", out.readingsIn());
-        answer.put("accepted", out.accepted().size());
-        answer.put("duplicates", out.duplicates());
-        List<Map<String, Object>> rejected = new ArrayList<>();
-        for (ReadingRejection r : out.rejected()) {
-            rejected.add(Map.of("index", r.index(), "reason", r.reason().name(), "detail", r.detail()));
-        }
-        answer.put("rejected", rejected);
-        answer.put("alerts", out.alerts().size());
-        Answers.json(ctx, 200, answer);
+        Answers.json(ctx, 200, TelemetryRequests.answer(out));
     }
 
     /** {@code POST /v1/devices} {"id": ...}: a device and its token, shown in this answer only. */
@@ -220,14 +175,6 @@ final class TelemetryRoutes {
             return;
         }
         Answers.json(ctx, 200, Map.of("device", device, "revoked", true));
-    }
-
-    static Notifier.Alert alert(TelemetryAlert a) {
-        String what = a.cleared() ? "back to normal" : "threshold crossed";
-        return new Notifier.Alert((a.cleared() ? "OK: " : "ALARM: ") + a.rule() + " on " + a.deviceId(),
-                a.deviceId() + " " + a.metric() + " " + a.value() + " at " + Instant.ofEpochMilli(a.timestampMillis()) + ": " + what
-                        + " (" + (a.cleared() ? "clear at " : "raise past ") + a.threshold() + ")",
-                Map.of("kind", "telemetry", "rule", a.rule(), "device", a.deviceId(), "state", a.cleared() ? "OK" : "ALARM"));
     }
 
     void latest(Context ctx) throws Exception {

@@ -1,16 +1,10 @@
 package io.sluice.local.store;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,8 +15,6 @@ import java.util.Optional;
  * gives it a new one.
  */
 public final class DeviceRegistry {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private DeviceRegistry() {
     }
 
@@ -30,20 +22,40 @@ public final class DeviceRegistry {
     public record Device(String deviceId, long createdAt, Long revokedAt) {
     }
 
-    /** A new token. */
-    public static String newToken() {
-        byte[] b = new byte[32];
-        RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    /** The {@link io.sluice.core.telemetry.DeviceTokens} port over the embedded store: each call its own transaction. */
+    public static io.sluice.core.telemetry.DeviceTokens port(LocalStore store) {
+        return new io.sluice.core.telemetry.DeviceTokens() {
+            @Override
+            public Optional<String> deviceOf(String token) {
+                return store.inTransaction(c -> DeviceRegistry.deviceOf(c, token));
+            }
+
+            @Override
+            public boolean add(String deviceId, String token, long nowMillis) {
+                return store.inTransaction(c -> DeviceRegistry.add(c, deviceId, token, nowMillis));
+            }
+
+            @Override
+            public boolean revoke(String deviceId, long nowMillis) {
+                return store.inTransaction(c -> DeviceRegistry.revoke(c, deviceId, nowMillis));
+            }
+
+            @Override
+            public List<Device> list() {
+                return store.inTransaction(c -> DeviceRegistry.list(c)).stream()
+                        .map(d -> new Device(d.deviceId(), d.createdAt(), d.revokedAt())).toList();
+            }
+        };
     }
 
-    /** The token's SHA-256, hex. */
+    /** A new token (the core's: 256 random bits). */
+    public static String newToken() {
+        return io.sluice.core.telemetry.DeviceTokens.newToken();
+    }
+
+    /** The token's SHA-256, hex (the core's). */
     public static String hash(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
+        return io.sluice.core.telemetry.DeviceTokens.hash(token);
     }
 
     /**

@@ -40,6 +40,14 @@ class DuckDbContractTest {
     }
 
     @Nested
+    class Devices extends io.sluice.core.pipeline.contract.DeviceTokensContract {
+        @Override
+        protected io.sluice.core.telemetry.DeviceTokens tokens() {
+            return DeviceRegistry.port(store);
+        }
+    }
+
+    @Nested
     class Thresholds extends io.sluice.core.pipeline.contract.ThresholdStateContract {
         @Override
         protected io.sluice.core.telemetry.ThresholdState state() {

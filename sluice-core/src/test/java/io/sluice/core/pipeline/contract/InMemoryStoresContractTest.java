@@ -27,6 +27,14 @@ class InMemoryStoresContractTest {
     }
 
     @Nested
+    class Devices extends DeviceTokensContract {
+        @Override
+        protected io.sluice.core.telemetry.DeviceTokens tokens() {
+            return new io.sluice.core.telemetry.memory.InMemoryDeviceTokens();
+        }
+    }
+
+    @Nested
     class Thresholds extends ThresholdStateContract {
         private final io.sluice.core.telemetry.memory.InMemoryThresholdState state = new io.sluice.core.telemetry.memory.InMemoryThresholdState();
 

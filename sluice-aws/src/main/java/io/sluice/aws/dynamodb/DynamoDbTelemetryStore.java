@@ -1,0 +1,292 @@
+package io.sluice.aws.dynamodb;
+
+import io.sluice.aws.Backoff;
+import io.sluice.core.cdr.RecordKey;
+import io.sluice.core.contracts.TableKeys;
+import io.sluice.core.pipeline.BatchId;
+import io.sluice.core.pipeline.DedupStore;
+import io.sluice.core.telemetry.Reading;
+import io.sluice.core.telemetry.ReadingRejection;
+import io.sluice.core.telemetry.Rollups;
+import io.sluice.core.telemetry.TelemetryStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * Telemetry on DynamoDB (IOT-2, IOT-3, IOT-5), one table ({@link TableKeys#TELEMETRY}, keys {@code pk}, {@code sk}): the
+ * time series, its rollups, the rejected readings and the claims that keep readings exactly-once. Never Timestream (not
+ * open to every account). Item layout:
+ * <ul>
+ *   <li>a reading: {@code pk=dev#<device>, sk=r#<metric>#<epoch ms, 13 digits>}, value, unit, tags, batch, expires_at;
+ *   <li>a batch's share of a rollup: {@code pk=dev#<device>, sk=u#<m|h>#<metric>#<bucket start ms>#<batch>}, count, min, max,
+ *   sum, last_at, last, expires_at: written whole by one batch (a retry of the batch writes the same item again), folded
+ *   when read ({@link #rollup}), so no counter is ever added to twice;
+ *   <li>a rejected reading: {@code pk=rej#<batch>, sk=<index, 7 digits>}, reason, detail, original (its bytes as sent);
+ *   <li>a claim: {@code pk=claim#<record key>, sk=claim}, batch, at, done, expires_at.
+ * </ul>
+ * A claim is taken by a conditional put ({@code attribute_not_exists(pk) OR (batch = :me AND done = false)}) in
+ * transactions of up to 100: a key is this batch's if no one had it or an earlier attempt of this batch claimed it and
+ * did not finish; the batch's write marks its claims done last, after the readings, rollups, rejected readings and the
+ * archive are written. So an attempt that died mid-way is finished by its retry (the AWS function's batch is the
+ * request's content, {@code TelemetryRequests.batchOf}), and a request resent after it was committed finds its readings
+ * duplicates, as on one machine. Readings and rollups expire {@code retention} after their reading time (TTL); claims a
+ * day after a reading that old would be refused anyway.
+ */
+public final class DynamoDbTelemetryStore implements TelemetryStore, DedupStore {
+    /** Where a batch's accepted readings go besides the table: the Parquet archive through Firehose. */
+    @FunctionalInterface
+    public interface Archive {
+        void append(BatchId batch, List<Reading> readings, long receivedAtMillis);
+
+        Archive NONE = (batch, readings, at) -> {
+        };
+    }
+
+    private static final int MAX_ACTIONS = 100;
+    private static final Set<String> TRANSIENT = Set.of("TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded",
+            "RequestLimitExceeded", "InternalServerError");
+    private static final String EXPIRES = TableKeys.TELEMETRY_EXPIRES_ATTRIBUTE;
+
+    private final DynamoDbClient client;
+    private final String table;
+    private final Duration retention;
+    private final Duration claimLife;
+    private final Archive archive;
+    private final Clock clock;
+    private final Backoff backoff;
+    private final int maxAttempts;
+    private final WriteMeter meter = new WriteMeter();
+
+    /**
+     * @param retention how long readings and rollups are kept after their reading time
+     * @param claimLife how long a claim is kept after its reading's day: past the oldest reading the parser accepts
+     */
+    public DynamoDbTelemetryStore(DynamoDbClient client, String table, Duration retention, Duration claimLife, Archive archive,
+                                  Clock clock, Backoff backoff, int maxAttempts) {
+        this.client = client;
+        this.table = table;
+        this.retention = retention;
+        this.claimLife = claimLife;
+        this.archive = archive;
+        this.clock = clock;
+        this.backoff = backoff;
+        this.maxAttempts = maxAttempts;
+    }
+
+    // ------------------------------------------------------------------ claims (DedupStore)
+
+    @Override
+    public Set<RecordKey> claim(BatchId batch, Collection<RecordKey> keys) {
+        List<RecordKey> all = new ArrayList<>(keys);
+        Set<RecordKey> owned = new HashSet<>();
+        for (int from = 0; from < all.size(); from += MAX_ACTIONS) {
+            claimGroup(batch, new ArrayList<>(all.subList(from, Math.min(all.size(), from + MAX_ACTIONS))), owned);
+        }
+        return owned;
+    }
+
+    private void claimGroup(BatchId batch, List<RecordKey> pending, Set<RecordKey> owned) {
+        int transientFailures = 0;
+        while (!pending.isEmpty()) {
+            List<TransactWriteItem> actions = new ArrayList<>(pending.size());
+            for (RecordKey k : pending) {
+                actions.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(claimItem(batch, k, false))
+                        .conditionExpression("attribute_not_exists(pk) OR (#b = :b AND #d = :f)")
+                        .expressionAttributeNames(Map.of("#b", "batch", "#d", "done"))
+                        .expressionAttributeValues(Map.of(":b", AttributeValue.fromS(batch.value()), ":f", AttributeValue.fromBool(false)))
+                        .build()).build());
+            }
+            try {
+                client.transactWriteItems(b -> b.transactItems(actions));
+                owned.addAll(pending);
+                return;
+            } catch (TransactionCanceledException e) {
+                List<CancellationReason> reasons = e.cancellationReasons();
+                if (reasons == null || reasons.size() != actions.size()) {
+                    throw new LedgerWriteException("DynamoDB cancelled a claim transaction on " + table + " without a reason per action: "
+                            + e.getMessage(), e);
+                }
+                Set<RecordKey> taken = new HashSet<>();
+                String transientCode = null;
+                for (int i = 0; i < reasons.size(); i++) {
+                    String code = reasons.get(i).code();
+                    if ("ConditionalCheckFailed".equals(code)) {
+                        taken.add(pending.get(i)); // another batch's, or this batch's and done: a duplicate
+                    } else if (code != null && TRANSIENT.contains(code)) {
+                        transientCode = code;
+                    } else if (code != null && !"None".equals(code)) {
+                        throw new LedgerWriteException("DynamoDB refused a claim on " + table + ": " + code + " (" + reasons.get(i).message() + ")", e);
+                    }
+                }
+                if (!taken.isEmpty()) {
+                    pending.removeIf(taken::contains);
+                    continue;
+                }
+                if (transientCode == null) {
+                    throw new LedgerWriteException("DynamoDB cancelled a claim transaction on " + table + " for no reason Sluice knows: "
+                            + e.getMessage(), e);
+                }
+                if (++transientFailures >= maxAttempts) {
+                    throw new LedgerWriteException("Gave up claiming " + pending.size() + " readings in " + table + " after "
+                            + transientFailures + " attempts (last: " + transientCode + ")", e);
+                }
+                Pauses.pause(backoff, transientFailures);
+            }
+        }
+    }
+
+    private Map<String, AttributeValue> claimItem(BatchId batch, RecordKey k, boolean done) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", AttributeValue.fromS("claim#" + k.hex()));
+        item.put("sk", AttributeValue.fromS("claim"));
+        item.put("batch", AttributeValue.fromS(batch.value()));
+        item.put("at", AttributeValue.fromN(Long.toString(clock.millis())));
+        item.put("done", AttributeValue.fromBool(done));
+        item.put(EXPIRES, AttributeValue.fromN(Long.toString((k.epochDay() + 1) * 86_400L + claimLife.toSeconds())));
+        return item;
+    }
+
+    // ------------------------------------------------------------------ the batch (TelemetryStore)
+
+    @Override
+    public void write(BatchId batch, List<Reading> accepted, List<ReadingRejection> rejected, Map<Rollups.Key, Rollups.Rollup> rollups) {
+        long now = clock.millis();
+        List<Map<String, AttributeValue>> items = new ArrayList<>(accepted.size() + rollups.size() + rejected.size());
+        for (Reading r : accepted) {
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put("pk", AttributeValue.fromS(device(r.deviceId())));
+            item.put("sk", AttributeValue.fromS(readingSort(r.metric(), r.timestampMillis())));
+            item.put("value", AttributeValue.fromN(Double.toString(r.value())));
+            item.put("unit", AttributeValue.fromS(r.unit()));
+            Map<String, AttributeValue> tags = new LinkedHashMap<>();
+            r.tags().forEach((k, v) -> tags.put(k, AttributeValue.fromS(v)));
+            item.put("tags", AttributeValue.fromM(tags));
+            item.put("batch", AttributeValue.fromS(batch.value()));
+            item.put(EXPIRES, expiresAfter(r.timestampMillis()));
+            items.add(item);
+        }
+        for (Map.Entry<Rollups.Key, Rollups.Rollup> e : rollups.entrySet()) {
+            Rollups.Key k = e.getKey();
+            Rollups.Rollup v = e.getValue();
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put("pk", AttributeValue.fromS(device(k.deviceId())));
+            item.put("sk", AttributeValue.fromS(rollupPrefix(k) + batch.value()));
+            item.put("count", AttributeValue.fromN(Long.toString(v.count())));
+            item.put("min", AttributeValue.fromN(Double.toString(v.min())));
+            item.put("max", AttributeValue.fromN(Double.toString(v.max())));
+            item.put("sum", AttributeValue.fromN(Double.toString(v.sum())));
+            item.put("last_at", AttributeValue.fromN(Long.toString(v.lastAt())));
+            item.put("last", AttributeValue.fromN(Double.toString(v.last())));
+            item.put(EXPIRES, expiresAfter(k.bucketStartMillis() + k.resolution().millis));
+            items.add(item);
+        }
+        for (ReadingRejection r : rejected) {
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put("pk", AttributeValue.fromS("rej#" + batch.value()));
+            item.put("sk", AttributeValue.fromS(String.format("%07d", r.index())));
+            item.put("reason", AttributeValue.fromS(r.reason().name()));
+            item.put("detail", AttributeValue.fromS(r.detail()));
+            item.put("original", AttributeValue.fromS(r.original()));
+            item.put("at", AttributeValue.fromN(Long.toString(now)));
+            items.add(item);
+        }
+        BatchWrites.putAll(client, table, items, backoff, maxAttempts, meter);
+        archive.append(batch, accepted, now);
+        // Last: the claims are done only once everything above is written; a retry before this point finishes the batch.
+        List<Map<String, AttributeValue>> done = new ArrayList<>(accepted.size());
+        for (Reading r : accepted) {
+            done.add(claimItem(batch, r.key(), true));
+        }
+        BatchWrites.putAll(client, table, done, backoff, maxAttempts, meter);
+    }
+
+    private AttributeValue expiresAfter(long millis) {
+        return AttributeValue.fromN(Long.toString(Math.floorDiv(millis, 1000L) + retention.toSeconds()));
+    }
+
+    static String device(String deviceId) {
+        return "dev#" + deviceId;
+    }
+
+    static String readingSort(String metric, long millis) {
+        return "r#" + metric + "#" + String.format("%013d", millis);
+    }
+
+    private static String rollupPrefix(Rollups.Key k) {
+        return "u#" + (k.resolution() == Rollups.Resolution.MINUTE ? "m" : "h") + "#" + k.metric() + "#"
+                + String.format("%013d", k.bucketStartMillis()) + "#";
+    }
+
+    // ------------------------------------------------------------------ reads (the contract suite, operators)
+
+    /** A stored reading. */
+    public record Stored(String deviceId, String metric, long timestampMillis, double value, String unit, Map<String, String> tags) {
+    }
+
+    /** A device's readings of one metric between two reading times (inclusive), oldest first. */
+    public List<Stored> readings(String deviceId, String metric, long fromMillis, long toMillis) {
+        List<Stored> out = new ArrayList<>();
+        query(device(deviceId), readingSort(metric, Math.max(0, fromMillis)), readingSort(metric, Math.min(9_999_999_999_999L, toMillis)), item -> {
+            String sk = item.get("sk").s();
+            Map<String, String> tags = new LinkedHashMap<>();
+            item.getOrDefault("tags", AttributeValue.fromM(Map.of())).m().forEach((k, v) -> tags.put(k, v.s()));
+            out.add(new Stored(deviceId, metric, Long.parseLong(sk.substring(sk.lastIndexOf('#') + 1)),
+                    Double.parseDouble(item.get("value").n()), item.get("unit").s(), tags));
+        });
+        return out;
+    }
+
+    /** One rollup as it stands: every batch's share folded. */
+    public Optional<Rollups.Rollup> rollup(Rollups.Key key) {
+        String prefix = rollupPrefix(key);
+        Rollups.Rollup[] acc = {null};
+        query(device(key.deviceId()), prefix, prefix + "\uffff", item -> {
+            Rollups.Rollup part = new Rollups.Rollup(Long.parseLong(item.get("count").n()), Double.parseDouble(item.get("min").n()),
+                    Double.parseDouble(item.get("max").n()), Double.parseDouble(item.get("sum").n()),
+                    Long.parseLong(item.get("last_at").n()), Double.parseDouble(item.get("last").n()));
+            acc[0] = acc[0] == null ? part : acc[0].merge(part);
+        });
+        return Optional.ofNullable(acc[0]);
+    }
+
+    /** The rejected readings of a batch: index to {reason, original}. */
+    public Map<Integer, String[]> rejected(BatchId batch) {
+        Map<Integer, String[]> out = new LinkedHashMap<>();
+        query("rej#" + batch.value(), "0000000", "9999999", item -> out.put(Integer.parseInt(item.get("sk").s()),
+                new String[] {item.get("reason").s(), item.get("original").s()}));
+        return out;
+    }
+
+    private void query(String pk, String fromSort, String toSort, java.util.function.Consumer<Map<String, AttributeValue>> each) {
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true)
+                    .keyConditionExpression("pk = :p AND sk BETWEEN :a AND :b")
+                    .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(pk), ":a", AttributeValue.fromS(fromSort),
+                            ":b", AttributeValue.fromS(toSort)));
+            if (start != null) {
+                q.exclusiveStartKey(start);
+            }
+            QueryResponse r = client.query(q.build());
+            r.items().forEach(each);
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+    }
+}
