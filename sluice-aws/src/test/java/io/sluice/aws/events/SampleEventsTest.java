@@ -51,6 +51,14 @@ class SampleEventsTest {
         try (InputStream in = Files.newInputStream(file)) {
             if (file.getFileName().toString().startsWith("kinesis-")) {
                 assertThatCode(() -> KinesisEvents.parse(in)).doesNotThrowAnyException();
+            } else if (file.getFileName().toString().startsWith("http-api-")) {
+                // TelemetryHandler reads these fields of the HTTP API's payload 2.0 (TelemetryHandlerTest runs it).
+                var event = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+                assertThat(event.path("version").asText()).isEqualTo("2.0");
+                assertThat(event.path("rawPath").asText()).startsWith("/");
+                assertThat(event.path("requestContext").path("http").path("method").asText()).isEqualTo("POST");
+                assertThat(event.path("headers").path("content-type").asText()).isEqualTo("application/json");
+                assertThat(event.path("body").isTextual()).isTrue();
             } else {
                 assertThatCode(() -> ObjectEvents.parse(in)).doesNotThrowAnyException();
             }
@@ -63,7 +71,7 @@ class SampleEventsTest {
         String readme = Files.readString(EVENTS.resolve("README.md"));
         List<String> samples = sampleFiles().map(p -> p.getFileName().toString()).toList();
 
-        assertThat(samples).hasSize(6);
+        assertThat(samples).hasSize(7);
         assertThat(samples).allSatisfy(name -> assertThat(readme).contains("`" + name + "`"));
         assertThat(readme.lines().filter(l -> l.startsWith("- `"))).hasSameSizeAs(samples);
     }
