@@ -22,6 +22,12 @@ import static io.sluice.core.contracts.OutputNames.REDRIVE_FUNCTION;
 import static io.sluice.core.contracts.OutputNames.STREAM_FAILURES_QUEUE_URL;
 import static io.sluice.core.contracts.OutputNames.STREAM_FUNCTION;
 import static io.sluice.core.contracts.OutputNames.STREAM_REPLAY_FUNCTION;
+import static io.sluice.core.contracts.OutputNames.TELEMETRY_API_URL;
+import static io.sluice.core.contracts.OutputNames.TELEMETRY_DELIVERY_STREAM;
+import static io.sluice.core.contracts.OutputNames.TELEMETRY_FUNCTION;
+import static io.sluice.core.contracts.OutputNames.TELEMETRY_SECRET;
+import static io.sluice.core.contracts.OutputNames.TELEMETRY_TABLE;
+import static io.sluice.core.contracts.OutputNames.TELEMETRY_TOPIC;
 import static io.sluice.core.contracts.OutputNames.USAGE_TABLE;
 
 import io.sluice.aws.deploy.DeployedOutputs;
@@ -43,8 +49,8 @@ import java.util.regex.Pattern;
  * {@code sluice doctor --deployed FILE}: checks the outputs file of a deployment, the one
  * {@code cdk deploy --outputs-file} writes (INF-6), offline, without any AWS call. One check per output in
  * {@link OutputNames#REQUIRED}; then that every physical name carries one environment suffix (INF-1), that the
- * ARNs and queue URLs share one region and account, and that the ingest workflow is a state machine whose
- * executions are Express ones (ANA-3; AWS-CONTRACTS.md section 5).
+ * ARNs, queue URLs and the telemetry API's URL share one region and account, and that the ingest workflow is a state
+ * machine whose executions are Express ones (ANA-3; AWS-CONTRACTS.md section 5).
  */
 final class DeployedCheck {
     static final String FILE = "outputs file";
@@ -66,6 +72,9 @@ final class DeployedCheck {
     private static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
     private static final Pattern QUEUE_URL = Pattern.compile(
             "https://sqs\\.(" + REGION.pattern() + ")\\.amazonaws\\.com(?:\\.cn)?/(" + ACCOUNT.pattern() + ")/[A-Za-z0-9_-]{1,80}(?:\\.fifo)?");
+    /** An HTTP API's default endpoint, {@code https://API_ID.execute-api.REGION.amazonaws.com}; a trailing slash is taken too. */
+    private static final Pattern API_URL = Pattern.compile(
+            "https://[a-z0-9]{10}\\.execute-api\\.(" + REGION.pattern() + ")\\.amazonaws\\.com(?:\\.cn)?/?");
 
     /** Bucket names are global: {@code sluice-<resource>-<account>-<region>-<suffix>}. */
     private static final Pattern BUCKET = Pattern.compile("sluice-[a-z0-9-]+?-(" + ACCOUNT.pattern() + ")-(" + REGION.pattern()
@@ -80,7 +89,7 @@ final class DeployedCheck {
     /** The outputs that are physical names {@code sluice-<resource>-<suffix>}. */
     static final List<String> NAMES = List.of(PROFILES_TABLE, USAGE_TABLE, MANIFESTS_TABLE, DEAD_LETTERS_TABLE, ERRORS_TABLE, FRAUD_TABLE,
             ARCHIVE_DELIVERY_STREAM, GLUE_DATABASE, ARCHIVE_CRAWLER, ATHENA_WORKGROUP, CDR_STREAM, STREAM_FUNCTION, OBJECT_FUNCTION,
-            REDRIVE_FUNCTION, STREAM_REPLAY_FUNCTION);
+            REDRIVE_FUNCTION, STREAM_REPLAY_FUNCTION, TELEMETRY_TABLE, TELEMETRY_SECRET, TELEMETRY_DELIVERY_STREAM, TELEMETRY_FUNCTION);
     static final List<String> CATALOG_NAMES = List.of(GLUE_DATABASE, ATHENA_WORKGROUP);
     /** Bucket names: {@link #BUCKET}. */
     static final List<String> BUCKETS = List.of(OBJECT_BUCKET, ARCHIVE_BUCKET);
@@ -93,7 +102,8 @@ final class DeployedCheck {
     private static final List<ArnForm> ARNS = List.of(
             new ArnForm(DATA_KEY_ARN, "kms", "key/", "arn:aws:kms:REGION:ACCOUNT:key/ID"),
             new ArnForm(ALERTS_TOPIC_ARN, "sns", "", "arn:aws:sns:REGION:ACCOUNT:NAME"),
-            new ArnForm(INGEST_WORKFLOW_ARN, "states", "", "arn:aws:states:REGION:ACCOUNT:stateMachine:NAME"));
+            new ArnForm(INGEST_WORKFLOW_ARN, "states", "", "arn:aws:states:REGION:ACCOUNT:stateMachine:NAME"),
+            new ArnForm(TELEMETRY_TOPIC, "sns", "", "arn:aws:sns:REGION:ACCOUNT:NAME"));
 
     /** Where an ARN or queue URL points. */
     record Location(String region, String account) {
@@ -221,6 +231,9 @@ final class DeployedCheck {
                 accounts.put(name, l.account());
             }, () -> problems.add(name + " '" + v + "' is not https://sqs.REGION.amazonaws.com/ACCOUNT/NAME")));
         }
+        // The telemetry API's URL names its region, not its account.
+        present(outputs, TELEMETRY_API_URL).ifPresent(v -> apiRegion(v).ifPresentOrElse(r -> regions.put(TELEMETRY_API_URL, r),
+                () -> problems.add(TELEMETRY_API_URL + " '" + v + "' is not https://API_ID.execute-api.REGION.amazonaws.com")));
         List<String> mixed = new ArrayList<>();
         Optional.ofNullable(mixture("region", regions)).ifPresent(mixed::add);
         Optional.ofNullable(mixture("account", accounts)).ifPresent(mixed::add);
@@ -233,8 +246,9 @@ final class DeployedCheck {
         if (regions.isEmpty()) {
             return Check.ok(ACCOUNT_REGION, "not checked: the file has none of the ARNs and queue URLs");
         }
-        return Check.ok(ACCOUNT_REGION, "region " + regions.values().iterator().next() + ", account " + accounts.values().iterator().next()
-                + ": all " + regions.size() + " ARNs, queue URLs and bucket names agree");
+        return Check.ok(ACCOUNT_REGION, "region " + regions.values().iterator().next() + ", account "
+                + (accounts.isEmpty() ? "not named" : accounts.values().iterator().next())
+                + ": all " + regions.size() + " ARNs, URLs and bucket names agree");
     }
 
     /** Where {@code arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE} points, when it is one of {@code service}. */
@@ -246,6 +260,12 @@ final class DeployedCheck {
             return Optional.empty();
         }
         return Optional.of(new Location(p[3], p[4]));
+    }
+
+    /** The region of {@code https://API_ID.execute-api.REGION.amazonaws.com}, an HTTP API's default endpoint. */
+    static Optional<String> apiRegion(String url) {
+        Matcher m = API_URL.matcher(url);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     /** Where {@code https://sqs.REGION.amazonaws.com/ACCOUNT/NAME} points. */

@@ -29,6 +29,7 @@ class DeployedCheckTest {
     private static final String DEPLOY = "`cd sluice-infra && npx aws-cdk deploy --all -c envSuffix=<env> --outputs-file outputs-<env>.json`";
     private static final String MIXED = "the outputs file mixes deployments: use the one " + DEPLOY + " wrote";
     private static final String QUEUE = "https://sqs.eu-west-1.amazonaws.com/123456789012/";
+    private static final String API = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com";
 
     /** Every check of a readable file, in order. */
     private static final List<String> NAMES;
@@ -55,6 +56,7 @@ class DeployedCheckTest {
         data.put("DeadLettersTableName", "sluice-dead-letters-dev");
         data.put("ErrorsTableName", "sluice-errors-dev");
         data.put("FraudTableName", "sluice-fraud-dev");
+        data.put("TelemetryTableName", "sluice-telemetry-dev");
         data.put("ObjectBucketName", "sluice-objects-123456789012-eu-west-1-dev");
         data.put("ArchiveBucketName", "sluice-archive-123456789012-eu-west-1-dev");
         data.put("DataKeyArn", "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
@@ -74,10 +76,17 @@ class DeployedCheckTest {
         compute.put("StreamFailuresQueueUrl", QUEUE + "sluice-stream-failures-dev");
         compute.put("AlertsTopicArn", "arn:aws:sns:eu-west-1:123456789012:sluice-alerts-dev");
         compute.put("IngestWorkflowArn", "arn:aws:states:eu-west-1:123456789012:stateMachine:sluice-ingest-dev");
+        Map<String, String> telemetry = new LinkedHashMap<>();
+        telemetry.put("TelemetryApiUrl", API);
+        telemetry.put("TelemetrySecretName", "sluice-telemetry-api-key-dev");
+        telemetry.put("TelemetryAlertsTopicArn", "arn:aws:sns:eu-west-1:123456789012:sluice-telemetry-alerts-dev");
+        telemetry.put("TelemetryDeliveryStreamName", "sluice-telemetry-dev");
+        telemetry.put("TelemetryFunctionName", "sluice-telemetry-dev");
         Map<String, Map<String, String>> stacks = new LinkedHashMap<>();
         stacks.put("SluiceData-dev", data);
         stacks.put("SluiceAnalytics-dev", analytics);
         stacks.put("SluiceCompute-dev", compute);
+        stacks.put("SluiceTelemetry-dev", telemetry);
         return stacks;
     }
 
@@ -146,12 +155,12 @@ class DeployedCheckTest {
         assertThat(doctor("--deployed", file.toString())).as(out()).isEqualTo(ExitCodes.OK);
         assertThat(lines()).extracting(r -> r[1]).as(out()).containsExactlyElementsOf(NAMES);
         assertThat(lines()).allSatisfy(r -> assertThat(r[0]).as(String.join(" | ", r)).isEqualTo("ok"));
-        assertThat(out()).contains("doctor: 27 checks, 0 failed, 0 warnings");
-        assertThat(line("outputs file")[2]).isEqualTo(file.toAbsolutePath() + ": 23 outputs");
+        assertThat(out()).contains("doctor: 33 checks, 0 failed, 0 warnings");
+        assertThat(line("outputs file")[2]).isEqualTo(file.toAbsolutePath() + ": 29 outputs");
         assertThat(line("UsageTableName")[2]).isEqualTo("sluice-usage-dev");
         assertThat(line("ObjectDlqUrl")[2]).isEqualTo(QUEUE + "sluice-objects-dlq-dev");
-        assertThat(line("environment")[2]).isEqualTo("environment dev: all 17 names end in it");
-        assertThat(line("account/region")[2]).isEqualTo("region eu-west-1, account 123456789012: all 8 ARNs, queue URLs and bucket names agree");
+        assertThat(line("environment")[2]).isEqualTo("environment dev: all 21 names end in it");
+        assertThat(line("account/region")[2]).isEqualTo("region eu-west-1, account 123456789012: all 10 ARNs, URLs and bucket names agree");
         assertThat(line("workflow")[2]).isEqualTo("state machine sluice-ingest-dev; as an Express workflow its executions have ARNs "
                 + "arn:aws:states:eu-west-1:123456789012:express:sluice-ingest-dev:ID:ID (:express:, not :execution:), "
                 + "which DescribeExecution does not take: look them up with `aws logs` in its log group, "
@@ -194,10 +203,11 @@ class DeployedCheckTest {
         List<Path> files = describeStacks(stacks());
 
         assertThat(doctor("--deployed", files.get(0).toString(), "--deployed", files.get(1).toString(), "--deployed",
-                files.get(2).toString())).as(out()).isEqualTo(ExitCodes.OK);
+                files.get(2).toString(), "--deployed", files.get(3).toString())).as(out()).isEqualTo(ExitCodes.OK);
         assertThat(lines()).extracting(r -> r[1]).as(out()).containsExactlyElementsOf(NAMES);
         assertThat(lines()).allSatisfy(r -> assertThat(r[0]).as(String.join(" | ", r)).isEqualTo("ok"));
-        assertThat(line("outputs file")[2]).isEqualTo(files.get(0) + ", " + files.get(1) + ", " + files.get(2) + ": 23 outputs");
+        assertThat(line("outputs file")[2]).isEqualTo(files.get(0) + ", " + files.get(1) + ", " + files.get(2) + ", " + files.get(3)
+                + ": 29 outputs");
 
         // The compute stack's answer left out: its outputs fail, naming every file read.
         assertThat(doctor("--deployed", files.get(0).toString(), "--deployed", files.get(1).toString())).isEqualTo(ExitCodes.FAILED);
@@ -205,16 +215,61 @@ class DeployedCheckTest {
                 + ": stack SluiceCompute-dev declares it");
     }
 
+    /** The telemetry stack's outputs (issue 18), in the shape the CLI writes and flattened by hand: the same checks. */
     @Test
-    @DisplayName("INF-6: a missing output fails, naming it and the three stacks of the environment to deploy; exit 1")
+    @DisplayName("INF-6: the telemetry outputs are read nested by stack and flat, and checked like the others")
+    void telemetryOutputsNestedAndFlat() throws Exception {
+        List<String> telemetry = List.of(OutputNames.TELEMETRY_TABLE, OutputNames.TELEMETRY_API_URL, OutputNames.TELEMETRY_SECRET,
+                OutputNames.TELEMETRY_TOPIC, OutputNames.TELEMETRY_DELIVERY_STREAM, OutputNames.TELEMETRY_FUNCTION);
+        Map<String, String> expected = new LinkedHashMap<>();
+        stacks().values().forEach(s -> s.forEach((k, v) -> {
+            if (telemetry.contains(k)) {
+                expected.put(k, v);
+            }
+        }));
+        assertThat(expected.keySet()).containsExactlyInAnyOrderElementsOf(telemetry);
+        for (Path file : List.of(nested(stacks()), flat(stacks()))) {
+            List<Check> checks = DeployedCheck.run(file);
+            assertThat(failed(checks)).as(file.toString()).isEmpty();
+            expected.forEach((name, value) -> assertThat(check(checks, name)).isEqualTo(Check.ok(name, value)));
+            assertThat(DeployedOutputs.read(file).require(OutputNames.TELEMETRY_API_URL)).isEqualTo(API);
+        }
+
+        // Missing from either shape: the telemetry stack is named as the one that declares it.
+        for (Path file : List.of(nested(with(stacks(), "TelemetryFunctionName", null)), flat(with(stacks(), "TelemetryFunctionName", null)))) {
+            assertThat(check(DeployedCheck.run(file), "TelemetryFunctionName"))
+                    .isEqualTo(Check.fail("TelemetryFunctionName", missing("TelemetryFunctionName", file, "dev")));
+        }
+        assertThat(missing("TelemetryFunctionName", dir, "dev")).contains("stack SluiceTelemetry-dev declares it");
+
+        // A telemetry name of another environment, an API in another region, a topic of another account: each is named.
+        var mixed = with(stacks(), "TelemetrySecretName", "sluice-telemetry-api-key-prod");
+        with(mixed, "TelemetryApiUrl", "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/");
+        with(mixed, "TelemetryAlertsTopicArn", "arn:aws:sns:eu-west-1:210987654321:sluice-telemetry-alerts-dev");
+        List<Check> checks = DeployedCheck.run(flat(mixed));
+        assertThat(failed(checks)).extracting(Check::name).containsExactly("environment", "account/region");
+        assertThat(check(checks, "environment").message()).isEqualTo("environment dev, except TelemetrySecretName (prod): " + MIXED);
+        assertThat(check(checks, "account/region").message()).isEqualTo("region eu-west-1, except TelemetryApiUrl (us-east-1), "
+                + "account 123456789012, except TelemetryAlertsTopicArn (210987654321): " + MIXED);
+
+        // Not an HTTP API's endpoint at all.
+        checks = DeployedCheck.run(nested(with(stacks(), "TelemetryApiUrl", "http://devices.example.com/v1/telemetry")));
+        assertThat(check(checks, "account/region")).isEqualTo(Check.fail("account/region", "TelemetryApiUrl "
+                + "'http://devices.example.com/v1/telemetry' is not https://API_ID.execute-api.REGION.amazonaws.com"));
+        assertThat(DeployedCheck.apiRegion("https://a1b2c3d4e5.execute-api.cn-north-1.amazonaws.com.cn")).contains("cn-north-1");
+        assertThat(DeployedCheck.apiRegion("https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/v1/telemetry")).isEmpty();
+    }
+
+    @Test
+    @DisplayName("INF-6: a missing output fails, naming it and the stacks of the environment to deploy; exit 1")
     void missingOutput() throws Exception {
         Path file = nested(with(stacks(), "ErrorsTableName", null));
 
         assertThat(doctor("--deployed", file.toString())).as(out()).isEqualTo(ExitCodes.FAILED);
         assertThat(line("ErrorsTableName")).containsExactly("fail", "ErrorsTableName", missing("ErrorsTableName", file, "dev"));
         assertThat(lines()).filteredOn(r -> r[0].equals("fail")).extracting(r -> r[1]).containsExactly("ErrorsTableName");
-        assertThat(out()).contains("doctor: 27 checks, 1 failed, 0 warnings");
-        assertThat(line("environment")[2]).isEqualTo("environment dev: all 16 names end in it");
+        assertThat(out()).contains("doctor: 33 checks, 1 failed, 0 warnings");
+        assertThat(line("environment")[2]).isEqualTo("environment dev: all 20 names end in it");
 
         JsonNode doc = JSON.readTree(doctorJson(file));
         assertThat(doc.get("ok").asBoolean()).isFalse();
@@ -239,7 +294,7 @@ class DeployedCheckTest {
         assertThat(line("environment")).containsExactly("fail", "environment",
                 "environment dev, except CdrStreamName (prod): " + MIXED);
         assertThat(line("CdrStreamName")).containsExactly("ok", "CdrStreamName", "sluice-cdrs-prod");
-        assertThat(out()).contains("doctor: 27 checks, 1 failed, 0 warnings");
+        assertThat(out()).contains("doctor: 33 checks, 1 failed, 0 warnings");
     }
 
     @Test
@@ -250,7 +305,7 @@ class DeployedCheckTest {
         assertThat(doctor("--deployed", file.toString())).as(out()).isEqualTo(ExitCodes.FAILED);
         assertThat(line("account/region")).containsExactly("fail", "account/region",
                 "region eu-west-1, except ObjectDlqUrl (us-east-1): " + MIXED);
-        assertThat(out()).contains("doctor: 27 checks, 1 failed, 0 warnings");
+        assertThat(out()).contains("doctor: 33 checks, 1 failed, 0 warnings");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Parameters;
             "A device's token is shown once, by 'add'; Sluice keeps only its hash. Devices post with it to",
             "POST /api/v1/<token>/telemetry (ThingsBoard's HTTP device API, so existing firmware works unchanged); a token in a URL",
             "ends up in access logs, so prefer POST /v1/telemetry with the header x-api-key where the firmware allows.",
-            "While 'sluice up' runs, these commands go through it."},
+            "While 'sluice up' runs, these commands go through it. With --deployed OUTPUTS.json they manage the devices of a",
+            "deployment instead (its telemetry table, with your AWS credentials and region)."},
         subcommands = {DevicesCommand.Add.class, DevicesCommand.ListDevices.class, DevicesCommand.Revoke.class})
 final class DevicesCommand implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,6 +38,28 @@ final class DevicesCommand implements Runnable {
     }
 
     private static final java.util.regex.Pattern ID = io.sluice.core.telemetry.TelemetryConfig.DEFAULT_DEVICE_ID;
+
+    /** {@code --deployed FILE...}: a deployment's devices instead of this machine's. */
+    static final class Deployed {
+        @Option(names = "--deployed", paramLabel = "OUTPUTS.json", arity = "1..*",
+                description = "The outputs file(s) of a deployment (cdk deploy --outputs-file, or aws cloudformation describe-stacks): "
+                        + "manage the devices in its telemetry table (needs AWS credentials and AWS_REGION).")
+        List<java.nio.file.Path> files;
+
+        /** The deployment's tokens, or empty without --deployed; exits with a message when no extension reaches deployments. */
+        Optional<io.sluice.core.telemetry.DeviceTokens> tokens() {
+            if (files == null || files.isEmpty()) {
+                return Optional.empty();
+            }
+            for (SluiceExtension e : SluiceExtension.installed()) {
+                Optional<io.sluice.core.telemetry.DeviceTokens> t = e.deployedDevices(files);
+                if (t.isPresent()) {
+                    return t;
+                }
+            }
+            throw new IllegalStateException("--deployed needs the AWS tools (sluice-aws-tools) on the class path; the ./sluice script has them");
+        }
+    }
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Register a device and print its token (once).",
             exitCodeListHeading = "%nExit codes:%n",
@@ -51,6 +75,9 @@ final class DevicesCommand implements Runnable {
         @Option(names = "--json", description = "Print {\"device\", \"token\", \"telemetry_path\"} as JSON.")
         boolean json;
 
+        @Mixin
+        Deployed deployed;
+
         @Override
         public Integer call() throws Exception {
             if (!ID.matcher(id).matches()) {
@@ -58,8 +85,16 @@ final class DevicesCommand implements Runnable {
                 return ExitCodes.USAGE;
             }
             String token;
-            Optional<UpClient> up = UpClient.of(store.dataDir);
-            if (up.isPresent()) {
+            Optional<io.sluice.core.telemetry.DeviceTokens> remote = deployed.tokens();
+            Optional<UpClient> up = remote.isPresent() ? Optional.empty() : UpClient.of(store.dataDir);
+            if (remote.isPresent()) {
+                token = io.sluice.core.telemetry.DeviceTokens.newToken();
+                if (!remote.get().add(id, token, System.currentTimeMillis())) {
+                    System.err.println("sluice devices add: device " + id + " exists in the deployment; revoke it first (sluice devices revoke "
+                            + id + " --deployed ...)");
+                    return ExitCodes.USAGE;
+                }
+            } else if (up.isPresent()) {
                 HttpResponse<byte[]> r = up.get().post("/v1/devices", "application/json", JSON.writeValueAsBytes(Map.of("id", id)));
                 if (r.statusCode() != 201) {
                     System.err.println("sluice devices add: " + UpClient.error(r));
@@ -95,11 +130,22 @@ final class DevicesCommand implements Runnable {
         @Option(names = "--json", description = "One JSON array on stdout: device, created_at, revoked_at.")
         boolean json;
 
+        @Mixin
+        Deployed deployed;
+
         @Override
         public Integer call() throws Exception {
             JsonNode devices;
-            Optional<UpClient> up = UpClient.of(store.dataDir);
-            if (up.isPresent()) {
+            Optional<io.sluice.core.telemetry.DeviceTokens> remote = deployed.tokens();
+            Optional<UpClient> up = remote.isPresent() ? Optional.empty() : UpClient.of(store.dataDir);
+            if (remote.isPresent()) {
+                com.fasterxml.jackson.databind.node.ArrayNode a = JSON.createArrayNode();
+                for (io.sluice.core.telemetry.DeviceTokens.Device d : remote.get().list()) {
+                    a.addObject().put("device", d.deviceId()).put("created_at", Instant.ofEpochMilli(d.createdAt()).toString())
+                            .put("revoked_at", d.revokedAt() == null ? null : Instant.ofEpochMilli(d.revokedAt()).toString());
+                }
+                devices = a;
+            } else if (up.isPresent()) {
                 HttpResponse<byte[]> r = up.get().get("/v1/devices");
                 if (r.statusCode() != 200) {
                     System.err.println("sluice devices list: " + UpClient.error(r));
@@ -141,11 +187,17 @@ final class DevicesCommand implements Runnable {
         @Parameters(paramLabel = "ID", description = "The device id.")
         String id;
 
+        @Mixin
+        Deployed deployed;
+
         @Override
         public Integer call() throws Exception {
             boolean revoked;
-            Optional<UpClient> up = UpClient.of(store.dataDir);
-            if (up.isPresent()) {
+            Optional<io.sluice.core.telemetry.DeviceTokens> remote = deployed.tokens();
+            Optional<UpClient> up = remote.isPresent() ? Optional.empty() : UpClient.of(store.dataDir);
+            if (remote.isPresent()) {
+                revoked = remote.get().revoke(id, System.currentTimeMillis());
+            } else if (up.isPresent()) {
                 HttpResponse<byte[]> r = up.get().post("/v1/devices/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/revoke",
                         "application/json", new byte[0]);
                 revoked = r.statusCode() == 200;

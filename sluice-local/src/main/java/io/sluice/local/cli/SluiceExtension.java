@@ -24,6 +24,14 @@ public interface SluiceExtension {
         return Optional.empty();
     }
 
+    /**
+     * {@code sluice devices ... --deployed FILE...}: the device tokens of a deployment (its telemetry table, named by the
+     * outputs files), or empty when this extension does not reach deployments.
+     */
+    default Optional<io.sluice.core.telemetry.DeviceTokens> deployedDevices(List<Path> outputsFiles) {
+        return Optional.empty();
+    }
+
     /** The extensions on the class path, in its order. */
     static List<SluiceExtension> installed() {
         return java.util.ServiceLoader.load(SluiceExtension.class, SluiceExtension.class.getClassLoader()).stream()
