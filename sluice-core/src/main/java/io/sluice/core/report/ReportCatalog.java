@@ -10,10 +10,12 @@ import java.util.Optional;
 /**
  * The standard reports (ANA-2): each one SQL file under {@code sluice/reports/} in this module's resources,
  * written once for both engines (DuckDB locally, Athena named queries on AWS) over the archive table
- * {@code cdr}, with two positional parameters: first and last day, {@code YYYY-MM-DD}.
+ * {@code cdr} ({@code telemetry-rollup}: the raw readings' table {@code telemetry}), with two positional parameters: first
+ * and last day, {@code YYYY-MM-DD}.
  */
 public final class ReportCatalog {
-    public static final List<String> NAMES = List.of("asr-acd", "top-talkers", "busy-hour", "international-minutes", "daily-usage");
+    public static final List<String> NAMES = List.of("asr-acd", "top-talkers", "busy-hour", "international-minutes", "daily-usage",
+            "telemetry-rollup");
 
     private ReportCatalog() {
     }

@@ -17,13 +17,14 @@ import picocli.CommandLine.Parameters;
 /** {@code sluice report}: the standard reports over the archive (ANA-2). */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {
-            "Run a standard report over the archived CDRs.",
+            "Run a standard report over the archived CDRs (telemetry-rollup: over the telemetry readings).",
             "Each report is one SQL file, shared with Athena on AWS. Reports:",
             "  asr-acd                ASR and ACD per route per day",
             "  top-talkers            the 20 subscribers with the most billed minutes",
             "  busy-hour              traffic per hour of the day (UTC)",
             "  international-minutes  international traffic per destination country",
-            "  daily-usage            usage per subscriber per day"
+            "  daily-usage            usage per subscriber per day",
+            "  telemetry-rollup       telemetry per device and metric per hour (readings, min, max, average, last)"
         })
 final class ReportCommand implements Callable<Integer> {
     @Mixin

@@ -45,6 +45,48 @@ class ReportRunnerTest {
     }
 
     @Test
+    @DisplayName("issue 18 (IOT-3): telemetry-rollup per device, metric and hour equals the hour rollups the store folded as it wrote")
+    void telemetryRollupMatchesTheStoredRollups() throws Exception {
+        long hour = java.time.Instant.parse("2026-11-20T10:00:00Z").toEpochMilli();
+        List<io.sluice.core.telemetry.Reading> readings = new java.util.ArrayList<>();
+        java.util.Random random = new java.util.Random(18);
+        for (int i = 0; i < 500; i++) {
+            readings.add(new io.sluice.core.telemetry.Reading("pump-" + (i % 3), hour + random.nextInt(3 * 3_600_000),
+                    i % 2 == 0 ? "temperature" : "humidity", Math.round(random.nextDouble() * 1000) / 10.0, "", java.util.Map.of()));
+        }
+        try (LocalStore store = LocalStore.open(dir.resolve("data"))) {
+            var telemetry = new io.sluice.local.store.DuckDbTelemetryStore(store, hour);
+            // Two batches, so that a rollup folded across batches is compared too.
+            for (List<io.sluice.core.telemetry.Reading> part : List.of(readings.subList(0, 250), readings.subList(250, 500))) {
+                store.inTransaction(c -> {
+                    telemetry.write(new io.sluice.core.pipeline.BatchId("telemetry:" + part.size() + part.get(0).timestampMillis()), part,
+                            List.of(), io.sluice.core.telemetry.Rollups.of(part));
+                    return null;
+                });
+            }
+            ReportResult r = new ReportRunner(store).run("telemetry-rollup", END, END, 0);
+            List<String> fromReport = new java.util.ArrayList<>();
+            int device = r.columns().indexOf("device_id");
+            int metric = r.columns().indexOf("metric");
+            int count = r.columns().indexOf("readings");
+            int min = r.columns().indexOf("min_value");
+            int max = r.columns().indexOf("max_value");
+            for (List<Object> row : r.rows()) {
+                fromReport.add(row.get(device) + "|" + row.get(metric) + "|" + ((Number) row.get(count)).longValue() + "|" + row.get(min) + "|" + row.get(max));
+            }
+            List<String> stored = new java.util.ArrayList<>();
+            try (var s = store.connection().createStatement(); var rs = s.executeQuery("SELECT device_id, metric, count, min, max FROM telemetry_rollups "
+                    + "WHERE resolution = 'HOUR' ORDER BY device_id, metric, bucket_start")) {
+                while (rs.next()) {
+                    stored.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getLong(3) + "|" + rs.getDouble(4) + "|" + rs.getDouble(5));
+                }
+            }
+            assertThat(fromReport).hasSize(3 * 2 * 3).isEqualTo(stored);
+            assertThat(r.rows().stream().mapToLong(row -> ((Number) row.get(count)).longValue()).sum()).isEqualTo(500);
+        }
+    }
+
+    @Test
     void reportsCountEveryAcceptedRecordOnce() throws Exception {
         var gen = CdrGenerator.generate(new GeneratorSpec(20_000, 500, 3, CdrFormat.ASTERISK, 0.02, 0.02, 9, END, 2, "US"),
                 dir.resolve("in"), n -> { });
