@@ -115,14 +115,6 @@ public final class ReportRunner {
         return held("records", sink -> records(filter, limit, sink));
     }
 
-    /**
-     * The raw readings as the table {@code telemetry} of the AWS archive has them ({@link io.sluice.core.contracts.TelemetryColumns}),
-     * over the embedded store's readings (kept for --telemetry-retention-days). {@code received_at} is not kept here: NULL.
-     */
-    static final String TELEMETRY_VIEW = "SELECT strftime(make_timestamp(ts * 1000), '%Y-%m-%d') AS dt, device_id, metric, "
-            + "make_timestamp(ts * 1000) AS reading_time, value, unit, tags, CAST(NULL AS TIMESTAMP) AS received_at, batch_id "
-            + "FROM telemetry_readings";
-
     /** The temp view {@code cdr}: the Parquet archive and the staged rows, as the report SQL reads them. */
     private void openView() {
         try (Statement s = connection.createStatement()) {
@@ -130,7 +122,7 @@ public final class ReportRunner {
                     ? "SELECT * FROM " + archive.readExpression() + " UNION ALL BY NAME " + archive.pendingSelect(connection)
                     : archive.pendingSelect(connection);
             s.execute("CREATE OR REPLACE TEMP VIEW cdr AS " + source);
-            s.execute("CREATE OR REPLACE TEMP VIEW telemetry AS " + TELEMETRY_VIEW);
+            s.execute("CREATE OR REPLACE TEMP VIEW telemetry AS " + archive.telemetrySelect());
         } catch (SQLException e) {
             throw new StoreException("Cannot open the archive for reports: " + e.getMessage(), e);
         }

@@ -30,6 +30,8 @@ public final class LocalRuntime implements AutoCloseable {
     private static final long FLUSH_ROWS = 2_000_000;
     private static final long APPLY_BATCH_BYTES = 8L << 20;
     private static final long PURGE_EVERY_NANOS = TimeUnit.MINUTES.toNanos(10);
+    /** Committed readings go to the Parquet archive at most this often, when the worker is idle (IOT-5). */
+    private static final long TELEMETRY_EXPORT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final UpConfig config;
     private final LocalStore store;
@@ -57,6 +59,10 @@ public final class LocalRuntime implements AutoCloseable {
     private final String telemetryKey;
     private final io.sluice.core.pipeline.Notifier notifier;
     private final io.sluice.core.telemetry.TelemetryConfig telemetryConfig = io.sluice.core.telemetry.TelemetryConfig.defaults();
+    private final io.sluice.local.store.TelemetryArchive telemetryArchive;
+    /** Readings were committed since the last export to the archive. */
+    private volatile boolean telemetryWritten;
+
     /** The default threshold rules (IOT-4), the core's. */
     private final io.sluice.core.telemetry.ThresholdEvaluator thresholds =
             new io.sluice.core.telemetry.ThresholdEvaluator(io.sluice.core.telemetry.ThresholdRule.DEFAULTS);
@@ -84,6 +90,8 @@ public final class LocalRuntime implements AutoCloseable {
                     config.monitoring().p99Millis(), alerts, say);
             this.monitoring = monitors;
             this.pipeline = new LocalCdrPipeline(store, config.pipeline(), alerts);
+            this.telemetryArchive = new io.sluice.local.store.TelemetryArchive(store);
+            telemetryArchive.recover();
             long consumed = LogApplier.consumedPosition(store);
             this.log = IngestLog.open(config.logDir(), consumed, IngestLog.DEFAULT_SEGMENT_BYTES);
             this.applier = new LogApplier(pipeline, log, stats, consumed, APPLY_BATCH_BYTES, 2);
@@ -184,6 +192,16 @@ public final class LocalRuntime implements AutoCloseable {
         return telemetryConfig;
     }
 
+    /** TelemetryWriter: readings were committed (the idle worker exports them to the archive). */
+    void telemetryWritten() {
+        telemetryWritten = true;
+    }
+
+    /** The telemetry archive (tests export on demand). */
+    io.sluice.local.store.TelemetryArchive telemetryArchive() {
+        return telemetryArchive;
+    }
+
     io.sluice.core.telemetry.ThresholdEvaluator thresholds() {
         return thresholds;
     }
@@ -254,6 +272,7 @@ public final class LocalRuntime implements AutoCloseable {
     private void loop() {
         long lastPoll = 0;
         long lastPurge = System.nanoTime();
+        long lastTelemetryExport = System.nanoTime();
         long lastAlertRetry = System.nanoTime() - ALERT_RETRY_NANOS; // at the first idle moment: what a restart left owed
         long backoff = 0;
         while (!stopping) {
@@ -288,6 +307,11 @@ public final class LocalRuntime implements AutoCloseable {
                         if (delivery.failure() != null) {
                             stats.error("alerts", "fraud alerts not sent: " + delivery.failure().getMessage());
                         }
+                    }
+                    if (telemetryWritten && System.nanoTime() - lastTelemetryExport >= TELEMETRY_EXPORT_NANOS) {
+                        lastTelemetryExport = System.nanoTime();
+                        telemetryWritten = false;
+                        telemetryArchive.export();
                     }
                     if (System.nanoTime() - lastPurge >= Math.min(PURGE_EVERY_NANOS, config.ingestRetention().toNanos())) {
                         lastPurge = System.nanoTime();
@@ -366,7 +390,9 @@ public final class LocalRuntime implements AutoCloseable {
                 m.setLong(1, cutoffMicros);
                 // Device readings past their retention (IOT-3), and their rollups (by their bucket's start).
                 long readingsCutoff = System.currentTimeMillis() - config.telemetryRetention().toMillis();
-                try (java.sql.PreparedStatement r = c.prepareStatement("DELETE FROM telemetry_readings WHERE ts < ?");
+                // Only readings already in the Parquet archive leave the store (TelemetryArchive).
+                try (java.sql.PreparedStatement r = c.prepareStatement("DELETE FROM telemetry_readings WHERE ts < ? AND batch_id IN ("
+                        + io.sluice.local.store.TelemetryArchive.ARCHIVED + ")");
                      java.sql.PreparedStatement u = c.prepareStatement("DELETE FROM telemetry_rollups WHERE bucket_start < ?")) {
                     r.setLong(1, readingsCutoff);
                     u.setLong(1, readingsCutoff);
@@ -405,6 +431,7 @@ public final class LocalRuntime implements AutoCloseable {
                         + " logged bytes are applied at the next start");
             }
             pipeline.flush();
+            telemetryArchive.export();
         } catch (RuntimeException e) {
             stats.error("worker", "while draining: " + e.getMessage());
             say.accept("sluice up: while draining: " + e.getMessage() + " (the log keeps it for the next start)");

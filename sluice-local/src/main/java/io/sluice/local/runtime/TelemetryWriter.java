@@ -69,6 +69,7 @@ final class TelemetryWriter {
                         new TelemetryBatchProcessor(rt.telemetryConfig(), new DuckDbDedupStore(rt.pipeline().store()), rt.thresholds(),
                                 new DuckDbThresholdState(rt.pipeline().store()), new DuckDbTelemetryStore(rt.pipeline().store(), receivedAtMillis))
                                 .processAll(batch, group.stream().map(Pending::parsed).toList()));
+                rt.telemetryWritten();
                 for (int i = 0; i < group.size(); i++) {
                     group.get(i).done().complete(outcomes.get(i));
                 }

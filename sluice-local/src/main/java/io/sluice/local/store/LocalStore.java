@@ -21,7 +21,7 @@ import org.duckdb.DuckDBConnection;
  * or none of a batch (CDR-8).
  */
 public final class LocalStore implements AutoCloseable {
-    public static final int SCHEMA_VERSION = 7;
+    public static final int SCHEMA_VERSION = 8;
     public static final String DB_FILE = "sluice.duckdb";
 
     private final Path dataDir;
@@ -154,6 +154,12 @@ public final class LocalStore implements AutoCloseable {
                 }
                 s.execute("INSERT INTO schema_version VALUES (7)");
             }
+            if (version < 8) {
+                for (String ddl : SCHEMA_V8) {
+                    s.execute(ddl);
+                }
+                s.execute("INSERT INTO schema_version VALUES (8)");
+            }
         } catch (SQLException e) {
             throw new StoreException("Cannot create the store schema in " + dataDir + ": " + firstLine(e.getMessage()), e);
         }
@@ -272,6 +278,15 @@ public final class LocalStore implements AutoCloseable {
         CREATE TABLE IF NOT EXISTS devices(device_id VARCHAR PRIMARY KEY, token_sha256 VARCHAR NOT NULL, created_at BIGINT NOT NULL,
             revoked_at BIGINT)""",
         "CREATE INDEX IF NOT EXISTS devices_by_token ON devices(token_sha256)"
+    };
+
+    /**
+     * Version 8: raw readings into the Parquet archive (IOT-5; {@link TelemetryArchive}): each export, and the batches it
+     * took (a batch's readings are archived once, by the export that took it).
+     */
+    private static final String[] SCHEMA_V8 = {
+        "CREATE TABLE IF NOT EXISTS telemetry_exports(export_id BIGINT PRIMARY KEY, status VARCHAR NOT NULL, started_at BIGINT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS telemetry_archived(batch_id VARCHAR PRIMARY KEY, export_id BIGINT NOT NULL)"
     };
 
     /**

@@ -272,6 +272,11 @@ public final class ParquetArchive implements Archive {
         }
     }
 
+    /** The raw telemetry readings beside the calls (IOT-5), as the table {@code telemetry}. */
+    public String telemetrySelect() {
+        return new TelemetryArchive(store).select();
+    }
+
     /** True once at least one Parquet file exists, so that {@code read_parquet} has something to read. */
     public boolean hasFiles() {
         try (Stream<Path> files = Files.walk(store.archiveDir(), 2)) {
