@@ -42,6 +42,7 @@ public final class AnalyticsStack extends Stack {
     public static final String ARCHIVE_PREFIX = "cdr/";
 
     private final CfnDeliveryStream deliveryStream;
+    private final String database;
 
     public AnalyticsStack(Construct scope, String id, StackProps props, SluiceEnvironment env, DataStack data) {
         super(scope, id, props);
@@ -49,7 +50,7 @@ public final class AnalyticsStack extends Stack {
         Keys.allowLogs(key);
 
         // ------------------------------------------------------------------ Glue catalog (ANA-1)
-        String database = env.underscoredName("archive");
+        database = env.underscoredName("archive");
         CfnDatabase db = CfnDatabase.Builder.create(this, "GlueDatabase").catalogId(Aws.ACCOUNT_ID)
                 .databaseInput(CfnDatabase.DatabaseInputProperty.builder().name(database)
                         .description("Sluice archive (" + env.suffix() + "): Parquet written by Firehose").build())
@@ -271,6 +272,16 @@ public final class AnalyticsStack extends Stack {
 
     static void suppress(Construct construct, String rule, String reason) {
         NagSuppressions.addResourceSuppressions(construct, List.of(NagPackSuppression.builder().id(rule).reason(reason).build()), true);
+    }
+
+    /** The Glue database of the archive, {@code sluice_archive_<suffix>}: the telemetry stack adds its table to it. */
+    public String databaseName() {
+        return database;
+    }
+
+    /** The ARNs a reader of table {@code table}'s schema names: the catalog, this database and the table (IAM for Glue). */
+    public List<String> glueTableArns(String table) {
+        return List.of(arn("glue", "catalog"), arn("glue", "database/" + database), arn("glue", "table/" + database + "/" + table));
     }
 
     /** The Firehose delivery stream's name, for the functions' SLUICE_ARCHIVE_STREAM. */

@@ -399,7 +399,7 @@ public final class ComputeStack extends Stack {
     /** The deploy-time parameters prod has no default for, by name; each may be given as context {@link #parameterContextKey}. */
     static final List<String> PARAMETERS = List.of("AlertEmail", "SourceZone", "DefaultCountry");
     /** The deploy-time parameters with a default everywhere; each may be given as context too. */
-    static final List<String> OPTIONAL_PARAMETERS = List.of("FreeSwitchTemplate");
+    static final List<String> OPTIONAL_PARAMETERS = List.of("FreeSwitchTemplate", TelemetryStack.ALERT_EMAIL_PARAMETER);
 
     /** The context key whose value becomes parameter {@code name}'s default in environment {@code suffix}. */
     static String parameterContextKey(String suffix, String name) {

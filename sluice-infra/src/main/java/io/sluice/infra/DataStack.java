@@ -71,6 +71,11 @@ public final class DataStack extends Stack {
                 // The rules' windows look back at most 8 days; each item carries its expiry (35 days after its write).
                 b.timeToLiveAttribute(TableKeys.FRAUD_EXPIRES_ATTRIBUTE);
             }
+            if (k.role().equals(TableKeys.TELEMETRY)) {
+                // IOT-3: readings, rollups and claims carry their expiry (SLUICE_TELEMETRY_RETENTION_DAYS after the
+                // reading); devices carry none and stay.
+                b.timeToLiveAttribute(TableKeys.TELEMETRY_EXPIRES_ATTRIBUTE);
+            }
             Table table = b.build();
             if (k.indexName() != null) {
                 table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName(k.indexName())

@@ -72,7 +72,7 @@ public final class DeliveryPipeline extends Stack {
     private final CodePipeline pipeline;
     private final List<SluiceStage> stages = new ArrayList<>();
 
-    /** One environment's three stacks, deployed by the pipeline under their manual names. */
+    /** One environment's stacks, deployed by the pipeline under their manual names. */
     public static final class SluiceStage extends Stage {
         private final SluiceEnvironment env;
         private final List<Stack> stacks;
@@ -92,7 +92,7 @@ public final class DeliveryPipeline extends Stack {
         }
     }
 
-    /** The pipeline app: reads and checks the context, builds the pipeline stack and its three stages. */
+    /** The pipeline app: reads and checks the context, builds the pipeline stack and its three stages (dev, staging, prod). */
     public static DeliveryPipeline build(App app) {
         return build(app, FunctionCode.jar(FunctionCode.DEFAULT_JAR));
     }
@@ -287,9 +287,9 @@ public final class DeliveryPipeline extends Stack {
                         + "it finds by their tag (iam:ResourceTag/aws-cdk:bootstrap-role is image-publishing, file-publishing "
                         + "or deploy).", "Resource::arn:*:iam::<AWS::AccountId>:role/*"),
                 iam5("A stack's ARN ends in an ID CloudFormation gives it at creation (stack/NAME/ID); the checks after each "
-                        + "stage may describe the three stacks of that stage by name and nothing else.",
+                        + "stage may describe the stacks of that stage by name and nothing else.",
                         regex("^Resource::arn:" + escaped(String.format(account, "cloudformation"))
-                                + "stack/Sluice(Data|Analytics|Compute)-(dev|staging|prod)/\\*$"))), true);
+                                + "stack/Sluice(Data|Analytics|Compute|Telemetry)-(dev|staging|prod)/\\*$"))), true);
     }
 
     private static NagPackSuppression iam5(String reason, Object... appliesTo) {

@@ -57,6 +57,25 @@ final class Keys {
     }
 
     /**
+     * Firehose server-side encryption with this key ({@code CUSTOMER_MANAGED_CMK}): the Firehose service principal is in
+     * no key policy. When a stream is created (or its encryption started) Firehose makes itself a grant on the key, with the
+     * credentials of whoever called it (CloudFormation's role), and manages that grant; the key policy must let that caller
+     * create the grant and must not deny Firehose encrypt and decrypt (Firehose API reference,
+     * DeliveryStreamEncryptionConfigurationInput, StartDeliveryStreamEncryption). Producers calling PutRecordBatch need no
+     * key permission. This statement lets principals of this account create that grant, and describe the key, only
+     * through Firehose in this region, so a deploy role without KMS permissions of its own still gets its stream.
+     */
+    static void allowFirehoseEncryption(Key key) {
+        key.addToResourcePolicy(PolicyStatement.Builder.create().sid("FirehoseStreamEncryptionGrant")
+                .principals(List.of(new software.amazon.awscdk.services.iam.AnyPrincipal()))
+                .actions(List.of("kms:CreateGrant", "kms:DescribeKey"))
+                .resources(List.of("*"))
+                .conditions(Map.of("StringEquals", Sorted.keys(Map.of("kms:CallerAccount", Aws.ACCOUNT_ID,
+                        "kms:ViaService", "firehose." + Aws.REGION + ".amazonaws.com"))))
+                .build());
+    }
+
+    /**
      * EventBridge sending to a queue encrypted with this key, in the form AWS documents (no condition: EventBridge is
      * not documented to pass a source account to KMS). What it may send where is decided by the queue policy,
      * which names the rule ({@code aws:SourceArn}); the key policy cannot name the rule without a dependency cycle.

@@ -83,6 +83,7 @@ public final class Preflight {
             enums(node);
             concurrency(node, accountConcurrency);
             queueVisibility(node);
+            integrationTimeout(node);
             dmsVpcRole(node);
             parameterDefaults(node, env);
             outputs.visit(node);
@@ -146,6 +147,46 @@ public final class Preflight {
         } else if (visibility < VISIBILITY_FACTOR * timeout) {
             Annotations.of(esm).addWarning("Preflight: " + which + ": a message can come back while the function still "
                     + "works on it; Lambda advises a visibility timeout of at least " + VISIBILITY_FACTOR * timeout + " s.");
+        }
+    }
+
+    /** API Gateway HTTP APIs wait at most 30 s for an integration, and that by default (TimeoutInMillis 50..30,000). */
+    static final long HTTP_API_MAX_TIMEOUT_MILLIS = 30_000;
+
+    /**
+     * INF-4: an HTTP API integration waits at most 30 s; a timeout outside 50 ms..30 s fails the deployment. A Lambda
+     * integration that gives up before its function's timeout answers the client 503 while the function may still run,
+     * and commit what it was sent: the client sees a failure for a stored request and sends it again. The function must
+     * time out first.
+     */
+    static void integrationTimeout(IConstruct node) {
+        if (!(node instanceof software.amazon.awscdk.services.apigatewayv2.CfnIntegration integration)
+                || !"AWS_PROXY".equals(integration.getIntegrationType())) {
+            return;
+        }
+        Number given = integration.getTimeoutInMillis();
+        if (given != null && Token.isUnresolved(given)) {
+            return;
+        }
+        long waits = given == null ? HTTP_API_MAX_TIMEOUT_MILLIS : given.longValue();
+        if (waits < 50 || waits > HTTP_API_MAX_TIMEOUT_MILLIS) {
+            Annotations.of(integration).addError("Preflight: HTTP API integration " + integration.getNode().getPath() + " has a timeout of "
+                    + waits + " ms, outside API Gateway's 50..30000 ms: the deployment would fail (INF-4).");
+            return;
+        }
+        Stack stack = Stack.of(integration);
+        Object uri = stack.resolve(integration.getIntegrationUri());
+        var alias = referenced(stack, uri, software.amazon.awscdk.services.lambda.CfnAlias.class);
+        CfnFunction fn = referenced(stack, alias == null ? uri : stack.resolve(alias.getFunctionName()), CfnFunction.class);
+        if (fn == null) {
+            return;
+        }
+        long timeout = fn.getTimeout() == null ? 3 : fn.getTimeout().longValue(); // Lambda's default
+        if (timeout * 1000 > waits) {
+            Annotations.of(integration).addError("Preflight: HTTP API integration " + integration.getNode().getPath() + " waits " + waits
+                    + " ms for function " + fn.getNode().getPath() + ", whose timeout is " + timeout + " s: API Gateway would answer 503 "
+                    + "while the function still runs and may store the request, which the client then sends again. Make the function's "
+                    + "timeout shorter than the integration's (at most 30 s) (INF-4).");
         }
     }
 

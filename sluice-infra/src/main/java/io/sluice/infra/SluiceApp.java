@@ -18,9 +18,9 @@ import software.constructs.Construct;
 import software.constructs.IConstruct;
 
 /**
- * The CDK app: {@code -c envSuffix=dev|staging|prod|pr<n>} (default dev) chooses the environment. Three stacks,
+ * The CDK app: {@code -c envSuffix=dev|staging|prod|pr<n>} (default dev) chooses the environment. Four stacks,
  * split where lifecycles differ: data (kept in prod), analytics (archive delivery and catalog), compute
- * (functions, replaced freely). The preflight checks run on all of them. With {@code -c pipeline=owner/repo}
+ * (functions, replaced freely), telemetry (the device API and its function). The preflight checks run on all of them. With {@code -c pipeline=owner/repo}
  * the app is instead the delivery pipeline, {@link DeliveryPipeline}, whose stages hold these stacks for dev,
  * staging and prod.
  */
@@ -33,14 +33,14 @@ public final class SluiceApp {
         return build(app, env, FunctionCode.jar(FunctionCode.DEFAULT_JAR));
     }
 
-    /** The three stacks: data (tables, buckets), analytics (Firehose, Glue, Athena), compute (stream, functions, queues). */
+    /** The stacks: data (tables, buckets), analytics (Firehose, Glue, Athena), compute (stream, functions, queues), telemetry. */
     public static List<Stack> build(App app, SluiceEnvironment env, FunctionCode code) {
         strongCrossStackReferences(app);
         return build((Stage) app, env, code);
     }
 
     /**
-     * The three stacks in {@code scope}: the app itself, or one stage of the delivery pipeline. Their stack names are
+     * The stacks in {@code scope}: the app itself, or one stage of the delivery pipeline. Their stack names are
      * the same in both ({@code SluiceData-<suffix>} ...), so the pipeline takes over stacks a manual deploy made.
      */
     static List<Stack> build(Stage scope, SluiceEnvironment env, FunctionCode code) {
@@ -49,7 +49,10 @@ public final class SluiceApp {
                 props(env, "SluiceAnalytics", "Sluice archive delivery, catalog and reports"), env, data);
         ComputeStack compute = new ComputeStack(scope, "SluiceCompute-" + env.suffix(),
                 props(env, "SluiceCompute", "Sluice functions, stream, queues and workflow"), env, data, analytics, code);
-        List<Stack> stacks = new java.util.ArrayList<>(List.of(data, analytics, compute));
+        // Issue 18: device telemetry (IOT-1..IOT-6), its API, function, secret, topic and Firehose stream.
+        TelemetryStack telemetry = new TelemetryStack(scope, "SluiceTelemetry-" + env.suffix(),
+                props(env, "SluiceTelemetry", "Sluice device telemetry: HTTP API, function, alerts and archive"), env, data, analytics, code);
+        List<Stack> stacks = new java.util.ArrayList<>(List.of(data, analytics, compute, telemetry));
         if ("true".equals(String.valueOf(scope.getNode().tryGetContext(MigrationStack.CONTEXT)))) {
             // MIG-1: DMS from the operator's MySQL-compatible database into the profile table, when asked for.
             stacks.add(new MigrationStack(scope, "SluiceMigration-" + env.suffix(),

@@ -36,7 +36,7 @@ import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.sns.Topic;
 
 /**
- * The functions of the compute stack, built the one way every Sluice function is (INF-3, INF-9, MON-3, MON-4):
+ * The functions of a stack (compute, telemetry), built the one way every Sluice function is (INF-3, INF-9, MON-3, MON-4):
  * {@link #add} makes a function from its props ({@link FunctionSpec}) with its own log group, role and alias;
  * {@link #alarms} and {@link #dashboard} watch them. Resources are created in the stack's own scope, so their
  * logical IDs are the ones the stack always had: a named stream, queue or log group whose ID changed would be
@@ -142,8 +142,16 @@ final class SluiceFunctions {
      * invocations and errors and one of duration average and p99, then the dead-letter queues.
      */
     void dashboard() {
+        dashboard("functions", "Alarms and budget alerts go to the topic " + env.name("alerts") + "; see docs/deploy.md.");
+    }
+
+    /**
+     * As {@link #dashboard()}, named {@code sluice-<dashboardName>-<suffix>} (dashboard names are unique per account), with
+     * {@code note} under its title (where the alarms go). Returned, so that a stack adds widgets of its own.
+     */
+    Dashboard dashboard(String dashboardName, String note) {
         Duration hour = Duration.hours(1);
-        Dashboard d = Dashboard.Builder.create(scope, "Dashboard").dashboardName(env.name("functions"))
+        Dashboard d = Dashboard.Builder.create(scope, "Dashboard").dashboardName(env.name(dashboardName))
                 .defaultInterval(Duration.hours(24)).build();
         List<IMetric> invocations = new ArrayList<>();
         List<IMetric> errors = new ArrayList<>();
@@ -154,8 +162,7 @@ final class SluiceFunctions {
             durations.add(fn.metricDuration(MetricOptions.builder().period(Duration.hours(24)).statistic("Average").label(name + " avg ms").build()));
         });
         d.addWidgets(
-                TextWidget.Builder.create().markdown("# Sluice " + env.suffix() + ": the last 24 hours\nAlarms and budget alerts go to "
-                        + "the topic " + env.name("alerts") + "; see docs/deploy.md.").width(24).height(2).build());
+                TextWidget.Builder.create().markdown("# Sluice " + env.suffix() + ": the last 24 hours\n" + note).width(24).height(2).build());
         d.addWidgets(
                 SingleValueWidget.Builder.create().title("Invocations (24 h)").metrics(invocations).width(8).height(4).build(),
                 SingleValueWidget.Builder.create().title("Errors (24 h)").metrics(errors).width(8).height(4).build(),
@@ -167,6 +174,7 @@ final class SluiceFunctions {
                 GraphWidget.Builder.create().title(env.name(name) + ": duration average and p99 (ms)").width(12)
                         .left(List.of(fn.metricDuration(MetricOptions.builder().period(hour).statistic("Average").label("average").build()),
                                 fn.metricDuration(MetricOptions.builder().period(hour).statistic("p99").label("p99").build()))).build()));
+        return d;
     }
     /**
      * What the pipeline's adapters call (Wiring.fromEnvironment), table by table: profiles read in batches; the

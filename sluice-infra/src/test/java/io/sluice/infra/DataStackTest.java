@@ -30,10 +30,10 @@ class DataStackTest {
     @Test
     void everyTableIsNamedForItsEnvironmentKeyedAsTheAdaptersReadItAndRecoverable() {
         Map<String, Map<String, Object>> tables = dev.findResources("AWS::DynamoDB::Table");
-        assertThat(tables).hasSize(6);
+        assertThat(tables).hasSize(7);
         assertThat(tables.values().stream().map(t -> String.valueOf(((Map<?, ?>) t.get("Properties")).get("TableName"))).toList())
                 .containsExactlyInAnyOrder("sluice-profiles-dev", "sluice-usage-dev", "sluice-manifests-dev", "sluice-dead-letters-dev",
-                        "sluice-errors-dev", "sluice-fraud-dev");
+                        "sluice-errors-dev", "sluice-fraud-dev", "sluice-telemetry-dev");
         dev.allResourcesProperties("AWS::DynamoDB::Table", Map.of(
                 "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
                 "SSESpecification", Match.objectLike(Map.of("SSEEnabled", true, "SSEType", "KMS"))));
@@ -53,9 +53,12 @@ class DataStackTest {
                 "GlobalSecondaryIndexes", List.of(Match.objectLike(Map.of("IndexName", "pending-by-time", "KeySchema", List.of(
                         Map.of("AttributeName", "pending", "KeyType", "HASH"), Map.of("AttributeName", "pending_at", "KeyType", "RANGE"))))),
                 "TimeToLiveSpecification", Map.of("AttributeName", "expires_at", "Enabled", true)));
-        // Only the fraud table expires items: a ledger claim or a dead letter that vanished would lose a record.
+        // Only the fraud and telemetry tables expire items (IOT-3 retention: TelemetryStackTest): a ledger claim or a
+        // dead letter that vanished would lose a record.
         assertThat(dev.findResources("AWS::DynamoDB::Table", Map.of("Properties", Map.of("TimeToLiveSpecification", Match.anyValue()))))
-                .hasSize(1);
+                .hasSize(2);
+        dev.hasResourceProperties("AWS::DynamoDB::Table", Map.of("TableName", "sluice-telemetry-dev",
+                "TimeToLiveSpecification", Map.of("AttributeName", "expires_at", "Enabled", true)));
     }
 
     @Test
@@ -84,7 +87,7 @@ class DataStackTest {
     void everyTableHasItsNameAndArnAsAnOutput() {
         Map<String, Map<String, Object>> outputs = dev.findOutputs("*");
         assertThat(outputs.keySet()).contains("ProfilesTableName", "UsageTableName", "ManifestsTableName", "DeadLettersTableName",
-                "ErrorsTableName", "FraudTableName", "UsageTableArn");
+                "ErrorsTableName", "FraudTableName", "TelemetryTableName", "UsageTableArn");
     }
 
     @Test

@@ -94,19 +94,22 @@ class DeliveryPipelineTest {
     }
 
     @Test
-    void eachEnvironmentDeploysItsThreeStacksUnderTheirManualNamesThenIsChecked() {
+    void eachEnvironmentDeploysItsFourStacksUnderTheirManualNamesThenIsChecked() {
+        // Compute and telemetry both follow analytics and depend on nothing of each other's: they deploy side by side.
         for (String env : List.of("dev", "staging")) {
             assertThat(actions(DeliveryPipeline.capitalized(env))).containsExactly(
                     "SluiceData-" + env + ".Prepare Deploy 1", "SluiceData-" + env + ".Deploy Deploy 2",
                     "SluiceAnalytics-" + env + ".Prepare Deploy 3", "SluiceAnalytics-" + env + ".Deploy Deploy 4",
-                    "SluiceCompute-" + env + ".Prepare Deploy 5", "SluiceCompute-" + env + ".Deploy Deploy 6",
+                    "SluiceCompute-" + env + ".Prepare Deploy 5", "SluiceTelemetry-" + env + ".Prepare Deploy 5",
+                    "SluiceCompute-" + env + ".Deploy Deploy 6", "SluiceTelemetry-" + env + ".Deploy Deploy 6",
                     "Check" + DeliveryPipeline.capitalized(env) + " Build 7");
         }
         // Prod waits for a person first.
         assertThat(actions("Prod")).containsExactly("PromoteToProd Approval 1",
                 "SluiceData-prod.Prepare Deploy 2", "SluiceData-prod.Deploy Deploy 3",
                 "SluiceAnalytics-prod.Prepare Deploy 4", "SluiceAnalytics-prod.Deploy Deploy 5",
-                "SluiceCompute-prod.Prepare Deploy 6", "SluiceCompute-prod.Deploy Deploy 7", "CheckProd Build 8");
+                "SluiceCompute-prod.Prepare Deploy 6", "SluiceTelemetry-prod.Prepare Deploy 6",
+                "SluiceCompute-prod.Deploy Deploy 7", "SluiceTelemetry-prod.Deploy Deploy 7", "CheckProd Build 8");
         assertThat(stage("Prod").at("/Actions/1/Configuration/StackName").asText()).isEqualTo("SluiceData-prod");
     }
 
@@ -166,9 +169,10 @@ class DeliveryPipelineTest {
                 "aws cloudformation describe-stacks --stack-name SluiceData-prod --output json > SluiceData-prod.json",
                 "aws cloudformation describe-stacks --stack-name SluiceAnalytics-prod --output json > SluiceAnalytics-prod.json",
                 "aws cloudformation describe-stacks --stack-name SluiceCompute-prod --output json > SluiceCompute-prod.json",
+                "aws cloudformation describe-stacks --stack-name SluiceTelemetry-prod --output json > SluiceTelemetry-prod.json",
                 "java -jar sluice-aws-tools.jar doctor --deployed SluiceData-prod.json --deployed SluiceAnalytics-prod.json "
-                        + "--deployed SluiceCompute-prod.json");
-        // It may describe those three stacks and nothing else.
+                        + "--deployed SluiceCompute-prod.json --deployed SluiceTelemetry-prod.json");
+        // It may describe those four stacks and nothing else.
         List<String> describe = new ArrayList<>();
         for (JsonNode policy : resources("AWS::IAM::Policy")) {
             for (JsonNode st : policy.at("/Properties/PolicyDocument/Statement")) {
@@ -177,7 +181,8 @@ class DeliveryPipelineTest {
                 }
             }
         }
-        assertThat(describe).containsExactly(":stack/SluiceData-prod/*", ":stack/SluiceAnalytics-prod/*", ":stack/SluiceCompute-prod/*");
+        assertThat(describe).containsExactly(":stack/SluiceData-prod/*", ":stack/SluiceAnalytics-prod/*", ":stack/SluiceCompute-prod/*",
+                ":stack/SluiceTelemetry-prod/*");
     }
 
     @Test
@@ -225,7 +230,8 @@ class DeliveryPipelineTest {
     void theStagesAreTheStacksAManualDeployMakes() {
         Synthesized manual = Synthesized.of("dev");
         List<Stack> stage = pipeline.stages().get(0).stacks();
-        for (int i = 0; i < 3; i++) {
+        assertThat(stage).hasSameSizeAs(manual.stacks).hasSize(4);
+        for (int i = 0; i < stage.size(); i++) {
             Map<?, ?> inStage = (Map<?, ?>) Template.fromStack(stage.get(i)).toJSON().get("Resources");
             Map<?, ?> alone = (Map<?, ?>) Template.fromStack(manual.stacks.get(i)).toJSON().get("Resources");
             assertThat(stage.get(i).getStackName()).isEqualTo(manual.stacks.get(i).getStackName());
@@ -238,8 +244,8 @@ class DeliveryPipelineTest {
         // Aspects stop at a stage's boundary: each stage has its own packs, and their reports land beside the pipeline's.
         Path root = Path.of(assembly.getDirectory());
         for (String stack : List.of("SluicePipeline", "SluiceData-dev", "SluiceAnalytics-dev", "SluiceCompute-dev",
-                "SluiceData-staging", "SluiceAnalytics-staging", "SluiceCompute-staging", "SluiceData-prod", "SluiceAnalytics-prod",
-                "SluiceCompute-prod")) {
+                "SluiceTelemetry-dev", "SluiceData-staging", "SluiceAnalytics-staging", "SluiceCompute-staging", "SluiceTelemetry-staging",
+                "SluiceData-prod", "SluiceAnalytics-prod", "SluiceCompute-prod", "SluiceTelemetry-prod")) {
             for (String pack : List.of("AwsSolutions", "Serverless")) {
                 assertThat(root.resolve(pack + "-" + stack + "-NagReport.csv")).isRegularFile();
             }

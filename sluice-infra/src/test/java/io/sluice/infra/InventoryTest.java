@@ -31,7 +31,9 @@ class InventoryTest {
             Map.entry("AWS::Budgets::Budget", "Budget.BudgetName"), Map.entry("AWS::Glue::Database", "DatabaseInput.Name"),
             Map.entry("AWS::Glue::Table", "TableInput.Name"), Map.entry("AWS::Glue::Crawler", "Name"),
             Map.entry("AWS::Glue::SecurityConfiguration", "Name"), Map.entry("AWS::Athena::WorkGroup", "Name"),
-            Map.entry("AWS::Athena::NamedQuery", "Name"), Map.entry("AWS::Events::Rule", "Name"));
+            Map.entry("AWS::Athena::NamedQuery", "Name"), Map.entry("AWS::Events::Rule", "Name"),
+            Map.entry("AWS::SecretsManager::Secret", "Name"), Map.entry("AWS::ApiGatewayV2::Api", "Name"),
+            Map.entry("AWS::ApiGatewayV2::Stage", "StageName"), Map.entry("AWS::CloudWatch::Dashboard", "DashboardName"));
 
     @Test
     void theCheckedInInventoryIsTheOneTheTemplatesGive() throws IOException {

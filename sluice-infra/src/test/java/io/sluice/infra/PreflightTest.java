@@ -247,6 +247,48 @@ class PreflightTest {
                 + "event source mapping, so the deployment would fail. Make the visibility timeout at least 360 s (INF-4).");
     }
 
+    /** An HTTP API with one Lambda route to {@code fn}'s alias, as the telemetry stack wires it. */
+    private static void httpApi(Stack stack, software.amazon.awscdk.services.lambda.Function fn, software.amazon.awscdk.Duration wait) {
+        var alias = software.amazon.awscdk.services.lambda.Alias.Builder.create(stack, "Live").aliasName("live")
+                .version(fn.getCurrentVersion()).build();
+        var api = software.amazon.awscdk.services.apigatewayv2.HttpApi.Builder.create(stack, "Api").build();
+        var integration = software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration.Builder.create("I", alias);
+        if (wait != null) {
+            integration.timeout(wait);
+        }
+        api.addRoutes(software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions.builder().path("/v1/telemetry")
+                .methods(List.of(software.amazon.awscdk.services.apigatewayv2.HttpMethod.POST)).integration(integration.build()).build());
+    }
+
+    private static software.amazon.awscdk.services.lambda.Function function(Stack stack, int timeoutSeconds) {
+        return software.amazon.awscdk.services.lambda.Function.Builder.create(stack, "Fn").handler("h")
+                .runtime(software.amazon.awscdk.services.lambda.Runtime.JAVA_21).timeout(software.amazon.awscdk.Duration.seconds(timeoutSeconds))
+                .code(software.amazon.awscdk.services.lambda.Code.fromBucket(
+                        software.amazon.awscdk.services.s3.Bucket.fromBucketName(stack, "B", "code-bucket"), "k.jar")).build();
+    }
+
+    /** Issue 18: API Gateway stops waiting after 30 s; a function that may run longer answers a stored request with 503. */
+    @Test
+    void aFunctionThatOutlivesItsHttpApiIntegrationFailsSynth() {
+        App app = new App();
+        Stack stack = new Stack(app, "S");
+        httpApi(stack, function(stack, 60), null);
+        org.assertj.core.api.Assertions.assertThat(failure(app, stack)).isEqualTo("Synth failed the preflight checks:\n"
+                + "Preflight: HTTP API integration S/Api/POST--v1--telemetry/I/Resource waits 30000 ms for function S/Fn/Resource, whose "
+                + "timeout is 60 s: API Gateway would answer 503 while the function still runs and may store the request, which the "
+                + "client then sends again. Make the function's timeout shorter than the integration's (at most 30 s) (INF-4).");
+
+        App shorter = new App();
+        Stack s2 = new Stack(shorter, "S");
+        httpApi(s2, function(s2, 10), software.amazon.awscdk.Duration.seconds(5));
+        org.assertj.core.api.Assertions.assertThat(failure(shorter, s2)).contains("waits 5000 ms for function S/Fn/Resource, whose timeout is 10 s");
+
+        App fine = new App();
+        Stack s3 = new Stack(fine, "S");
+        httpApi(s3, function(s3, 10), null);
+        org.assertj.core.api.Assertions.assertThat(failure(fine, s3)).isEmpty();
+    }
+
     @Test
     void theVisibilityCheckFollowsAMappingThroughAnAlias() {
         // As the compute stack wires it: an L2 queue, a function, its alias, the SQS event source on the alias.

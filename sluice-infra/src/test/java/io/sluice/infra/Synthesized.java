@@ -45,6 +45,10 @@ final class Synthesized {
         return templates.get("SluiceCompute");
     }
 
+    Template telemetry() {
+        return templates.get("SluiceTelemetry");
+    }
+
     Stack stack(String name) {
         return stacks.stream().filter(s -> s.getStackName().equals(name + "-" + env.suffix())).findFirst().orElseThrow();
     }
