@@ -5,7 +5,6 @@ import io.github.cdklabs.cdknag.NagSuppressions;
 import io.sluice.core.contracts.ArchiveColumns;
 import io.sluice.core.contracts.OutputNames;
 import io.sluice.core.report.ReportCatalog;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Aws;
@@ -25,7 +24,6 @@ import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kinesisfirehose.CfnDeliveryStream;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.logs.LogGroup;
-import software.amazon.awscdk.services.logs.LogStream;
 import software.constructs.Construct;
 
 /**
@@ -55,30 +53,12 @@ public final class AnalyticsStack extends Stack {
                 .databaseInput(CfnDatabase.DatabaseInputProperty.builder().name(database)
                         .description("Sluice archive (" + env.suffix() + "): Parquet written by Firehose").build())
                 .build();
-        List<CfnTable.ColumnProperty> columns = new ArrayList<>();
-        ArchiveColumns.COLUMNS.forEach((name, type) -> columns.add(CfnTable.ColumnProperty.builder().name(name).type(type).build()));
-        CfnTable table = CfnTable.Builder.create(this, "ArchiveTable").catalogId(Aws.ACCOUNT_ID).databaseName(database)
-                .tableInput(CfnTable.TableInputProperty.builder().name(ARCHIVE_TABLE).tableType("EXTERNAL_TABLE")
-                        .description("Accepted CDRs, one row each; partitioned by the call's start day (UTC)")
-                        // Partition projection: Athena finds a day's partition as soon as Firehose wrote it, without
-                        // waiting for the crawler (which keeps the catalog's partition list for other engines).
-                        .parameters(Sorted.keys(Map.of("classification", "parquet", "parquet.compression", "SNAPPY", "EXTERNAL", "TRUE",
-                                "projection.enabled", "true", "projection.dt.type", "date", "projection.dt.format", "yyyy-MM-dd",
-                                "projection.dt.range", "2000-01-01,NOW", "projection.dt.interval", "1",
-                                "projection.dt.interval.unit", "DAYS",
-                                "storage.location.template", "s3://" + data.archive().getBucketName() + "/" + ARCHIVE_PREFIX
-                                        + ArchiveColumns.PARTITION_COLUMN + "=${dt}/")))
-                        .partitionKeys(List.of(CfnTable.ColumnProperty.builder().name(ArchiveColumns.PARTITION_COLUMN).type("string").build()))
-                        .storageDescriptor(CfnTable.StorageDescriptorProperty.builder()
-                                .location("s3://" + data.archive().getBucketName() + "/" + ARCHIVE_PREFIX)
-                                .columns(columns)
-                                .inputFormat("org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat")
-                                .outputFormat("org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat")
-                                .serdeInfo(CfnTable.SerdeInfoProperty.builder()
-                                        .serializationLibrary("org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe").build())
-                                .build())
-                        .build())
-                .build();
+        ParquetDelivery delivery = new ParquetDelivery("ArchiveTable", "ArchiveDeliveryStream", env.name("archive"), ARCHIVE_TABLE,
+                "Accepted CDRs, one row each; partitioned by the call's start day (UTC)", ArchiveColumns.COLUMNS, ARCHIVE_PREFIX,
+                "errors/", "ArchiveObjects", "Sluice Firehose: writes Parquet into the archive bucket, reads the Glue table's schema",
+                "deliver-archive");
+        // The crawler below keeps the catalog's partition list for engines other than Athena, which projects them.
+        CfnTable table = delivery.glueTable(this, data, database);
         table.addResourceDependency(db);
         String catalogArn = arn("glue", "catalog");
         String databaseArn = arn("glue", "database/" + database);
@@ -153,82 +133,7 @@ public final class AnalyticsStack extends Stack {
         crawler.addResourceDependency(security);
 
         // ------------------------------------------------------------------ Firehose: JSON rows in, Parquet out (CDR-9)
-        String streamName = env.name("archive");
-        LogGroup firehoseLogs = LogGroup.Builder.create(this, "FirehoseLogs").logGroupName("/aws/kinesisfirehose/" + streamName)
-                .retention(env.logRetention()).encryptionKey(key).removalPolicy(env.removalPolicy()).build();
-        LogStream deliveryLog = LogStream.Builder.create(this, "FirehoseDeliveryLog").logGroup(firehoseLogs)
-                .logStreamName("S3Delivery").removalPolicy(env.removalPolicy()).build();
-        Role firehoseRole = Role.Builder.create(this, "FirehoseRole")
-                .assumedBy(new ServicePrincipal("firehose.amazonaws.com", software.amazon.awscdk.services.iam.ServicePrincipalOpts.builder()
-                        .conditions(Map.of("StringEquals", Map.of("sts:ExternalId", Aws.ACCOUNT_ID))).build()))
-                .description("Sluice Firehose: writes Parquet into the archive bucket, reads the Glue table's schema")
-                .inlinePolicies(Map.of("deliver-archive", PolicyDocument.Builder.create().statements(List.of(
-                        PolicyStatement.Builder.create().sid("ArchiveBucket")
-                                .actions(List.of("s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"))
-                                .resources(List.of(data.archive().getBucketArn())).build(),
-                        PolicyStatement.Builder.create().sid("ArchiveObjects")
-                                .actions(List.of("s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"))
-                                .resources(List.of(data.archive().arnForObjects(ARCHIVE_PREFIX + "*"),
-                                        data.archive().arnForObjects("errors/*"))).build(),
-                        PolicyStatement.Builder.create().sid("ArchiveKeyThroughS3")
-                                .actions(List.of("kms:GenerateDataKey", "kms:Decrypt"))
-                                .resources(List.of(data.key().getKeyArn()))
-                                .conditions(Map.of("StringEquals", Map.of("kms:ViaService", "s3." + Aws.REGION + ".amazonaws.com"))).build(),
-                        PolicyStatement.Builder.create().sid("TableSchema")
-                                .actions(List.of("glue:GetTable", "glue:GetTableVersion", "glue:GetTableVersions"))
-                                .resources(List.of(catalogArn, databaseArn, tableArn)).build(),
-                        PolicyStatement.Builder.create().sid("DeliveryLog").actions(List.of("logs:PutLogEvents"))
-                                .resources(List.of(firehoseLogs.getLogGroupArn())).build()))
-                        .build()))
-                .build();
-        suppress(firehoseRole, "AwsSolutions-IAM5", "Firehose writes objects whose keys it makes up under cdr/ and errors/; "
-                + "an object ARN cannot be narrower than its prefix. The log group ARN ends in :* as CloudWatch Logs defines it.");
-        deliveryStream = CfnDeliveryStream.Builder.create(this, "ArchiveDeliveryStream").deliveryStreamName(streamName)
-                .deliveryStreamType("DirectPut")
-                .deliveryStreamEncryptionConfigurationInput(CfnDeliveryStream.DeliveryStreamEncryptionConfigurationInputProperty.builder()
-                        .keyType("CUSTOMER_MANAGED_CMK").keyArn(key.getKeyArn()).build())
-                .extendedS3DestinationConfiguration(CfnDeliveryStream.ExtendedS3DestinationConfigurationProperty.builder()
-                        .bucketArn(data.archive().getBucketArn()).roleArn(firehoseRole.getRoleArn())
-                        .prefix(ARCHIVE_PREFIX + ArchiveColumns.PARTITION_COLUMN + "=!{partitionKeyFromQuery:dt}/")
-                        .errorOutputPrefix("errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/")
-                        // Dynamic partitioning and format conversion need a buffer of at least 64 MiB.
-                        .bufferingHints(CfnDeliveryStream.BufferingHintsProperty.builder().sizeInMBs(128)
-                                .intervalInSeconds(env.archiveBufferSeconds()).build())
-                        .compressionFormat("UNCOMPRESSED") // Parquet compresses its pages itself (SNAPPY below)
-                        .encryptionConfiguration(CfnDeliveryStream.EncryptionConfigurationProperty.builder()
-                                .kmsEncryptionConfig(CfnDeliveryStream.KMSEncryptionConfigProperty.builder()
-                                        .awskmsKeyArn(data.key().getKeyArn()).build()).build())
-                        .cloudWatchLoggingOptions(CfnDeliveryStream.CloudWatchLoggingOptionsProperty.builder().enabled(true)
-                                .logGroupName(firehoseLogs.getLogGroupName()).logStreamName(deliveryLog.getLogStreamName()).build())
-                        .dynamicPartitioningConfiguration(CfnDeliveryStream.DynamicPartitioningConfigurationProperty.builder()
-                                .enabled(true).retryOptions(CfnDeliveryStream.RetryOptionsProperty.builder().durationInSeconds(300).build())
-                                .build())
-                        .processingConfiguration(CfnDeliveryStream.ProcessingConfigurationProperty.builder().enabled(true)
-                                .processors(List.of(CfnDeliveryStream.ProcessorProperty.builder().type("MetadataExtraction")
-                                        .parameters(List.of(
-                                                CfnDeliveryStream.ProcessorParameterProperty.builder().parameterName("MetadataExtractionQuery")
-                                                        .parameterValue("{dt: .dt}").build(),
-                                                CfnDeliveryStream.ProcessorParameterProperty.builder().parameterName("JsonParsingEngine")
-                                                        .parameterValue("JQ-1.6").build()))
-                                        .build()))
-                                .build())
-                        .dataFormatConversionConfiguration(CfnDeliveryStream.DataFormatConversionConfigurationProperty.builder()
-                                .enabled(true)
-                                .inputFormatConfiguration(CfnDeliveryStream.InputFormatConfigurationProperty.builder()
-                                        .deserializer(CfnDeliveryStream.DeserializerProperty.builder()
-                                                .openXJsonSerDe(CfnDeliveryStream.OpenXJsonSerDeProperty.builder().build()).build()).build())
-                                .outputFormatConfiguration(CfnDeliveryStream.OutputFormatConfigurationProperty.builder()
-                                        .serializer(CfnDeliveryStream.SerializerProperty.builder()
-                                                .parquetSerDe(CfnDeliveryStream.ParquetSerDeProperty.builder().compression("SNAPPY").build())
-                                                .build()).build())
-                                .schemaConfiguration(CfnDeliveryStream.SchemaConfigurationProperty.builder()
-                                        .catalogId(Aws.ACCOUNT_ID).databaseName(database).tableName(ARCHIVE_TABLE).region(Aws.REGION)
-                                        .roleArn(firehoseRole.getRoleArn()).versionId("LATEST").build())
-                                .build())
-                        .build())
-                .build();
-        deliveryStream.addResourceDependency(table);
-        deliveryStream.getNode().addDependency(firehoseRole);
+        deliveryStream = delivery.stream(this, env, data, key, database, List.of(catalogArn, databaseArn, tableArn), table);
 
         // ------------------------------------------------------------------ Athena: the standard reports (ANA-2)
         String workGroupName = env.name("reports");

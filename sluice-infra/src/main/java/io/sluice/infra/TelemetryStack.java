@@ -32,16 +32,12 @@ import software.amazon.awscdk.services.cloudwatch.GraphWidget;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.glue.CfnTable;
 import software.amazon.awscdk.services.iam.Effect;
-import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
-import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
-import software.amazon.awscdk.services.iam.ServicePrincipalOpts;
 import software.amazon.awscdk.services.kinesisfirehose.CfnDeliveryStream;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.logs.LogGroup;
-import software.amazon.awscdk.services.logs.LogStream;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.amazon.awscdk.services.sns.CfnSubscription;
@@ -123,8 +119,14 @@ public final class TelemetryStack extends Stack {
                 + "itself, and what it tells (alarm states, threshold alerts) stays visible in CloudWatch and in the telemetry table.");
 
         // ------------------------------------------------------------------ raw readings to the archive (IOT-5)
-        CfnTable glueTable = glueTable(env, data, analytics);
-        CfnDeliveryStream stream = deliveryStream(env, data, analytics, key, glueTable);
+        ParquetDelivery delivery = new ParquetDelivery("TelemetryGlueTable", "TelemetryDeliveryStream", env.name("telemetry"),
+                TelemetryColumns.TABLE, "Raw device readings, one row each; partitioned by the reading's day (UTC)", TelemetryColumns.COLUMNS,
+                TelemetryColumns.PREFIX, ERROR_PREFIX, "TelemetryObjects",
+                "Sluice telemetry Firehose: writes Parquet under telemetry/ in the archive bucket, reads the Glue table's schema",
+                "deliver-telemetry");
+        CfnTable glueTable = delivery.glueTable(this, data, analytics.databaseName());
+        CfnDeliveryStream stream = delivery.stream(this, env, data, key, analytics.databaseName(),
+                analytics.glueTableArns(TelemetryColumns.TABLE), glueTable);
 
         // ------------------------------------------------------------------ the function (IOT-1..IOT-5, MON-1, MON-3)
         SluiceFunctions functions = new SluiceFunctions(this, env, code.code(), key);
@@ -242,116 +244,6 @@ public final class TelemetryStack extends Stack {
         StringBuilder b = new StringBuilder("{");
         fields.forEach((k, v) -> b.append(b.length() == 1 ? "" : ",").append('"').append(k).append("\":\"").append(v).append('"'));
         return b.append('}').toString();
-    }
-
-    /** The Glue table Firehose converts readings against (TelemetryColumns), with Athena projecting its day partitions. */
-    private CfnTable glueTable(SluiceEnvironment env, DataStack data, AnalyticsStack analytics) {
-        List<CfnTable.ColumnProperty> columns = new ArrayList<>();
-        TelemetryColumns.COLUMNS.forEach((name, type) -> columns.add(CfnTable.ColumnProperty.builder().name(name).type(type).build()));
-        String location = "s3://" + data.archive().getBucketName() + "/" + TelemetryColumns.PREFIX;
-        return CfnTable.Builder.create(this, "TelemetryGlueTable").catalogId(Aws.ACCOUNT_ID).databaseName(analytics.databaseName())
-                .tableInput(CfnTable.TableInputProperty.builder().name(TelemetryColumns.TABLE).tableType("EXTERNAL_TABLE")
-                        .description("Raw device readings, one row each; partitioned by the reading's day (UTC)")
-                        .parameters(Sorted.keys(Map.of("classification", "parquet", "parquet.compression", "SNAPPY", "EXTERNAL", "TRUE",
-                                "projection.enabled", "true", "projection.dt.type", "date", "projection.dt.format", "yyyy-MM-dd",
-                                "projection.dt.range", "2000-01-01,NOW", "projection.dt.interval", "1",
-                                "projection.dt.interval.unit", "DAYS",
-                                "storage.location.template", location + TelemetryColumns.PARTITION_COLUMN + "=${dt}/")))
-                        .partitionKeys(List.of(CfnTable.ColumnProperty.builder().name(TelemetryColumns.PARTITION_COLUMN).type("string").build()))
-                        .storageDescriptor(CfnTable.StorageDescriptorProperty.builder().location(location).columns(columns)
-                                .inputFormat("org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat")
-                                .outputFormat("org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat")
-                                .serdeInfo(CfnTable.SerdeInfoProperty.builder()
-                                        .serializationLibrary("org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe").build())
-                                .build())
-                        .build())
-                .build();
-    }
-
-    /**
-     * Firehose: the function's JSON rows in (one object per line, with {@code dt}), Parquet out under
-     * {@code telemetry/dt=!{partitionKeyFromQuery:dt}/}, failures under {@value #ERROR_PREFIX}; its own role and log group.
-     */
-    private CfnDeliveryStream deliveryStream(SluiceEnvironment env, DataStack data, AnalyticsStack analytics, Key key, CfnTable glueTable) {
-        String streamName = env.name("telemetry");
-        LogGroup logs = LogGroup.Builder.create(this, "FirehoseLogs").logGroupName("/aws/kinesisfirehose/" + streamName)
-                .retention(env.logRetention()).encryptionKey(key).removalPolicy(env.removalPolicy()).build();
-        LogStream deliveryLog = LogStream.Builder.create(this, "FirehoseDeliveryLog").logGroup(logs)
-                .logStreamName("S3Delivery").removalPolicy(env.removalPolicy()).build();
-        Role role = Role.Builder.create(this, "FirehoseRole")
-                .assumedBy(new ServicePrincipal("firehose.amazonaws.com", ServicePrincipalOpts.builder()
-                        .conditions(Map.of("StringEquals", Map.of("sts:ExternalId", Aws.ACCOUNT_ID))).build()))
-                .description("Sluice telemetry Firehose: writes Parquet under telemetry/ in the archive bucket, reads the Glue table's schema")
-                .inlinePolicies(Map.of("deliver-telemetry", PolicyDocument.Builder.create().statements(List.of(
-                        PolicyStatement.Builder.create().sid("ArchiveBucket")
-                                .actions(List.of("s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"))
-                                .resources(List.of(data.archive().getBucketArn())).build(),
-                        PolicyStatement.Builder.create().sid("TelemetryObjects")
-                                .actions(List.of("s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"))
-                                .resources(List.of(data.archive().arnForObjects(TelemetryColumns.PREFIX + "*"),
-                                        data.archive().arnForObjects(ERROR_PREFIX + "*"))).build(),
-                        PolicyStatement.Builder.create().sid("ArchiveKeyThroughS3")
-                                .actions(List.of("kms:GenerateDataKey", "kms:Decrypt"))
-                                .resources(List.of(data.key().getKeyArn()))
-                                .conditions(Map.of("StringEquals", Map.of("kms:ViaService", "s3." + Aws.REGION + ".amazonaws.com"))).build(),
-                        PolicyStatement.Builder.create().sid("TableSchema")
-                                .actions(List.of("glue:GetTable", "glue:GetTableVersion", "glue:GetTableVersions"))
-                                .resources(analytics.glueTableArns(TelemetryColumns.TABLE)).build(),
-                        PolicyStatement.Builder.create().sid("DeliveryLog").actions(List.of("logs:PutLogEvents"))
-                                .resources(List.of(logs.getLogGroupArn())).build()))
-                        .build()))
-                .build();
-        AnalyticsStack.suppress(role, "AwsSolutions-IAM5", "Firehose writes objects whose keys it makes up under telemetry/ and "
-                + "telemetry-errors/; an object ARN cannot be narrower than its prefix. The log group ARN ends in :* as CloudWatch Logs "
-                + "defines it.");
-        CfnDeliveryStream stream = CfnDeliveryStream.Builder.create(this, "TelemetryDeliveryStream").deliveryStreamName(streamName)
-                .deliveryStreamType("DirectPut")
-                .deliveryStreamEncryptionConfigurationInput(CfnDeliveryStream.DeliveryStreamEncryptionConfigurationInputProperty.builder()
-                        .keyType("CUSTOMER_MANAGED_CMK").keyArn(key.getKeyArn()).build())
-                .extendedS3DestinationConfiguration(CfnDeliveryStream.ExtendedS3DestinationConfigurationProperty.builder()
-                        .bucketArn(data.archive().getBucketArn()).roleArn(role.getRoleArn())
-                        .prefix(TelemetryColumns.PREFIX + TelemetryColumns.PARTITION_COLUMN + "=!{partitionKeyFromQuery:dt}/")
-                        .errorOutputPrefix(ERROR_PREFIX + "!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/")
-                        // Dynamic partitioning and format conversion need a buffer of at least 64 MiB.
-                        .bufferingHints(CfnDeliveryStream.BufferingHintsProperty.builder().sizeInMBs(128)
-                                .intervalInSeconds(env.archiveBufferSeconds()).build())
-                        .compressionFormat("UNCOMPRESSED") // Parquet compresses its pages itself (SNAPPY below)
-                        .encryptionConfiguration(CfnDeliveryStream.EncryptionConfigurationProperty.builder()
-                                .kmsEncryptionConfig(CfnDeliveryStream.KMSEncryptionConfigProperty.builder()
-                                        .awskmsKeyArn(data.key().getKeyArn()).build()).build())
-                        .cloudWatchLoggingOptions(CfnDeliveryStream.CloudWatchLoggingOptionsProperty.builder().enabled(true)
-                                .logGroupName(logs.getLogGroupName()).logStreamName(deliveryLog.getLogStreamName()).build())
-                        .dynamicPartitioningConfiguration(CfnDeliveryStream.DynamicPartitioningConfigurationProperty.builder()
-                                .enabled(true).retryOptions(CfnDeliveryStream.RetryOptionsProperty.builder().durationInSeconds(300).build())
-                                .build())
-                        .processingConfiguration(CfnDeliveryStream.ProcessingConfigurationProperty.builder().enabled(true)
-                                .processors(List.of(CfnDeliveryStream.ProcessorProperty.builder().type("MetadataExtraction")
-                                        .parameters(List.of(
-                                                CfnDeliveryStream.ProcessorParameterProperty.builder().parameterName("MetadataExtractionQuery")
-                                                        .parameterValue("{dt: .dt}").build(),
-                                                CfnDeliveryStream.ProcessorParameterProperty.builder().parameterName("JsonParsingEngine")
-                                                        .parameterValue("JQ-1.6").build()))
-                                        .build()))
-                                .build())
-                        .dataFormatConversionConfiguration(CfnDeliveryStream.DataFormatConversionConfigurationProperty.builder()
-                                .enabled(true)
-                                // OpenX reads the rows' "yyyy-MM-dd HH:mm:ss.SSS" times as Hive timestamps, tags as a map.
-                                .inputFormatConfiguration(CfnDeliveryStream.InputFormatConfigurationProperty.builder()
-                                        .deserializer(CfnDeliveryStream.DeserializerProperty.builder()
-                                                .openXJsonSerDe(CfnDeliveryStream.OpenXJsonSerDeProperty.builder().build()).build()).build())
-                                .outputFormatConfiguration(CfnDeliveryStream.OutputFormatConfigurationProperty.builder()
-                                        .serializer(CfnDeliveryStream.SerializerProperty.builder()
-                                                .parquetSerDe(CfnDeliveryStream.ParquetSerDeProperty.builder().compression("SNAPPY").build())
-                                                .build()).build())
-                                .schemaConfiguration(CfnDeliveryStream.SchemaConfigurationProperty.builder()
-                                        .catalogId(Aws.ACCOUNT_ID).databaseName(analytics.databaseName()).tableName(TelemetryColumns.TABLE)
-                                        .region(Aws.REGION).roleArn(role.getRoleArn()).versionId("LATEST").build())
-                                .build())
-                        .build())
-                .build();
-        stream.addResourceDependency(glueTable);
-        stream.getNode().addDependency(role);
-        return stream;
     }
 
     private void output(String name, String value, String description) {
