@@ -19,22 +19,40 @@ public final class AwsToolsExtension implements SluiceExtension {
         return List.of(new InvokeCommand(), new RedriveCommand());
     }
 
-    /** The deployment's telemetry table ({@code TelemetryTableName}), with the caller's AWS credentials and region. */
+    /**
+     * The deployment's telemetry table ({@code TelemetryTableName}), with the caller's AWS credentials; the region is
+     * AWS_REGION's, or else the deployment's own (from its telemetry topic's ARN).
+     */
     @Override
     public Optional<io.sluice.core.telemetry.DeviceTokens> deployedDevices(List<Path> outputsFiles) {
-        return Optional.of(devices(outputsFiles, software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
-                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build()));
+        io.sluice.aws.deploy.DeployedOutputs outputs = outputs(outputsFiles);
+        String table = outputs.require(io.sluice.core.contracts.OutputNames.TELEMETRY_TABLE);
+        var client = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
+                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder());
+        if (System.getenv("AWS_REGION") == null && System.getProperty("aws.region") == null) {
+            outputs.get(io.sluice.core.contracts.OutputNames.TELEMETRY_TOPIC).map(arn -> arn.split(":")).filter(p -> p.length > 3 && !p[3].isBlank())
+                    .ifPresent(p -> client.region(software.amazon.awssdk.regions.Region.of(p[3])));
+        }
+        try {
+            software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build().resolveCredentials();
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            throw new IllegalArgumentException("no AWS credentials for the deployment's table " + table + ": set AWS_PROFILE, or "
+                    + "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, for its account");
+        }
+        return Optional.of(new io.sluice.aws.dynamodb.DynamoDbDevices(client.build(), table));
     }
 
     /** The device tokens in the telemetry table the outputs name, through {@code client}. */
     static io.sluice.core.telemetry.DeviceTokens devices(List<Path> outputsFiles, software.amazon.awssdk.services.dynamodb.DynamoDbClient client) {
-        io.sluice.aws.deploy.DeployedOutputs outputs;
+        return new io.sluice.aws.dynamodb.DynamoDbDevices(client, outputs(outputsFiles).require(io.sluice.core.contracts.OutputNames.TELEMETRY_TABLE));
+    }
+
+    private static io.sluice.aws.deploy.DeployedOutputs outputs(List<Path> outputsFiles) {
         try {
-            outputs = io.sluice.aws.deploy.DeployedOutputs.read(outputsFiles);
+            return io.sluice.aws.deploy.DeployedOutputs.read(outputsFiles);
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("cannot read the outputs file(s) " + outputsFiles + ": " + e.getMessage(), e);
         }
-        return new io.sluice.aws.dynamodb.DynamoDbDevices(client, outputs.require(io.sluice.core.contracts.OutputNames.TELEMETRY_TABLE));
     }
 
     @Override

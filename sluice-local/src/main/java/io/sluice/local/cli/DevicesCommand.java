@@ -43,7 +43,7 @@ final class DevicesCommand implements Runnable {
     static final class Deployed {
         @Option(names = "--deployed", paramLabel = "OUTPUTS.json", arity = "1..*",
                 description = "The outputs file(s) of a deployment (cdk deploy --outputs-file, or aws cloudformation describe-stacks): "
-                        + "manage the devices in its telemetry table (needs AWS credentials and AWS_REGION).")
+                        + "manage the devices in its telemetry table (needs AWS credentials; the region is AWS_REGION or the deployment's).")
         List<java.nio.file.Path> files;
 
         /** The deployment's tokens, or empty without --deployed; exits with a message when no extension reaches deployments. */
