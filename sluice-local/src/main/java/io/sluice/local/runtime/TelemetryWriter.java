@@ -65,21 +65,83 @@ final class TelemetryWriter {
             BatchId batch = new BatchId("http:telemetry:" + UUID.randomUUID());
             long started = System.nanoTime();
             try {
+                long[] spent = new long[3]; // claim, threshold state, store write (SLUICE_DEBUG)
+                io.sluice.core.pipeline.DedupStore dedup = timed(new DuckDbDedupStore(rt.pipeline().store()), spent);
+                io.sluice.core.telemetry.ThresholdState state = timed(new DuckDbThresholdState(rt.pipeline().store()), spent);
+                io.sluice.core.telemetry.TelemetryStore store = timed(new DuckDbTelemetryStore(rt.pipeline().store(), receivedAtMillis), spent);
                 List<TelemetryBatchProcessor.Outcome> outcomes = rt.pipeline().store().inTransaction(c ->
-                        new TelemetryBatchProcessor(rt.telemetryConfig(), new DuckDbDedupStore(rt.pipeline().store()), rt.thresholds(),
-                                new DuckDbThresholdState(rt.pipeline().store()), new DuckDbTelemetryStore(rt.pipeline().store(), receivedAtMillis))
+                        new TelemetryBatchProcessor(rt.telemetryConfig(), dedup, rt.thresholds(), state, store)
                                 .processAll(batch, group.stream().map(Pending::parsed).toList()));
                 rt.telemetryWritten();
                 for (int i = 0; i < group.size(); i++) {
                     group.get(i).done().complete(outcomes.get(i));
                 }
                 if (DEBUG) {
-                    System.err.printf("sluice: telemetry group of %d requests, %d readings committed in %.1f ms%n", group.size(), readings,
-                            (System.nanoTime() - started) / 1e6);
+                    System.err.printf("sluice: telemetry group of %d requests, %d readings committed in %.1f ms (claim %.1f, "
+                                    + "threshold state %.1f, store %.1f)%n", group.size(), readings, (System.nanoTime() - started) / 1e6,
+                            spent[0] / 1e6, spent[1] / 1e6, spent[2] / 1e6);
                 }
             } catch (RuntimeException e) {
                 group.forEach(p -> p.done().completeExceptionally(e)); // nothing of the group was kept: each request fails
             }
         }
+    }
+
+    /** With SLUICE_DEBUG, the port as it is, adding its time to {@code spent[0]}. */
+    private static io.sluice.core.pipeline.DedupStore timed(io.sluice.core.pipeline.DedupStore d, long[] spent) {
+        if (!DEBUG) {
+            return d;
+        }
+        return (batch, keys) -> {
+            long t = System.nanoTime();
+            try {
+                return d.claim(batch, keys);
+            } finally {
+                spent[0] += System.nanoTime() - t;
+            }
+        };
+    }
+
+    /** With SLUICE_DEBUG, the port as it is, adding its time to {@code spent[1]}. */
+    private static io.sluice.core.telemetry.ThresholdState timed(io.sluice.core.telemetry.ThresholdState s, long[] spent) {
+        if (!DEBUG) {
+            return s;
+        }
+        return new io.sluice.core.telemetry.ThresholdState() {
+            @Override
+            public java.util.Map<Key, State> load(java.util.Collection<Key> keys) {
+                long t = System.nanoTime();
+                try {
+                    return s.load(keys);
+                } finally {
+                    spent[1] += System.nanoTime() - t;
+                }
+            }
+
+            @Override
+            public void save(java.util.Map<Key, State> changed) {
+                long t = System.nanoTime();
+                try {
+                    s.save(changed);
+                } finally {
+                    spent[1] += System.nanoTime() - t;
+                }
+            }
+        };
+    }
+
+    /** With SLUICE_DEBUG, the port as it is, adding its time to {@code spent[2]}. */
+    private static io.sluice.core.telemetry.TelemetryStore timed(io.sluice.core.telemetry.TelemetryStore s, long[] spent) {
+        if (!DEBUG) {
+            return s;
+        }
+        return (batch, accepted, rejected, rollups) -> {
+            long t = System.nanoTime();
+            try {
+                s.write(batch, accepted, rejected, rollups);
+            } finally {
+                spent[2] += System.nanoTime() - t;
+            }
+        };
     }
 }
