@@ -23,7 +23,7 @@ import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -39,15 +39,23 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *   sum, last_at, last, expires_at: written whole by one batch (a retry of the batch writes the same item again), folded
  *   when read ({@link #rollup}), so no counter is ever added to twice;
  *   <li>a rejected reading: {@code pk=rej#<batch>, sk=<index, 7 digits>}, reason, detail, original (its bytes as sent);
- *   <li>a claim: {@code pk=claim#<record key>, sk=claim}, batch, at, done, expires_at.
+ *   <li>a claim: {@code pk=claim#<record key>, sk=claim}, batch, at, done, expires_at;
+ *   <li>a committed batch: {@code pk=batch#<batch>, sk=done}, at, expires_at.
  * </ul>
- * A claim is taken by a conditional put ({@code attribute_not_exists(pk) OR (batch = :me AND done = false)}) in
- * transactions of up to 100: a key is this batch's if no one had it or an earlier attempt of this batch claimed it and
- * did not finish; the batch's write marks its claims done last, after the readings, rollups, rejected readings and the
- * archive are written. So an attempt that died mid-way is finished by its retry (the AWS function's batch is the
- * request's content, {@code TelemetryRequests.batchOf}), and a request resent after it was committed finds its readings
- * duplicates, as on one machine. Readings and rollups expire {@code retention} after their reading time (TTL); claims a
- * day after a reading that old would be refused anyway.
+ * A claim is taken by a conditional update in transactions of up to 100: a key is this batch's if no one had it, if
+ * this batch had it (an earlier attempt, finished or not), or if another batch had it without finishing for longer than
+ * {@link #LEASE} (an attempt that died and was never sent again: the reading is not lost to it). A batch whose committed
+ * marker exists owns nothing: a request resent after it was committed finds its readings duplicates, as on one machine.
+ * The batch's write marks its claims done after the readings, rollups, rejected readings and the archive are written,
+ * and its committed marker last; so an attempt that died mid-way is finished by its retry (the AWS function's batch is
+ * the request's readings, {@code TelemetryRequests.batchOf}) with whole rollup shares, and a done claim is never taken
+ * over. Readings, rollups and rejected readings expire {@code retention} after their reading (or receive) time (TTL);
+ * claims and markers a day after a reading that old would be refused anyway.
+ *
+ * <p>One window is left: an attempt that wrote its rollup shares and died before marking its claims done, and is never
+ * sent again, leaves shares whose readings a later batch may take over after the lease; those readings are then in two
+ * shares. The readings themselves (table and archive) are never doubled, and the {@code telemetry-rollup} report, which
+ * counts raw readings, is exact.
  */
 public final class DynamoDbTelemetryStore implements TelemetryStore, DedupStore {
     /** Where a batch's accepted readings go besides the table: the Parquet archive through Firehose. */
@@ -59,6 +67,8 @@ public final class DynamoDbTelemetryStore implements TelemetryStore, DedupStore 
         };
     }
 
+    /** How long a claim of an unfinished batch holds against other batches: far past the function's timeout. */
+    public static final Duration LEASE = Duration.ofMinutes(2);
     private static final int MAX_ACTIONS = 100;
     private static final Set<String> TRANSIENT = Set.of("TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded",
             "RequestLimitExceeded", "InternalServerError");
@@ -94,6 +104,9 @@ public final class DynamoDbTelemetryStore implements TelemetryStore, DedupStore 
 
     @Override
     public Set<RecordKey> claim(BatchId batch, Collection<RecordKey> keys) {
+        if (keys.isEmpty() || committed(batch)) {
+            return Set.of(); // committed before: every reading of it is a duplicate now
+        }
         List<RecordKey> all = new ArrayList<>(keys);
         Set<RecordKey> owned = new HashSet<>();
         for (int from = 0; from < all.size(); from += MAX_ACTIONS) {
@@ -102,15 +115,34 @@ public final class DynamoDbTelemetryStore implements TelemetryStore, DedupStore 
         return owned;
     }
 
+    private boolean committed(BatchId batch) {
+        var found = client.getItem(b -> b.tableName(table).key(batchKey(batch)).consistentRead(true));
+        return found.hasItem() && !found.item().isEmpty();
+    }
+
+    private static Map<String, AttributeValue> batchKey(BatchId batch) {
+        return Map.of("pk", AttributeValue.fromS("batch#" + batch.value()), "sk", AttributeValue.fromS("done"));
+    }
+
+    private static Map<String, AttributeValue> claimKey(RecordKey k) {
+        return Map.of("pk", AttributeValue.fromS("claim#" + k.hex()), "sk", AttributeValue.fromS("claim"));
+    }
+
     private void claimGroup(BatchId batch, List<RecordKey> pending, Set<RecordKey> owned) {
         int transientFailures = 0;
         while (!pending.isEmpty()) {
+            long now = clock.millis();
             List<TransactWriteItem> actions = new ArrayList<>(pending.size());
             for (RecordKey k : pending) {
-                actions.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(claimItem(batch, k, false))
-                        .conditionExpression("attribute_not_exists(pk) OR (#b = :b AND #d = :f)")
-                        .expressionAttributeNames(Map.of("#b", "batch", "#d", "done"))
-                        .expressionAttributeValues(Map.of(":b", AttributeValue.fromS(batch.value()), ":f", AttributeValue.fromBool(false)))
+                actions.add(TransactWriteItem.builder().update(Update.builder().tableName(table).key(claimKey(k))
+                        // done stays as it was for this batch's own claim (a retry after a partial write), false otherwise
+                        .updateExpression("SET #b = :b, #at = :now, #e = :e, #d = if_not_exists(#d, :f)")
+                        .conditionExpression("attribute_not_exists(pk) OR #b = :b OR (#d = :f AND #at < :stale)")
+                        .expressionAttributeNames(Map.of("#b", "batch", "#d", "done", "#at", "at", "#e", EXPIRES))
+                        .expressionAttributeValues(Map.of(":b", AttributeValue.fromS(batch.value()), ":f", AttributeValue.fromBool(false),
+                                ":now", AttributeValue.fromN(Long.toString(now)),
+                                ":stale", AttributeValue.fromN(Long.toString(now - LEASE.toMillis())),
+                                ":e", AttributeValue.fromN(Long.toString((k.epochDay() + 1) * 86_400L + claimLife.toSeconds()))))
                         .build()).build());
             }
             try {
@@ -128,7 +160,7 @@ public final class DynamoDbTelemetryStore implements TelemetryStore, DedupStore 
                 for (int i = 0; i < reasons.size(); i++) {
                     String code = reasons.get(i).code();
                     if ("ConditionalCheckFailed".equals(code)) {
-                        taken.add(pending.get(i)); // another batch's, or this batch's and done: a duplicate
+                        taken.add(pending.get(i)); // another batch's, finished or within its lease: a duplicate
                     } else if (code != null && TRANSIENT.contains(code)) {
                         transientCode = code;
                     } else if (code != null && !"None".equals(code)) {
@@ -154,8 +186,7 @@ public final class DynamoDbTelemetryStore implements TelemetryStore, DedupStore 
 
     private Map<String, AttributeValue> claimItem(BatchId batch, RecordKey k, boolean done) {
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put("pk", AttributeValue.fromS("claim#" + k.hex()));
-        item.put("sk", AttributeValue.fromS("claim"));
+        item.putAll(claimKey(k));
         item.put("batch", AttributeValue.fromS(batch.value()));
         item.put("at", AttributeValue.fromN(Long.toString(clock.millis())));
         item.put("done", AttributeValue.fromBool(done));
@@ -205,16 +236,21 @@ public final class DynamoDbTelemetryStore implements TelemetryStore, DedupStore 
             item.put("detail", AttributeValue.fromS(r.detail()));
             item.put("original", AttributeValue.fromS(r.original()));
             item.put("at", AttributeValue.fromN(Long.toString(now)));
+            item.put(EXPIRES, expiresAfter(now));
             items.add(item);
         }
         BatchWrites.putAll(client, table, items, backoff, maxAttempts, meter);
         archive.append(batch, accepted, now);
-        // Last: the claims are done only once everything above is written; a retry before this point finishes the batch.
+        // Then the claims are done, and last the batch is committed: a retry before this point finishes the batch.
         List<Map<String, AttributeValue>> done = new ArrayList<>(accepted.size());
         for (Reading r : accepted) {
             done.add(claimItem(batch, r.key(), true));
         }
         BatchWrites.putAll(client, table, done, backoff, maxAttempts, meter);
+        Map<String, AttributeValue> marker = new HashMap<>(batchKey(batch));
+        marker.put("at", AttributeValue.fromN(Long.toString(now)));
+        marker.put(EXPIRES, AttributeValue.fromN(Long.toString(now / 1000 + claimLife.toSeconds() + 86_400L)));
+        client.putItem(b -> b.tableName(table).item(marker));
     }
 
     private AttributeValue expiresAfter(long millis) {

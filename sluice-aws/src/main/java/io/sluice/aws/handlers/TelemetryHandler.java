@@ -55,7 +55,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * when a key stops matching, so a rotation takes effect at once) and {@code POST /api/v1/{token}/telemetry}
  * (ThingsBoard's device API, the token looked up by its hash in the telemetry table). A thin adapter: what a request is
  * answered is {@link TelemetryRequests}, what a body does is {@link TelemetryBatchProcessor}, the same as in
- * {@code sluice up}. A request's batch is its content ({@link TelemetryRequests#batchOf}), so one resent after a failure
+ * {@code sluice up}. A request's batch is its readings ({@link TelemetryRequests#batchOf}), so one resent after a failure
  * finishes what the failed attempt began and counts nothing twice.
  *
  * <p>A store that cannot be written (DynamoDB, Firehose, Secrets Manager out of reach) is answered 503 with Retry-After and
@@ -225,7 +225,7 @@ public final class TelemetryHandler implements RequestStreamHandler {
                 return refuse(refused.refusal());
             }
             case TelemetryRequests.Accepted accepted -> {
-                TelemetryBatchProcessor.Outcome out = processor.process(TelemetryRequests.batchOf(entry, device, body), accepted.parsed());
+                TelemetryBatchProcessor.Outcome out = processor.process(TelemetryRequests.batchOf(entry, device, accepted.parsed()), accepted.parsed());
                 for (TelemetryAlert a : out.alerts()) {
                     try {
                         notifier.notify(TelemetryRequests.alert(a));

@@ -65,13 +65,31 @@ class TelemetryHandlerTest {
     private final AtomicInteger archiveFailures = new AtomicInteger();
     private final AtomicInteger secretReads = new AtomicInteger();
     private String secret = "key-one-0123456789abcdef";
+    /** The time of both the function and the store; tests move it. */
+    private final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(NOW);
+    private final Clock clock = new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(now.get());
+        }
+    };
     private final DynamoDbTelemetryStore store;
     private final DynamoDbDevices devices;
     private final TelemetryHandler handler;
 
     TelemetryHandlerTest() {
         TableSchemas.create(CLIENT, table, TableKeys.TELEMETRY);
-        Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
+        Clock clock = this.clock;
         store = new DynamoDbTelemetryStore(CLIENT, table, Duration.ofDays(30), Duration.ofDays(31), (batch, readings, at) -> {
             if (archiveFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new ArchiveDeliveryException("Firehose stream 'test' did not take " + readings.size() + " records");
@@ -167,8 +185,10 @@ class TelemetryHandlerTest {
         assertThat(m.count()).isEqualTo(2);
         assertThat(m.min()).isEqualTo(21.5);
         assertThat(m.max()).isEqualTo(23.5);
+        var read = (io.sluice.core.telemetry.TelemetryRequests.Accepted) io.sluice.core.telemetry.TelemetryRequests.read(
+                io.sluice.core.telemetry.TelemetryRequests.Entry.API_KEY, body.getBytes(StandardCharsets.UTF_8), null, TelemetryConfig.defaults(), NOW);
         BatchId batch = io.sluice.core.telemetry.TelemetryRequests.batchOf(io.sluice.core.telemetry.TelemetryRequests.Entry.API_KEY, null,
-                body.getBytes(StandardCharsets.UTF_8));
+                read.parsed());
         assertThat(store.rejected(batch)).containsOnlyKeys(2);
         assertThat(store.rejected(batch).get(2)[1]).contains("1.7976931348623157E308"); // the original text, kept
     }
@@ -277,5 +297,61 @@ class TelemetryHandlerTest {
 
         assertThat(handler.handle(e).get("statusCode")).isEqualTo(200);
         assertThat(store.readings("pump-4", "pressure", 0, Long.MAX_VALUE)).hasSize(1);
+    }
+
+    private long hourCount(String device, String metric, long at) {
+        long hour = Math.floorDiv(at, 3_600_000L) * 3_600_000L;
+        return store.rollup(new Rollups.Key(device, metric, Rollups.Resolution.HOUR, hour)).map(Rollups.Rollup::count).orElse(0L);
+    }
+
+    @Test
+    @DisplayName("IOT-7: the same ThingsBoard bytes without ts posted a minute apart are two readings, both in the hour's rollup")
+    void thingsBoardBodiesWithoutTsAreDifferentBatches() throws IOException {
+        String token = DeviceTokens.newToken();
+        devices.add("door-1", token, NOW);
+        now.set(Math.floorDiv(NOW, 3_600_000L) * 3_600_000L + 60_000); // early in an hour, so both posts share it
+        long first = now.get();
+        assertThat(post("/api/v1/" + token + "/telemetry", Map.of(), "{\"temperature\":20}").path("body").path("accepted").asInt()).isEqualTo(1);
+        now.addAndGet(60_000);
+        assertThat(post("/api/v1/" + token + "/telemetry", Map.of(), "{\"temperature\":20}").path("body").path("accepted").asInt()).isEqualTo(1);
+
+        assertThat(store.readings("door-1", "temperature", 0, Long.MAX_VALUE)).hasSize(2);
+        assertThat(hourCount("door-1", "temperature", first)).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("a retry after some of its claims were marked done counts every reading of the batch: whole rollup shares")
+    void aRetryAfterPartlyMarkedClaimsKeepsWholeRollups() throws IOException {
+        String body = "[" + reading("pump-5", T, "voltage", 230, "V") + "," + reading("pump-5", T + 1000, "voltage", 231, "V") + "]";
+        archiveFailures.set(1);
+        assertThat(post(secret, body).path("status").asInt()).isEqualTo(503);
+        // As if the first attempt had marked the first claim done before it died.
+        var r = new io.sluice.core.telemetry.Reading("pump-5", T, "voltage", 230, "V", Map.of());
+        CLIENT.updateItem(b -> b.tableName(table).key(Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                "claim#" + r.key().hex()), "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("claim")))
+                .updateExpression("SET done = :t").expressionAttributeValues(Map.of(":t",
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromBool(true))));
+
+        JsonNode retried = post(secret, body);
+
+        assertThat(retried.path("body").path("accepted").asInt()).isEqualTo(2);
+        assertThat(hourCount("pump-5", "voltage", T)).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("a reading claimed by an attempt that died and was never sent again is taken by another request after the lease")
+    void anAbandonedClaimIsTakenOverAfterTheLease() throws IOException {
+        archiveFailures.set(1);
+        assertThat(post(secret, "[" + reading("pump-6", T, "current", 3, "A") + "," + reading("pump-6", T + 1, "current", 4, "A") + "]")
+                .path("status").asInt()).isEqualTo(503);
+        // Within the lease the first attempt may still be running: a duplicate.
+        assertThat(post(secret, "[" + reading("pump-6", T, "current", 3, "A") + "]").path("body").path("duplicates").asInt()).isEqualTo(1);
+
+        now.addAndGet(DynamoDbTelemetryStore.LEASE.toMillis() + 1_000);
+        JsonNode later = post(secret, "[" + reading("pump-6", T, "current", 3, "A") + "," + reading("pump-6", T + 2, "current", 5, "A") + "]");
+
+        assertThat(later.path("body").path("accepted").asInt()).isEqualTo(2);
+        assertThat(store.readings("pump-6", "current", 0, Long.MAX_VALUE)).extracting(DynamoDbTelemetryStore.Stored::timestampMillis)
+                .contains(T, T + 2);
     }
 }

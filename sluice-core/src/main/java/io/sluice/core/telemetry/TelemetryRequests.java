@@ -101,15 +101,22 @@ public final class TelemetryRequests {
     }
 
     /**
-     * The batch of one request on a home that commits each request by itself (the AWS function): the same bytes from the
-     * same device are the same batch, so a request retried after a failure mid-way gets back the claims its first attempt
-     * made (DedupStore) and counts nothing twice, and a request resent after it was committed finds its readings counted.
+     * The batch of one request on a home that commits each request by itself (the AWS function): its readings as read
+     * (each one's index and text; a ThingsBoard value without {@code ts} carries its receive time), so the same readings
+     * from the same device are the same batch. A request retried after a failure mid-way gets back the claims its first
+     * attempt made (DedupStore) and counts nothing twice; one resent after it was committed finds its readings duplicates;
+     * two ThingsBoard posts of the same bytes at different times are different readings, and different batches.
      */
-    public static BatchId batchOf(Entry entry, String device, byte[] body) {
+    public static BatchId batchOf(Entry entry, String device, TelemetryParser.Parsed parsed) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update((entry.name() + "\n" + (device == null ? "" : device) + "\n").getBytes(StandardCharsets.UTF_8));
-            sha.update(body);
+            for (TelemetryParser.Indexed r : parsed.readings()) {
+                sha.update((r.index() + "\u0000" + r.original() + "\u0001").getBytes(StandardCharsets.UTF_8));
+            }
+            for (ReadingRejection r : parsed.rejected()) {
+                sha.update((r.index() + "\u0002" + r.original() + "\u0001").getBytes(StandardCharsets.UTF_8));
+            }
             return new BatchId("telemetry:" + HexFormat.of().formatHex(sha.digest(), 0, 16));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
