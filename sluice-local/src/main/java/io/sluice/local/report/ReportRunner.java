@@ -122,16 +122,28 @@ public final class ReportRunner {
                     ? "SELECT * FROM " + archive.readExpression() + " UNION ALL BY NAME " + archive.pendingSelect(connection)
                     : archive.pendingSelect(connection);
             s.execute("CREATE OR REPLACE TEMP VIEW cdr AS " + source);
-            s.execute("CREATE OR REPLACE TEMP VIEW telemetry AS " + archive.telemetrySelect());
         } catch (SQLException e) {
             throw new StoreException("Cannot open the archive for reports: " + e.getMessage(), e);
+        }
+    }
+
+    /** The temp view {@code telemetry}: the raw readings' Parquet files and the readings not archived yet. */
+    private void openTelemetryView() {
+        try (Statement s = connection.createStatement()) {
+            s.execute("CREATE OR REPLACE TEMP VIEW telemetry AS " + archive.telemetrySelect());
+        } catch (SQLException e) {
+            throw new StoreException("Cannot open the telemetry archive for reports: " + e.getMessage(), e);
         }
     }
 
     private double runStable(String name, LocalDate from, LocalDate to, int limit, Rows sink) throws java.io.IOException {
         String sql = ReportCatalog.sql(name).orElseThrow(() -> new IllegalArgumentException(
                 "Unknown report '" + name + "': choose one of " + String.join(", ", ReportCatalog.NAMES)));
-        openView();
+        if (name.startsWith("telemetry-")) {
+            openTelemetryView(); // the reports over readings read the table telemetry, the others cdr
+        } else {
+            openView();
+        }
         String body = stripComments(sql);
         String wrapped = limit > 0 ? "SELECT * FROM (" + body + ") LIMIT " + limit : body;
         return query("Report " + name, wrapped, List.of(from.toString(), to.toString()), sink);

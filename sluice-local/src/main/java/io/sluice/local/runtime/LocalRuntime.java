@@ -192,6 +192,17 @@ public final class LocalRuntime implements AutoCloseable {
         return telemetryConfig;
     }
 
+    /** The readings committed since the last export into the Parquet archive, while no report reads it. */
+    private void exportTelemetry() {
+        try {
+            pipeline.archive().whileExporting(telemetryArchive::export);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** TelemetryWriter: readings were committed (the idle worker exports them to the archive). */
     void telemetryWritten() {
         telemetryWritten = true;
@@ -311,7 +322,12 @@ public final class LocalRuntime implements AutoCloseable {
                     if (telemetryWritten && System.nanoTime() - lastTelemetryExport >= TELEMETRY_EXPORT_NANOS) {
                         lastTelemetryExport = System.nanoTime();
                         telemetryWritten = false;
-                        telemetryArchive.export();
+                        try {
+                            exportTelemetry();
+                        } catch (RuntimeException e) {
+                            telemetryWritten = true; // tried again at the next idle moment; what it took stays in the store
+                            throw e;
+                        }
                     }
                     if (System.nanoTime() - lastPurge >= Math.min(PURGE_EVERY_NANOS, config.ingestRetention().toNanos())) {
                         lastPurge = System.nanoTime();
@@ -431,7 +447,7 @@ public final class LocalRuntime implements AutoCloseable {
                         + " logged bytes are applied at the next start");
             }
             pipeline.flush();
-            telemetryArchive.export();
+            exportTelemetry();
         } catch (RuntimeException e) {
             stats.error("worker", "while draining: " + e.getMessage());
             say.accept("sluice up: while draining: " + e.getMessage() + " (the log keeps it for the next start)");

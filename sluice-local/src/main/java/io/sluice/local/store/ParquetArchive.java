@@ -218,6 +218,19 @@ public final class ParquetArchive implements Archive {
         }
     }
 
+    /**
+     * Runs {@code export} as an export of its own (the raw readings', {@link TelemetryArchive}): no report reads the
+     * archive while it writes files into it.
+     */
+    public <T> T whileExporting(java.util.concurrent.Callable<T> export) throws Exception {
+        exportLock.writeLock().lock();
+        try {
+            return export.call();
+        } finally {
+            exportLock.writeLock().unlock();
+        }
+    }
+
     /** Runs {@code read} while no export runs: the Parquet files and the staged files stay as they are. */
     public <T> T whileNotExporting(java.util.concurrent.Callable<T> read) throws Exception {
         exportLock.readLock().lock();

@@ -38,8 +38,12 @@ public final class TelemetryArchive {
         return store.archiveDir().resolve("telemetry");
     }
 
-    /** Writes the readings of batches not archived yet; the number written. Runs on the store's writer. */
+    /**
+     * Writes the readings of batches not archived yet, after any export left started (a failed one); the number of the new
+     * export's readings. Runs on the store's writer.
+     */
     public long export() {
+        recover();
         long exportId = store.inTransaction(c -> {
             try (Statement s = c.createStatement()) {
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM (SELECT DISTINCT batch_id FROM telemetry_readings "

@@ -71,14 +71,18 @@ class ReportRunnerTest {
             int count = r.columns().indexOf("readings");
             int min = r.columns().indexOf("min_value");
             int max = r.columns().indexOf("max_value");
+            int avg = r.columns().indexOf("avg_value");
+            int last = r.columns().indexOf("last_value");
             for (List<Object> row : r.rows()) {
-                fromReport.add(row.get(device) + "|" + row.get(metric) + "|" + ((Number) row.get(count)).longValue() + "|" + row.get(min) + "|" + row.get(max));
+                fromReport.add(row.get(device) + "|" + row.get(metric) + "|" + ((Number) row.get(count)).longValue() + "|" + row.get(min) + "|" + row.get(max)
+                        + "|" + String.format("%.6f", ((Number) row.get(avg)).doubleValue()) + "|" + row.get(last));
             }
             List<String> stored = new java.util.ArrayList<>();
-            try (var s = store.connection().createStatement(); var rs = s.executeQuery("SELECT device_id, metric, count, min, max FROM telemetry_rollups "
-                    + "WHERE resolution = 'HOUR' ORDER BY device_id, metric, bucket_start")) {
+            try (var s = store.connection().createStatement(); var rs = s.executeQuery("SELECT device_id, metric, count, min, max, sum, last "
+                    + "FROM telemetry_rollups WHERE resolution = 'HOUR' ORDER BY device_id, metric, bucket_start")) {
                 while (rs.next()) {
-                    stored.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getLong(3) + "|" + rs.getDouble(4) + "|" + rs.getDouble(5));
+                    stored.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getLong(3) + "|" + rs.getDouble(4) + "|" + rs.getDouble(5)
+                            + "|" + String.format("%.6f", rs.getDouble(6) / rs.getLong(3)) + "|" + rs.getDouble(7));
                 }
             }
             assertThat(fromReport).hasSize(3 * 2 * 3).isEqualTo(stored);

@@ -260,6 +260,8 @@ class TelemetryRoutesTest {
             }
             return null;
         }));
+        // Its readings are now both in the files and in the store's pending ones: the report still counts each once.
+        assertThat(readingsInReport(d)).isEqualTo(4);
         java.nio.file.Files.delete(files.get(0));
         rt.stop();
         rt = LocalRuntime.start(UpConfig.defaults(dataDir).withPort(0), m -> { }, WorkerHooks.NONE, told::add);
