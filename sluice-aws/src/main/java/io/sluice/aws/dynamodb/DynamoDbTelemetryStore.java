@@ -69,6 +69,8 @@ public final class DynamoDbTelemetryStore implements TelemetryStore, DedupStore 
 
     /** How long a claim of an unfinished batch holds against other batches: far past the function's timeout. */
     public static final Duration LEASE = Duration.ofMinutes(2);
+    /** The longest rejected reading text kept whole (DynamoDB items are at most 400 KB, UTF-8 up to 3 bytes a char here). */
+    public static final int MAX_ORIGINAL_CHARS = 100_000;
     private static final int MAX_ACTIONS = 100;
     private static final Set<String> TRANSIENT = Set.of("TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded",
             "RequestLimitExceeded", "InternalServerError");
@@ -234,7 +236,11 @@ public final class DynamoDbTelemetryStore implements TelemetryStore, DedupStore 
             item.put("sk", AttributeValue.fromS(String.format("%07d", r.index())));
             item.put("reason", AttributeValue.fromS(r.reason().name()));
             item.put("detail", AttributeValue.fromS(r.detail()));
-            item.put("original", AttributeValue.fromS(r.original()));
+            // A DynamoDB item holds at most 400 KB: a rejected reading's text is kept up to MAX_ORIGINAL_CHARS, with its length.
+            boolean cut = r.original().length() > MAX_ORIGINAL_CHARS;
+            item.put("original", AttributeValue.fromS(cut ? r.original().substring(0, MAX_ORIGINAL_CHARS) : r.original()));
+            item.put("original_length", AttributeValue.fromN(Integer.toString(r.original().length())));
+            item.put("original_cut", AttributeValue.fromBool(cut));
             item.put("at", AttributeValue.fromN(Long.toString(now)));
             item.put(EXPIRES, expiresAfter(now));
             items.add(item);

@@ -354,4 +354,24 @@ class TelemetryHandlerTest {
         assertThat(store.readings("pump-6", "current", 0, Long.MAX_VALUE)).extracting(DynamoDbTelemetryStore.Stored::timestampMillis)
                 .contains(T, T + 2);
     }
+
+    @Test
+    @DisplayName("a rejected reading too large for a DynamoDB item is kept cut, with its length; the request is answered, not failed")
+    void aHugeRejectedReadingIsKeptCut() throws IOException {
+        String huge = "{\"deviceId\":\"pump-3\",\"timestamp\":" + T + ",\"metric\":\"temperature\",\"value\":20,\"unit\":\""
+                + "x".repeat(500_000) + "\"}";
+        String body = "[" + huge + "," + reading("pump-3", T, "temperature", 20, "C") + "]";
+
+        JsonNode r = post(secret, body);
+
+        assertThat(r.path("status").asInt()).isEqualTo(200);
+        assertThat(r.path("body").path("accepted").asInt()).isEqualTo(1);
+        assertThat(r.path("body").path("rejected").get(0).path("reason").asText()).isEqualTo("BAD_FIELD");
+        var read = (io.sluice.core.telemetry.TelemetryRequests.Accepted) io.sluice.core.telemetry.TelemetryRequests.read(
+                io.sluice.core.telemetry.TelemetryRequests.Entry.API_KEY, body.getBytes(StandardCharsets.UTF_8), null, TelemetryConfig.defaults(), NOW);
+        BatchId batch = io.sluice.core.telemetry.TelemetryRequests.batchOf(io.sluice.core.telemetry.TelemetryRequests.Entry.API_KEY, null,
+                read.parsed());
+        String kept = store.rejected(batch).get(0)[1];
+        assertThat(kept).hasSize(DynamoDbTelemetryStore.MAX_ORIGINAL_CHARS).isEqualTo(huge.substring(0, DynamoDbTelemetryStore.MAX_ORIGINAL_CHARS));
+    }
 }

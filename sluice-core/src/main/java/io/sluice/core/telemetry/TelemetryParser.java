@@ -77,6 +77,11 @@ public final class TelemetryParser {
     }
 
     /** Reads {@code body}, received at {@code receivedAtMillis} (the skew window's reference). */
+    /** A reading's tags: at most this many, names and values at most this long (a reading stays a small row on both homes). */
+    public static final int MAX_TAGS = 32;
+    public static final int MAX_TAG_KEY_CHARS = 64;
+    public static final int MAX_TAG_VALUE_CHARS = 256;
+
     public static Parsed parse(byte[] body, TelemetryConfig cfg, long receivedAtMillis) throws Refused {
         if (body.length > cfg.maxBodyBytes()) {
             throw new Refused(Refused.Kind.TOO_LARGE, "body is " + body.length + " bytes, over the limit of " + cfg.maxBodyBytes());
@@ -291,9 +296,18 @@ public final class TelemetryParser {
         if (!(v instanceof Map<?, ?> m)) {
             throw new Rejected(Reason.BAD_FIELD, "tags must be an object, was " + describe(v));
         }
+        if (m.size() > MAX_TAGS) {
+            throw new Rejected(Reason.BAD_FIELD, "tags has " + m.size() + " entries, more than " + MAX_TAGS);
+        }
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : m.entrySet()) {
             Object t = e.getValue();
+            if (((String) e.getKey()).length() > MAX_TAG_KEY_CHARS) {
+                throw new Rejected(Reason.BAD_FIELD, "tag '" + cut((String) e.getKey()) + "' has a name longer than " + MAX_TAG_KEY_CHARS);
+            }
+            if (t instanceof String str && str.length() > MAX_TAG_VALUE_CHARS) {
+                throw new Rejected(Reason.BAD_FIELD, "tag '" + cut((String) e.getKey()) + "' has a value longer than " + MAX_TAG_VALUE_CHARS);
+            }
             if (t instanceof String s) {
                 out.put((String) e.getKey(), s);
             } else if (t instanceof Num n) {
