@@ -79,7 +79,7 @@ public final class TelemetryStack extends Stack {
                           FunctionCode code) {
         super(scope, id, props);
         // The Glue table below goes into the analytics stack's database, which this stack names but does not reference.
-        addDependency(analytics, "the telemetry Glue table is made in the analytics stack's database");
+        addStackDependency(analytics, "the telemetry Glue table is made in the analytics stack's database");
         Key key = Keys.create(this, "TelemetryKey", env, "telemetry", "Sluice telemetry API key, alerts topic, Firehose stream and logs");
         Keys.allowLogs(key);
         Keys.allowServiceToSend(key, "CloudWatchAlarmsToTelemetryAlerts", "cloudwatch.amazonaws.com");
