@@ -49,6 +49,20 @@ class TelemetryParserTest {
     }
 
     @Test
+    @DisplayName("tags: at most 32, names up to 64 and values up to 256 characters; past that the reading is BAD_FIELD")
+    void tagLimits() throws Refused {
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 33; i++) {
+            many.append(i == 0 ? "" : ",").append("\"t").append(i).append("\":1");
+        }
+        assertThat(rejected(reading(",\"tags\":{" + many + "}"))).isEqualTo(Reason.BAD_FIELD);
+        assertThat(rejected(reading(",\"tags\":{\"" + "k".repeat(65) + "\":1}"))).isEqualTo(Reason.BAD_FIELD);
+        assertThat(rejected(reading(",\"tags\":{\"site\":\"" + "v".repeat(257) + "\"}"))).isEqualTo(Reason.BAD_FIELD);
+        String atTheLimits = ",\"tags\":{\"" + "k".repeat(64) + "\":\"" + "v".repeat(256) + "\"}";
+        assertThat(parse(reading(atTheLimits)).readings()).hasSize(1);
+    }
+
+    @Test
     @DisplayName("each bad reading is rejected on its own, with its reason, index and original text; the others are taken")
     void perReadingRejections() throws Refused {
         assertThat(rejected("[1]")).isEqualTo(Reason.NOT_AN_OBJECT);
