@@ -106,14 +106,8 @@ public final class ComputeStack extends Stack {
         CfnParameter freeSwitchTemplate = parameter("FreeSwitchTemplate", "", "^[A-Za-z0-9_,${}\" ]*$",
                 "the template as in cdr_csv.conf.xml or channel variable names separated by commas, or empty",
                 "Columns of FreeSWITCH's mod_cdr_csv template when not a stock one (empty: default or example)");
-        CfnCondition hasEmail = CfnCondition.Builder.create(this, "HasAlertEmail")
-                .expression(Fn.conditionNot(Fn.conditionEquals(alertEmail.getValueAsString(), ""))).build();
-        CfnSubscription subscription = CfnSubscription.Builder.create(this, "AlertEmailSubscription").protocol("email")
-                .endpoint(alertEmail.getValueAsString()).topicArn(alerts.getTopicArn()).build();
-        subscription.getCfnOptions().setCondition(hasEmail);
-        AnalyticsStack.suppress(subscription, "Serverless-SNSRedrivePolicy", "An e-mail subscription for people: SNS retries "
-                + "delivery itself, and what it tells (alarm states, budget alerts, workflow outcomes) stays visible in CloudWatch, "
-                + "Budgets and the workflow's log.");
+        emailSubscription(this, "HasAlertEmail", alertEmail, alerts, "(alarm states, budget alerts, workflow outcomes) stays visible "
+                + "in CloudWatch, Budgets and the workflow's log.");
 
         // ------------------------------------------------------------------ the CDR stream (CDR-1, CDR-12)
         Stream stream = Stream.Builder.create(this, "CdrStream").streamName(env.name("cdrs")).streamMode(StreamMode.ON_DEMAND)
@@ -394,6 +388,20 @@ public final class ComputeStack extends Stack {
             b.defaultValue(dflt);
         }
         return b.build();
+    }
+
+    /**
+     * The e-mail subscription of {@code topic} to the address in {@code email}, made only when the address is not empty
+     * (condition {@code conditionId}); {@code visible} says where what the topic tells stays visible (the cdk-nag reason).
+     */
+    static void emailSubscription(Stack scope, String conditionId, CfnParameter email, Topic topic, String visible) {
+        CfnCondition hasEmail = CfnCondition.Builder.create(scope, conditionId)
+                .expression(Fn.conditionNot(Fn.conditionEquals(email.getValueAsString(), ""))).build();
+        CfnSubscription subscription = CfnSubscription.Builder.create(scope, "AlertEmailSubscription").protocol("email")
+                .endpoint(email.getValueAsString()).topicArn(topic.getTopicArn()).build();
+        subscription.getCfnOptions().setCondition(hasEmail);
+        AnalyticsStack.suppress(subscription, "Serverless-SNSRedrivePolicy", "An e-mail subscription for people: SNS retries "
+                + "delivery itself, and what it tells " + visible);
     }
 
     /** The deploy-time parameters prod has no default for, by name; each may be given as context {@link #parameterContextKey}. */

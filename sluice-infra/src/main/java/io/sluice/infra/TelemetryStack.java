@@ -9,11 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Aws;
-import software.amazon.awscdk.CfnCondition;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.CfnParameter;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
@@ -40,7 +38,6 @@ import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
-import software.amazon.awscdk.services.sns.CfnSubscription;
 import software.amazon.awscdk.services.sns.Topic;
 import software.constructs.Construct;
 
@@ -110,13 +107,8 @@ public final class TelemetryStack extends Stack {
         CfnParameter email = ComputeStack.parameter(this, env.suffix(), ALERT_EMAIL_PARAMETER, "", "^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
                 "an e-mail address, or empty for no subscription",
                 "E-mail address subscribed to the telemetry alerts topic: threshold alerts and the telemetry function's alarms (optional)");
-        CfnCondition hasEmail = CfnCondition.Builder.create(this, "HasTelemetryAlertEmail")
-                .expression(Fn.conditionNot(Fn.conditionEquals(email.getValueAsString(), ""))).build();
-        CfnSubscription subscription = CfnSubscription.Builder.create(this, "AlertEmailSubscription").protocol("email")
-                .endpoint(email.getValueAsString()).topicArn(topic.getTopicArn()).build();
-        subscription.getCfnOptions().setCondition(hasEmail);
-        AnalyticsStack.suppress(subscription, "Serverless-SNSRedrivePolicy", "An e-mail subscription for people: SNS retries delivery "
-                + "itself, and what it tells (alarm states, threshold alerts) stays visible in CloudWatch and in the telemetry table.");
+        ComputeStack.emailSubscription(this, "HasTelemetryAlertEmail", email, topic,
+                "(alarm states, threshold alerts) stays visible in CloudWatch and in the telemetry table.");
 
         // ------------------------------------------------------------------ raw readings to the archive (IOT-5)
         ParquetDelivery delivery = new ParquetDelivery("TelemetryGlueTable", "TelemetryDeliveryStream", env.name("telemetry"),
