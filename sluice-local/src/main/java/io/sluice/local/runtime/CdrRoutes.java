@@ -62,6 +62,7 @@ final class CdrRoutes {
         }
         long length = ctx.contentLength();
         if (length > cfg.maxBodyBytes()) {
+            ClientFault.discard(ctx); // so that the sender reads the answer instead of a reset
             refuse(ctx, 413, "body is " + length + " bytes, over the limit of " + cfg.maxBodyBytes() + " bytes per request");
             return;
         }

@@ -45,6 +45,26 @@ final class ClientFault extends IOException {
         }
     }
 
+    /** How much of a refused body is read and dropped so that its sender gets the answer (16 MiB). */
+    static final long DISCARD_LIMIT = 16L << 20;
+
+    /**
+     * Reads and drops the body of a request refused before reading it (413 by Content-Length), up to
+     * {@link #DISCARD_LIMIT}: a server that answers and closes while the client still sends makes the client's TCP stack
+     * see a reset, not the answer. Past the limit the connection is closed anyway; a slow sender is cut as on every read.
+     */
+    static void discard(Context ctx) {
+        try (InputStream in = body(ctx)) {
+            byte[] buffer = new byte[64 * 1024];
+            long dropped = 0;
+            for (int n; dropped < DISCARD_LIMIT && (n = in.read(buffer)) >= 0; ) {
+                dropped += n;
+            }
+        } catch (IOException e) {
+            // the client went away or was too slow: nothing to answer it then
+        }
+    }
+
     /** The request body, whose read failures are the client's. */
     static InputStream body(Context ctx) throws IOException {
         InputStream in;

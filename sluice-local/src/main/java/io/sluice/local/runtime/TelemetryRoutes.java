@@ -78,6 +78,7 @@ final class TelemetryRoutes {
         TelemetryConfig cfg = rt.telemetryConfig();
         Optional<TelemetryRequests.Refusal> early = TelemetryRequests.beforeReading(entry, ctx.header("Content-Type"), ctx.contentLength(), cfg);
         if (early.isPresent()) {
+            ClientFault.discard(ctx); // so that the sender reads the answer instead of a reset
             refuse(ctx, early.get());
             return;
         }

@@ -94,11 +94,14 @@ class TelemetryRoutesTest {
     }
 
     @Test
-    @DisplayName("wrong type 415, too large 413, too many readings 413, not JSON or too deep 400: nothing stored")
+    @DisplayName("wrong type 415, too large 413 (also 12 MB), too many readings 413, not JSON or too deep 400: nothing stored")
     void refusedWhole() throws Exception {
         long now = System.currentTimeMillis();
         assertThat(post(rt.telemetryKey(), "text/plain", reading("pump-7", now, "temperature", 20)).statusCode()).isEqualTo(415);
         assertThat(post("x".repeat(1_100_000)).statusCode()).isEqualTo(413);
+        HttpResponse<String> huge = post("x".repeat(12_000_000)); // the 12 MB body: answered, not reset
+        assertThat(huge.statusCode()).isEqualTo(413);
+        assertThat(huge.body()).contains("12000000 bytes, over the limit of 1048576");
         StringBuilder many = new StringBuilder("[");
         for (int i = 0; i < 10_000; i++) {
             many.append(i == 0 ? "" : ",").append(reading("pump-7", now - i, "temperature", 20));
