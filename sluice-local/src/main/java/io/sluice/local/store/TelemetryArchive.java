@@ -46,21 +46,18 @@ public final class TelemetryArchive {
         recover();
         long exportId = store.inTransaction(c -> {
             try (Statement s = c.createStatement()) {
-                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM (SELECT DISTINCT batch_id FROM telemetry_readings "
-                        + "WHERE batch_id NOT IN (SELECT batch_id FROM telemetry_archived))")) {
-                    rs.next();
-                    if (rs.getLong(1) == 0) {
-                        return 0L;
-                    }
-                }
                 long id;
                 try (ResultSet rs = s.executeQuery("SELECT coalesce(max(export_id), 0) + 1 FROM telemetry_exports")) {
                     rs.next();
                     id = rs.getLong(1);
                 }
-                s.execute("INSERT INTO telemetry_exports VALUES (" + id + ", 'started', " + System.currentTimeMillis() + ")");
-                s.execute("INSERT INTO telemetry_archived SELECT DISTINCT batch_id, " + id + " FROM telemetry_readings "
+                // One pass over the readings: the batches not archived yet are taken by this export, or there is none.
+                int taken = s.executeUpdate("INSERT INTO telemetry_archived SELECT DISTINCT batch_id, " + id + " FROM telemetry_readings "
                         + "WHERE batch_id NOT IN (SELECT batch_id FROM telemetry_archived)");
+                if (taken == 0) {
+                    return 0L;
+                }
+                s.execute("INSERT INTO telemetry_exports VALUES (" + id + ", 'started', " + System.currentTimeMillis() + ")");
                 return id;
             }
         });
