@@ -32,7 +32,7 @@ public final class IngestRun {
         try (LocalStore store = LocalStore.open(dataDir)) {
             LocalCdrPipeline pipeline = new LocalCdrPipeline(store, config, a -> alerts[0]++);
             s = new IngestJob(pipeline, Optional.empty(),
-                    IngestJob.DEFAULT_CHUNK_RECORDS, IngestJob.DEFAULT_EXPORT_ROWS, new IngestListener() { }).run(files);
+                    Integer.getInteger("sluice.bench.chunk", IngestJob.DEFAULT_CHUNK_RECORDS), IngestJob.DEFAULT_EXPORT_ROWS, new IngestListener() { }).run(files);
         }
         System.out.printf("{\"engine\":\"%s\",\"alert_notifications\":%d,\"records_in\":%d,\"accepted\":%d,\"rejected\":%d,\"duplicates\":%d,"
                         + "\"seconds\":%.2f,\"records_per_s\":%.0f,\"peak_heap_mib\":%d,\"peak_rss_mib\":%d}%n",

@@ -16,6 +16,13 @@ import io.sluice.local.store.DuckDbUsageStore;
 import io.sluice.local.store.DuckDbInputManifest;
 import io.sluice.local.store.LocalStore;
 import io.sluice.local.store.ParquetArchive;
+import io.sluice.local.store.PortTimings;
+import io.sluice.core.fraud.FraudState;
+import io.sluice.core.pipeline.Archive;
+import io.sluice.core.pipeline.DeadLetters;
+import io.sluice.core.pipeline.DedupStore;
+import io.sluice.core.pipeline.ProfileStore;
+import io.sluice.core.pipeline.UsageStore;
 import java.time.Duration;
 
 /** The core's {@link CdrBatchProcessor} wired to the embedded adapters of one machine. */
@@ -43,10 +50,12 @@ public final class LocalCdrPipeline {
         archive.recover();
         this.fraudState = new DuckDbFraudState(store);
         this.processor = new CdrBatchProcessor(config,
-                profiles = new CachingProfileStore(new DuckDbProfileStore(store), 1_000_000, Duration.ofMinutes(5)),
-                new CommitStrategy.ClaimThenApply(new DuckDbDedupStore(store), usage = new DuckDbUsageStore(store)), archive,
-                new DuckDbDeadLetters(store),
-                config.fraudRules().any() ? new FraudDetector(config.fraudRules(), fraudState) : null);
+                profiles = new CachingProfileStore(PortTimings.timed(ProfileStore.class, new DuckDbProfileStore(store)), 1_000_000,
+                        Duration.ofMinutes(5)),
+                new CommitStrategy.ClaimThenApply(PortTimings.timed(DedupStore.class, new DuckDbDedupStore(store)),
+                        PortTimings.timed(UsageStore.class, usage = new DuckDbUsageStore(store))),
+                PortTimings.timed(Archive.class, archive), PortTimings.timed(DeadLetters.class, new DuckDbDeadLetters(store)),
+                config.fraudRules().any() ? new FraudDetector(config.fraudRules(), PortTimings.timed(FraudState.class, fraudState)) : null);
         this.notifier = java.util.Objects.requireNonNull(notifier, "notifier");
     }
 
@@ -76,7 +85,11 @@ public final class LocalCdrPipeline {
     /** Writes pending archive rows as Parquet and folds aggregate deltas into their base tables. */
     public void flush() {
         archive.export();
+        long t0 = System.nanoTime();
         usage.compact();
+        if (PortTimings.ON) {
+            PortTimings.add("usage.compact", System.nanoTime() - t0);
+        }
     }
 
     /** After profiles changed (an import while running): enrich with the new ones from now on. */

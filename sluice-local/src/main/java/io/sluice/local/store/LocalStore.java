@@ -28,10 +28,24 @@ public final class LocalStore implements AutoCloseable {
     private final Path archiveDir;
     private final DuckDBConnection connection;
 
+    private DedupFilters dedupFilters;
+    private boolean closed;
+
     private LocalStore(Path dataDir, DuckDBConnection connection) {
         this.dataDir = dataDir;
         this.archiveDir = dataDir.resolve("archive");
         this.connection = connection;
+        this.dedupFilters = DedupFilters.acquire(dataDir.resolve(DB_FILE));
+    }
+
+    /** The filters over this store's dedup marks, shared by every open store of the same database in this process. */
+    DedupFilters dedupFilters() {
+        return dedupFilters;
+    }
+
+    /** Tests: filters of their own (a small memory bound). */
+    void useDedupFilters(DedupFilters filters) {
+        this.dedupFilters = filters;
     }
 
     /**
@@ -339,7 +353,11 @@ public final class LocalStore implements AutoCloseable {
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
+                long t0 = PortTimings.ON ? System.nanoTime() : 0;
                 connection.commit();
+                if (PortTimings.ON) {
+                    PortTimings.add("transaction.commit", System.nanoTime() - t0);
+                }
                 return result;
             } catch (RuntimeException | SQLException e) {
                 connection.rollback();
@@ -387,6 +405,10 @@ public final class LocalStore implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (!closed) {
+                closed = true;
+                DedupFilters.release(dataDir.resolve(DB_FILE));
+            }
             connection.close();
         } catch (SQLException e) {
             throw new StoreException("Cannot close the store in " + dataDir + ": " + firstLine(e.getMessage()), e);

@@ -77,12 +77,20 @@ public final class ParquetArchive implements Archive {
                 // Rendering rows is CPU work on the committing thread: do it in parallel chunks, write them in order.
                 int chunk = 8192;
                 int chunks = (records.size() + chunk - 1) / chunk;
+                long t0 = System.nanoTime();
                 List<CsvBuffer> rendered = java.util.stream.IntStream.range(0, chunks).parallel()
                         .mapToObj(i -> render(records.subList(i * chunk, Math.min(records.size(), (i + 1) * chunk)))).toList();
+                long t1 = System.nanoTime();
                 for (CsvBuffer b : rendered) {
                     f.append(b);
                 }
+                long t2 = System.nanoTime();
                 f.sync();
+                if (PortTimings.ON) {
+                    PortTimings.add("archive.render", t1 - t0);
+                    PortTimings.add("archive.write", t2 - t1);
+                    PortTimings.add("archive.sync", System.nanoTime() - t2);
+                }
             }
             try (PreparedStatement p = store.connection().prepareStatement("INSERT INTO archive_staged VALUES (?, ?, ?)")) {
                 p.setString(1, batch.value());
@@ -211,9 +219,13 @@ public final class ParquetArchive implements Archive {
     /** Writes staged rows to Parquet partitions and unregisters them. Returns rows written. */
     public long export() {
         exportLock.writeLock().lock();
+        long t0 = System.nanoTime();
         try {
             return exportLocked();
         } finally {
+            if (PortTimings.ON) {
+                PortTimings.add("archive.export", System.nanoTime() - t0);
+            }
             exportLock.writeLock().unlock();
         }
     }

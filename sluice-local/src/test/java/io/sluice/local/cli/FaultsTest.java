@@ -39,7 +39,7 @@ class FaultsTest {
         Assumptions.assumeTrue(Files.exists(Path.of("/dev/full")), "/dev/full (Linux) is needed to make a real ENOSPC");
         Path file = CdrGenerator.generate(new GeneratorSpec(2_000, 100, 2, CdrFormat.ASTERISK, 0, 0, 3, LocalDate.of(2026, 11, 20), 1, "US"),
                 dir.resolve("in"), n -> { }).files().get(0);
-        Path claim = dir.resolve("data").resolve("staging").resolve("claim.csv");
+        Path claim = dir.resolve("data").resolve("staging").resolve("marks.csv"); // the new dedup marks, staged by every claim
         try (LocalStore store = LocalStore.open(dir.resolve("data"))) {
             LocalCdrPipeline pipeline = new LocalCdrPipeline(store, CdrPipelineConfig.defaults());
             IngestListener fillsTheDisk = new IngestListener() {
