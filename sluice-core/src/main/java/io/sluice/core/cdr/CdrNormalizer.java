@@ -1,6 +1,5 @@
 package io.sluice.core.cdr;
 
-import com.dynatrace.hash4j.hashing.HashStream128;
 import com.dynatrace.hash4j.hashing.HashValue128;
 import com.dynatrace.hash4j.hashing.Hasher128;
 import com.dynatrace.hash4j.hashing.Hashing;
@@ -45,14 +44,40 @@ public final class CdrNormalizer {
      * an epoch or offset time), so they do not move with the zone either.
      */
     static RecordKey key(CdrFields f, CallTimes t) {
-        HashStream128 h = HASHER.hashStream();
-        h.putString(fold(f.start())).putString(fold(f.answer())).putString(fold(f.end()))
-                .putString(fold(f.duration())).putString(fold(f.billsec()))
-                .putInt(f.disposition().ordinal())
-                .putString(fold(f.caller())).putString(fold(f.callee())).putString(fold(f.route()))
-                .putString(fold(f.account())).putString(fold(f.uniqueId())).putString(fold(f.leg()));
-        HashValue128 v = h.get();
+        // The bytes hash4j's stream would take from putString (each char little-endian, then the length as an int) and
+        // putInt, laid out here and hashed in one call: the same 128 bits (RecordKeyStabilityTest), about a fifth of
+        // the time of twelve streamed strings (issue 23: the key was the costliest step of normalization).
+        String[] parts = {fold(f.start()), fold(f.answer()), fold(f.end()), fold(f.duration()), fold(f.billsec()), null,
+            fold(f.caller()), fold(f.callee()), fold(f.route()), fold(f.account()), fold(f.uniqueId()), fold(f.leg())};
+        int size = 4;
+        for (String p : parts) {
+            size += p == null ? 0 : 2 * p.length() + 4;
+        }
+        byte[] b = new byte[size];
+        int at = 0;
+        for (String p : parts) {
+            if (p == null) {
+                at = putInt(b, at, f.disposition().ordinal());
+                continue;
+            }
+            int n = p.length();
+            for (int i = 0; i < n; i++) {
+                char c = p.charAt(i);
+                b[at++] = (byte) c;
+                b[at++] = (byte) (c >>> 8);
+            }
+            at = putInt(b, at, n);
+        }
+        HashValue128 v = HASHER.hashBytesTo128Bits(b);
         return RecordKey.of(writtenDay(f.start(), t.start()), v.getMostSignificantBits(), v.getLeastSignificantBits());
+    }
+
+    private static int putInt(byte[] b, int at, int v) {
+        b[at] = (byte) v;
+        b[at + 1] = (byte) (v >>> 8);
+        b[at + 2] = (byte) (v >>> 16);
+        b[at + 3] = (byte) (v >>> 24);
+        return at + 4;
     }
 
     /** Surrounding whitespace dropped and every Unicode decimal digit written as its ASCII digit. */

@@ -36,6 +36,7 @@ public final class PhoneNumberNormalizer {
 
     private final String defaultRegion;
     private final int defaultCountryCode;
+    private final String defaultCountryDigits;
     private final String internationalPrefix;
     private final String nationalPrefix;
     private final GenerationalCache<String, NormalizedNumber> cache;
@@ -54,6 +55,7 @@ public final class PhoneNumberNormalizer {
         }
         this.defaultRegion = region;
         this.defaultCountryCode = cc;
+        this.defaultCountryDigits = String.valueOf(cc);
         this.internationalPrefix = internationalPrefixOf(region);
         String ndd = UTIL.getNddPrefixForRegion(region, true);
         this.nationalPrefix = ndd == null ? "" : ndd;
@@ -153,7 +155,7 @@ public final class PhoneNumberNormalizer {
         if (!internationalPrefix.isEmpty() && digits.startsWith(internationalPrefix)) {
             return international(raw, digits.substring(internationalPrefix.length()));
         }
-        if (digits.startsWith(nationalPrefix) || digits.startsWith(String.valueOf(defaultCountryCode))
+        if (digits.startsWith(nationalPrefix) || digits.startsWith(defaultCountryDigits)
                 || digits.charAt(0) == '0') {
             return null;
         }
@@ -192,30 +194,27 @@ public final class PhoneNumberNormalizer {
         long national = Long.parseLong(nsn);
         // cc and national number as one key: E.164 has at most 15 digits, so up to 15 national digits fit beside cc.
         long key = nsn.length() <= 15 ? cc * 1_000_000_000_000_000L / 1000 + national : -1;
-        String region;
         Verdict known = key < 0 ? null : verdicts.get(slot(key));
         if (known != null && known.key == key) {
-            region = known.region;
-        } else {
-            PhoneNumber number = new PhoneNumber().setCountryCode(cc).setNationalNumber(national);
-            region = UTIL.isPossibleNumber(number) ? validRegion(cc, nsn, number) : null;
-            if (key >= 0) {
-                verdicts.set(slot(key), new Verdict(key, region));
-            }
+            return known.number; // null when not valid: the reference path says so too, and its answer is cached
         }
-        if (region == null) {
-            return null; // not valid: the reference path says so too, and its answer is cached
+        PhoneNumber number = new PhoneNumber().setCountryCode(cc).setNationalNumber(national);
+        String region = UTIL.isPossibleNumber(number) ? validRegion(cc, nsn, number) : null;
+        NormalizedNumber result = region == null ? null : new NormalizedNumber("+" + cc + nsn, true, cc, region);
+        if (key >= 0) {
+            verdicts.set(slot(key), new Verdict(key, result));
         }
-        return new NormalizedNumber("+" + cc + nsn, true, cc, region);
+        return result;
     }
 
     /**
      * A number's validity, remembered: libphonenumber's pattern match costs about a microsecond a number (measured,
      * docs/benchmarks.md, issue 16), and CDRs repeat their numbers (callers are subscribers). One immutable entry per slot
      * of a direct-mapped table: a slot's entry is replaced whole, so a reader on another thread sees an old entry or a new
-     * one, never half of each; a collision costs one more check, never a wrong answer (the key is compared).
+     * one, never half of each; a collision costs one more check, never a wrong answer (the key is compared). The entry
+     * holds the normalized number itself (null when not valid), so a hit builds no E.164 text again (issue 23).
      */
-    private record Verdict(long key, String region) {
+    private record Verdict(long key, NormalizedNumber number) {
     }
 
     private int slot(long key) {
