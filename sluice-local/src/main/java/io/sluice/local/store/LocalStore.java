@@ -97,7 +97,16 @@ public final class LocalStore implements AutoCloseable {
             throw new StoreException("Cannot open the store " + db.toAbsolutePath() + ": " + firstLine(m), e);
         }
         LocalStore store = new LocalStore(dataDir, (DuckDBConnection) c);
-        store.migrate();
+        try {
+            store.migrate();
+        } catch (RuntimeException e) {
+            try {
+                store.close(); // the connection and the shared dedup filters are released
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
         return store;
     }
 

@@ -39,7 +39,7 @@ class FaultsTest {
         Assumptions.assumeTrue(Files.exists(Path.of("/dev/full")), "/dev/full (Linux) is needed to make a real ENOSPC");
         Path file = CdrGenerator.generate(new GeneratorSpec(2_000, 100, 2, CdrFormat.ASTERISK, 0, 0, 3, LocalDate.of(2026, 11, 20), 1, "US"),
                 dir.resolve("in"), n -> { }).files().get(0);
-        Path claim = dir.resolve("data").resolve("staging").resolve("marks.csv"); // the new dedup marks, staged by every claim
+        Path staged = dir.resolve("data").resolve("staging").resolve("usage.csv"); // the aggregates, staged by every chunk
         try (LocalStore store = LocalStore.open(dir.resolve("data"))) {
             LocalCdrPipeline pipeline = new LocalCdrPipeline(store, CdrPipelineConfig.defaults());
             IngestListener fillsTheDisk = new IngestListener() {
@@ -47,8 +47,8 @@ class FaultsTest {
                 public void started(long totalBytes) {
                     try {
                         // From here on, the dedup staging file is a device that answers every write with ENOSPC.
-                        Files.createDirectories(claim.getParent());
-                        Files.createSymbolicLink(claim, Path.of("/dev/full"));
+                        Files.createDirectories(staged.getParent());
+                        Files.createSymbolicLink(staged, Path.of("/dev/full"));
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -57,9 +57,9 @@ class FaultsTest {
             Throwable fault = catchThrowable(() -> new IngestJob(pipeline, Optional.empty(), 500, 0, fillsTheDisk).run(List.of(file)));
             assertThat(fault).isNotNull();
             String said = Faults.explain(fault).orElseThrow(() -> new AssertionError("not recognised", fault));
-            assertThat(said).startsWith("no space left on device writing " + claim).contains("run the same command again")
+            assertThat(said).startsWith("no space left on device writing " + staged).contains("run the same command again")
                     .doesNotContain("Exception");
-            Files.delete(claim);
+            Files.delete(staged);
             IngestSummary again = new IngestJob(pipeline, Optional.empty(), 500, 0, new IngestListener() { }).run(List.of(file));
             assertThat(again.recordsIn()).isEqualTo(2_000);
             assertThat(again.accepted()).isEqualTo(2_000);
