@@ -177,6 +177,16 @@ public final class DuckDbDedupStore implements DedupStore {
                     }
                 }
             }
+            // Into the filters first: whatever fails after this, a filter holds more than the table, never less.
+            DedupFilters filters = store.dedupFilters();
+            synchronized (filters) {
+                for (RecordKey k : newRejected) {
+                    filters.add(0, k.hi(), k.lo());
+                }
+                for (RecordKey k : newCalls) {
+                    filters.add(k.epochDay(), k.hi(), k.lo());
+                }
+            }
             append("rejected_seen", newRejected, tag);
             if (newCalls.size() <= APPENDER_MAX) {
                 append("cdr_seen", newCalls, tag);
@@ -194,15 +204,6 @@ public final class DuckDbDedupStore implements DedupStore {
                     p.executeUpdate();
                 }
                 Files.deleteIfExists(staged);
-            }
-            DedupFilters filters = store.dedupFilters();
-            synchronized (filters) {
-                for (RecordKey k : newRejected) {
-                    filters.add(0, k.hi(), k.lo());
-                }
-                for (RecordKey k : newCalls) {
-                    filters.add(k.epochDay(), k.hi(), k.lo());
-                }
             }
             return owned;
         } catch (SQLException | IOException e) {

@@ -99,4 +99,65 @@ class DedupFiltersTest {
             assertTrue(small.builtRows() > 0, "a dropped day was rebuilt from the table");
         }
     }
+
+    @Test
+    void aDayPastItsShareAnswersMaybeForEveryKeyAndStaysExact() throws Exception {
+        DedupFilters small = new DedupFilters(400_000); // a day may hold 100,000 bytes: the first block, not the second
+        List<RecordKey> calls = keys(70_000, 6, DAY);
+        try (LocalStore store = LocalStore.open(dir)) {
+            store.useDedupFilters(small);
+            DuckDbDedupStore dedup = new DuckDbDedupStore(store);
+            assertEquals(calls.size(), dedup.claim(new BatchId("a"), calls).size());
+            synchronized (small) {
+                assertTrue(small.day(store, "cdr_seen", DAY).full(), "past 65,536 keys the day needs a second block it may not have");
+            }
+            assertTrue(small.bytes() <= 400_000, "within the bound: " + small.bytes());
+            same(Set.of(), dedup.claim(new BatchId("b"), calls), "every key is looked up, and every one is a duplicate");
+        }
+    }
+
+    @Test
+    void aRollbackThatBringsBackDeletedMarksDropsTheFilters() throws Exception {
+        List<RecordKey> first = keys(1_000, 7, DAY);
+        List<RecordKey> other = keys(10, 8, DAY);
+        try (LocalStore store = LocalStore.open(dir)) {
+            new DuckDbDedupStore(store).claim(new BatchId("a"), first);
+        }
+        try (LocalStore store = LocalStore.open(dir)) { // fresh filters: the day is built inside the transaction below
+            DuckDbDedupStore dedup = new DuckDbDedupStore(store);
+            store.rolledBack(c -> {
+                try (java.sql.Statement s = c.createStatement()) {
+                    s.execute("DELETE FROM cdr_seen"); // as a withdrawn source's marks are (SourceRetraction)
+                }
+                return dedup.claim(new BatchId("b"), other); // builds the day's filter without a's marks
+            });
+            same(Set.of(), dedup.claim(new BatchId("c"), first), "a's marks are back after the rollback, and found");
+        }
+    }
+
+    @Test
+    void twoStoresOpenOnOneDatabaseTurnTheFiltersOffAndStayExact() throws Exception {
+        List<RecordKey> viaA = keys(2_000, 9, DAY);
+        List<RecordKey> viaB = keys(2_000, 10, DAY);
+        try (LocalStore a = LocalStore.open(dir)) {
+            DuckDbDedupStore dedupA = new DuckDbDedupStore(a);
+            dedupA.claim(new BatchId("a"), viaA);
+            try (LocalStore b = LocalStore.open(dir)) {
+                synchronized (a.dedupFilters()) {
+                    assertTrue(a.dedupFilters().day(a, "cdr_seen", DAY) == DedupFilters.EVERY_KEY_MAYBE,
+                            "with two stores open, neither's filter would learn the other's marks");
+                }
+                DuckDbDedupStore dedupB = new DuckDbDedupStore(b);
+                same(Set.of(), dedupB.claim(new BatchId("b"), viaA), "b finds a's marks");
+                assertEquals(viaB.size(), dedupB.claim(new BatchId("b"), viaB).size());
+                same(Set.of(), dedupA.claim(new BatchId("c"), viaB), "a finds b's marks");
+            }
+        }
+        try (LocalStore again = LocalStore.open(dir)) {
+            synchronized (again.dedupFilters()) {
+                assertTrue(again.dedupFilters().day(again, "cdr_seen", DAY) != DedupFilters.EVERY_KEY_MAYBE, "on again with one store");
+            }
+            same(Set.of(), new DuckDbDedupStore(again).claim(new BatchId("d"), viaB), "b's keys after a reopen");
+        }
+    }
 }
