@@ -172,7 +172,7 @@ public final class IngestJob {
             if (System.getenv("SLUICE_DEBUG") != null) {
                 System.err.printf("sluice: timing: framing %.1f s, waiting for prepare %.1f s, commit %.1f s, flush %.1f s%n",
                         framingNanos / 1e9, waitingNanos / 1e9, commitNanos / 1e9, (System.nanoTime() - x0) / 1e9);
-                System.err.print(io.sluice.local.store.PortTimings.report());
+                System.err.print("sluice: store calls in this process so far:\n" + io.sluice.local.store.PortTimings.report());
             }
         } finally {
             preparer.shutdownNow();
